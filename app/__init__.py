@@ -1,0 +1,1 @@
+"""nunet-onboard: put a machine on the NuNet compute network."""
