@@ -1,0 +1,38 @@
+"""Apply container limits to the machine's totals.
+
+Kept pure and separate from the probes so that the real probe and the test double
+(`tests/fakes.py`) compute the usable totals the same way: a rule that passes on a
+fake machine then passes on a real machine with the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from app.hardware.model import CgroupLimits, CpuInfo
+
+
+class UsableTotals(NamedTuple):
+    cores: int
+    cpu_mhz: int
+    memory_mb: int
+
+
+def usable_totals(cpu: CpuInfo, memory_total_mb: int, limits: CgroupLimits) -> UsableTotals:
+    """The cores, MHz and MB a container may actually use.
+
+    psutil reports the host; a cgroup cpuset or CPU quota caps the cores (the quota is
+    rounded down because a fraction of a core cannot be offered as a core, but never
+    below 1), and the MHz follow the cores. A memory limit caps the memory.
+    """
+    cores = max(1, cpu.logical_cores)
+    if limits.cpuset_cores is not None:
+        cores = min(cores, max(1, limits.cpuset_cores))
+    if limits.cpu_quota_cores is not None:
+        cores = min(cores, max(1, math.floor(limits.cpu_quota_cores)))
+    cpu_mhz = min(cpu.total_mhz, int(cores * cpu.mhz_per_core))
+    memory_mb = memory_total_mb
+    if limits.memory_limit_mb is not None:
+        memory_mb = min(memory_mb, limits.memory_limit_mb)
+    return UsableTotals(cores=cores, cpu_mhz=cpu_mhz, memory_mb=memory_mb)
