@@ -1,0 +1,103 @@
+"""The ``nunet-onboard`` command line: the TUI with no arguments, headless commands otherwise.
+
+argparse, not a third-party CLI framework: it costs nothing to import, and
+``status`` has 150 ms for everything. Each command imports what it needs when it
+runs. Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.cli import onboarding_cmds, wallet_cmds
+from app.cli.output import PROG, error
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    common.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="state directory (default: $NUNET_ONBOARD_STATE_DIR, the config file, or the user data dir)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="also log to stderr"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Onboard this machine to the NuNet compute network. With no command, "
+            "starts the full-screen app."
+        ),
+        epilog="Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage.",
+    )
+    parser.add_argument("--state-dir", metavar="DIR", help="state directory")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common()
+    onboarding_cmds.register(sub, common)
+    wallet_cmds.register(sub, common)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nunet-onboard")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _launch_tui(args)
+    from app.onboarding.errors import OnboardError
+
+    try:
+        code: int = args.handler(args)
+        return code
+    except OnboardError as exc:
+        error(str(exc))
+        return EXIT_REFUSED
+    except onboarding_cmds.UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def _launch_tui(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        error(
+            "the app needs a terminal; for scripts use a command, e.g. 'nunet-onboard status' (see --help)"
+        )
+        return EXIT_USAGE
+    try:
+        controller = onboarding_cmds.make_controller(args, log=True)
+    except onboarding_cmds.UsageError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    from app.tui import run
+
+    return run(controller)
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())

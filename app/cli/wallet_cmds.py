@@ -1,0 +1,297 @@
+"""wallet new | restore | check | list.
+
+Secrets come in only through a terminal prompt with echo off, stdin, or a
+file, never argv (argv is visible to every user in ``ps``). A new mnemonic and
+private key go to stdout once, with the warning on stderr so that
+``wallet new > backup.txt`` captures the secrets and still shows the warning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.cli.onboarding_cmds import UsageError, light_controller, make_controller
+from app.cli.output import print_json, print_pairs, print_table, warn
+
+if TYPE_CHECKING:
+    from app.onboarding.controller import OnboardingController
+    from app.wallets import NewWallet
+
+CHAINS = ("ethereum", "cardano")
+NETWORKS = ("mainnet", "testnet")
+WORD_COUNTS = (12, 15, 18, 21, 24)
+
+
+def _read_secret_file(path: str, what: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read the {what} file {path}: {exc.strerror}") from None
+    value = text.rstrip("\r\n")
+    if not value:
+        raise UsageError(f"the {what} file {path} is empty")
+    return value
+
+
+def _export_password(args: argparse.Namespace, wallet: NewWallet) -> str | None:
+    if wallet.chain != "ethereum":
+        return None  # cardano-cli key files are plain envelopes, protected by 0600
+    if args.password_file:
+        return _read_secret_file(args.password_file, "password")
+    if not sys.stdin.isatty():
+        raise UsageError("an encrypted export needs a password: give --password-file FILE")
+    first = getpass.getpass("Password for the keystore: ")
+    if len(first) < 8:
+        raise UsageError("the password is too short: 8 characters or more are needed")
+    if getpass.getpass("Type it again: ") != first:
+        raise UsageError("the two passwords differ; nothing was exported")
+    return first
+
+
+def _check_export_args(args: argparse.Namespace) -> None:
+    if args.password_file and not args.export:
+        raise UsageError("--password-file is only used with --export DIR")
+    if (
+        args.export
+        and args.chain == "ethereum"
+        and not args.password_file
+        and not sys.stdin.isatty()
+    ):
+        raise UsageError("an encrypted export needs a password: give --password-file FILE")
+
+
+def _export(
+    controller: OnboardingController, args: argparse.Namespace, wallet: NewWallet
+) -> list[str]:
+    if not args.export:
+        return []
+    password = _export_password(args, wallet)
+    paths = controller.export_wallet(wallet, Path(args.export), password)
+    return [str(p) for p in paths]
+
+
+def _public(wallet: NewWallet) -> dict[str, Any]:
+    return {
+        "chain": wallet.chain,
+        "network": wallet.network if wallet.chain == "cardano" else None,
+        "account": wallet.account,
+        "address": wallet.address,
+        "stake_address": wallet.stake_address,
+    }
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    _check_export_args(args)
+    controller = make_controller(args, log=True)
+    wallet = controller.new_wallet(args.chain, network=args.network, words=args.words)
+    exported = _export(controller, args, wallet)
+    warn(
+        "WARNING: the mnemonic and private key below are shown once and are not stored. "
+        "Write them down and keep them offline; anyone who has them controls the funds."
+    )
+    if args.json:
+        print_json(
+            {
+                **_public(wallet),
+                "mnemonic": wallet.mnemonic,
+                "private_key": wallet.private_key,
+                "exported": exported,
+            }
+        )
+        return 0
+    print_pairs(
+        [
+            ("Chain", wallet.chain),
+            *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
+            ("Address", wallet.address),
+            *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
+            ("Mnemonic", wallet.mnemonic),
+            *([("Private key", wallet.private_key)] if wallet.private_key else []),
+            *[("Exported", p) for p in exported],
+        ],
+        title="New wallet",
+    )
+    return 0
+
+
+def _read_mnemonic() -> str:
+    if sys.stdin.isatty():
+        text = getpass.getpass("Mnemonic (words separated by spaces, not shown): ")
+    else:
+        text = sys.stdin.read()
+    words = " ".join(text.split())
+    if not words:
+        raise UsageError("no mnemonic was given: type it at the prompt or pipe it on stdin")
+    return words
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _check_export_args(args)
+    if args.export and args.chain == "ethereum" and not args.password_file:
+        raise UsageError("with --export, give the keystore password with --password-file FILE")
+    passphrase = (
+        _read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
+    )
+    mnemonic = _read_mnemonic()
+    controller = make_controller(args, log=True)
+    wallet = controller.restore_wallet(
+        args.chain, mnemonic, network=args.network, passphrase=passphrase, account=args.account
+    )
+    del mnemonic
+    exported = _export(controller, args, wallet)
+    if args.json:
+        print_json({**_public(wallet), "exported": exported})
+    else:
+        print_pairs(
+            [
+                ("Chain", wallet.chain),
+                *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
+                ("Account", wallet.account),
+                ("Address", wallet.address),
+                *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
+                *[("Exported", p) for p in exported],
+            ],
+            title="Restored wallet",
+        )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    controller = light_controller(args)
+    if args.channel is not None:
+        from app.onboarding.rules import check_channel
+
+        problem = check_channel(args.channel)
+        if problem:
+            raise UsageError(problem.message)
+    result = controller.check_address(args.address, channel=args.channel, network=args.network)
+    data = {
+        "address": result.address,
+        "valid": result.valid,
+        "chain": result.chain,
+        "network": result.network,
+        "kind": result.kind,
+        "reason": result.reason,
+    }
+    if args.json:
+        print_json(data)
+    else:
+        print_pairs(
+            [
+                ("Address", result.address),
+                ("Valid", "yes" if result.valid else f"no: {result.reason}"),
+                ("Chain", result.chain),
+                ("Network", result.network),
+                ("Kind", result.kind),
+            ]
+        )
+    return 0 if result.valid else 1
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    records = light_controller(args).wallets()
+    if args.json:
+        print_json(records)
+        return 0
+    if not records:
+        print("No wallets made here yet. Make one with: nunet-onboard wallet new --chain ethereum")
+        return 0
+    print_table(
+        ["CHAIN", "NETWORK", "ADDRESS", "CREATED", "EXPORTED TO"],
+        [
+            (
+                r.get("chain"),
+                r.get("network"),
+                r.get("address"),
+                r.get("created"),
+                ", ".join(r.get("exports", [])),
+            )
+            for r in records
+        ],
+    )
+    return 0
+
+
+def _words(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n not in WORD_COUNTS:
+        raise argparse.ArgumentTypeError(
+            f"{text} words is not allowed; choose 12, 15, 18, 21 or 24"
+        )
+    return n
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    wallet = sub.add_parser(
+        "wallet",
+        help="create, restore, check and list payment addresses",
+        description="Payment addresses for NuNet: Ethereum or Cardano.",
+    )
+    wsub = wallet.add_subparsers(dest="wallet_command", metavar="ACTION", required=True)
+
+    def chain_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--chain", choices=CHAINS, required=True, help="ethereum or cardano")
+        p.add_argument(
+            "--network",
+            choices=NETWORKS,
+            default="mainnet",
+            help="Cardano network (default mainnet)",
+        )
+
+    def export_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--export",
+            metavar="DIR",
+            help="also write key files there (Ethereum: encrypted keystore; Cardano: .skey/.vkey, 0600)",
+        )
+        p.add_argument(
+            "--password-file",
+            metavar="FILE",
+            help="keystore password from this file (else a prompt, typed twice)",
+        )
+
+    p = wsub.add_parser("new", parents=[common], help="a new wallet from a fresh mnemonic")
+    chain_args(p)
+    p.add_argument(
+        "--words",
+        type=_words,
+        default=24,
+        metavar="N",
+        help="mnemonic length: 12, 15, 18, 21 or 24 (default 24)",
+    )
+    export_args(p)
+    p.set_defaults(handler=cmd_new)
+
+    p = wsub.add_parser(
+        "restore",
+        parents=[common],
+        help="a wallet from its mnemonic (prompt or stdin)",
+        description="Restore a wallet. The mnemonic is read from a prompt with echo off, or from stdin when it is not a terminal; never from the command line.",
+    )
+    chain_args(p)
+    p.add_argument("--account", type=int, default=0, metavar="N", help="account index (default 0)")
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="BIP-39 passphrase from this file (default none)"
+    )
+    export_args(p)
+    p.set_defaults(handler=cmd_restore)
+
+    p = wsub.add_parser(
+        "check", parents=[common], help="check an address: chain, network, and why it is invalid"
+    )
+    p.add_argument("address")
+    p.add_argument(
+        "--channel", metavar="NAME", help="check the Cardano network this channel expects"
+    )
+    p.add_argument("--network", choices=NETWORKS, help="the Cardano network expected")
+    p.set_defaults(handler=cmd_check)
+
+    p = wsub.add_parser("list", parents=[common], help="wallets made here (public facts only)")
+    p.set_defaults(handler=cmd_list)

@@ -1,0 +1,70 @@
+"""Settings: environment (``NUNET_ONBOARD_*``), the optional TOML file, then defaults.
+
+pydantic-settings gives typed, validated settings with one clear error for a bad
+value. ``status`` does not load this module (its import costs more than the
+command's whole budget); it resolves the state directory with ``app.paths``,
+whose functions are the defaults here, so both agree.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from app import paths
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message says which and what is allowed."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=paths.ENV_PREFIX, extra="ignore")
+
+    state_dir: Path = Field(default_factory=paths.default_state_dir)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    gpu_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    cardano_network: Literal["mainnet", "testnet"] = "mainnet"
+    usage_interval_s: float = Field(default=1.0, ge=0.2, le=60)
+    log_max_bytes: int = Field(default=1_000_000, ge=10_000)
+    log_backups: int = Field(default=3, ge=0, le=20)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file()),
+        )
+
+
+def load_settings(state_dir: str | Path | None = None) -> Settings:
+    """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``."""
+    overrides = {"state_dir": Path(state_dir).expanduser()} if state_dir else {}
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"setting {where} ({paths.ENV_PREFIX}{where.upper()} or {where} in {paths.config_file()}): "
+            f"{first['msg']}"
+        ) from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"the config file {paths.config_file()} cannot be read: {exc}") from None

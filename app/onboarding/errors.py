@@ -1,0 +1,64 @@
+"""Typed errors whose message is fit for a person: what was wrong and what is allowed.
+
+The CLI prints ``str(error)`` on one line and maps the class to an exit code; the
+TUI shows the same text. Nothing here ever carries a secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class OnboardError(Exception):
+    """Base of every refusal the controller makes (CLI exit code 1)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rule broken by one field, e.g. ("cpu", "cpu 500 MHz is below ...")."""
+
+    field: str
+    message: str
+
+
+class RuleViolation(OnboardError):
+    """The offer breaks one or more rules; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+
+class AlreadyOnboarded(OnboardError):
+    def __init__(self) -> None:
+        super().__init__(
+            "this machine is already onboarded; change the offer with "
+            "'nunet-onboard resource-config', or offboard first"
+        )
+
+
+class NotOnboarded(OnboardError):
+    def __init__(self, action: str = "this") -> None:
+        super().__init__(
+            f"this machine is not onboarded, so {action} is not possible; onboard first"
+        )
+
+
+class StateError(OnboardError):
+    """The state directory or file cannot be used as it is."""
+
+
+class StateCorrupt(StateError):
+    def __init__(self, path: Path, reason: str, kept_at: Path | None = None) -> None:
+        self.path = path
+        self.kept_at = kept_at
+        where = f"; a copy is kept at {kept_at}" if kept_at else ""
+        super().__init__(
+            f"the state file {path} cannot be read ({reason}){where}; "
+            "run 'nunet-onboard offboard --force' to start clean"
+        )
+
+
+class WalletError(OnboardError):
+    """A wallet could not be made, restored, checked or exported. Never holds a secret."""

@@ -1,0 +1,62 @@
+"""Where state, logs and the config file live, resolved without pydantic.
+
+``status`` must answer in well under 150 ms, and importing pydantic-settings alone
+takes longer than that here, so the state directory is resolved by these few
+lines; ``app.config.Settings`` uses the same functions for its defaults, so the
+two can never disagree.
+
+Precedence: ``--state-dir`` > ``NUNET_ONBOARD_STATE_DIR`` > ``state_dir`` in the
+TOML config file > the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "nunet-onboard"
+ENV_PREFIX = "NUNET_ONBOARD_"
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+STATE_DIR_ENV = ENV_PREFIX + "STATE_DIR"
+
+
+def config_file() -> Path:
+    """The TOML config file: ``$NUNET_ONBOARD_CONFIG`` or the user config directory."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def read_config_file(path: Path | None = None) -> dict[str, Any]:
+    """The config file's table, or {} when there is none; a broken file is an error."""
+    path = path or config_file()
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"the config file {path} cannot be read: {exc}") from exc
+
+
+def default_state_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME)
+
+
+def resolve_state_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(STATE_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    configured = read_config_file().get("state_dir")
+    if configured:
+        return Path(str(configured)).expanduser()
+    return default_state_dir()
