@@ -1,0 +1,198 @@
+"""CPU model, cores and clock, the way DMS counts them.
+
+DMS (via gopsutil) takes each logical CPU's "cpu MHz" from /proc/cpuinfo and replaces
+it with cpufreq's ``cpuinfo_max_freq`` where the kernel exposes one, then sums over
+every logical CPU. We do the same, reading the files directly: it takes a
+millisecond, whereas ``cpuinfo.get_cpu_info()`` sleeps a second to time the clock.
+``psutil.cpu_freq()`` is only a last resort: in a VM it is often None or reports a
+max of 0.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from app.hardware._files import read_int, read_text
+from app.hardware.model import CpuInfo
+
+# Where /proc/cpuinfo keeps a model name on the architectures we have seen: x86
+# ("model name"), 32-bit ARM and some SoCs ("Processor", "Hardware"), POWER ("cpu"),
+# MIPS ("cpu model"), s390 ("machine"), RISC-V ("uarch").
+_MODEL_KEYS = ("model name", "Processor", "Hardware", "cpu model", "cpu", "uarch", "machine")
+
+
+@dataclass
+class _Processor:
+    """One logical CPU's block in /proc/cpuinfo."""
+
+    number: int
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def parse_proc_cpuinfo(text: str) -> list[_Processor]:
+    """Split /proc/cpuinfo into one entry per logical CPU (blocks with a "processor")."""
+    processors: list[_Processor] = []
+    shared: dict[str, str] = {}
+    current: dict[str, str] = {}
+
+    def flush() -> None:
+        number = current.get("processor")
+        if number is not None and number.strip().isdigit():
+            processors.append(_Processor(int(number), dict(current)))
+        elif current:
+            # ARM kernels print "Hardware" and friends once, outside any processor block.
+            shared.update(current)
+
+    for line in text.splitlines():
+        if not line.strip():
+            flush()
+            current = {}
+            continue
+        key, sep, value = line.partition(":")
+        if sep:
+            current[key.strip()] = value.strip()
+    flush()
+    for proc in processors:
+        for key, value in shared.items():
+            proc.fields.setdefault(key, value)
+    return processors
+
+
+def _model_name(processors: list[_Processor]) -> str | None:
+    for key in _MODEL_KEYS:
+        for proc in processors:
+            value = proc.fields.get(key, "").strip()
+            # POWER's "cpu" is a name; on other arches a bare number is not.
+            if value and not value.replace(".", "").isdigit():
+                return value
+    # arm64 kernels name no model, only the vendor and part numbers lscpu decodes.
+    for proc in processors:
+        implementer = proc.fields.get("CPU implementer")
+        part = proc.fields.get("CPU part")
+        if implementer and part:
+            return f"ARM CPU (implementer {implementer}, part {part})"
+    return None
+
+
+def _platform_model() -> str | None:
+    """The OS's processor name off Linux (Windows gives a useful one).
+
+    On Linux ``platform.processor()`` runs ``uname -p``, which says "unknown" or the
+    architecture, so it is not worth a subprocess there. py-cpuinfo is deliberately not
+    used: its only public entry point, ``get_cpu_info()``, sleeps a second.
+    """
+    if sys.platform.startswith("linux"):
+        return None
+    name = platform.processor().strip()
+    return name if name and name != platform.machine() else None
+
+
+def _physical_cores(processors: list[_Processor]) -> int | None:
+    """Distinct (package, core) pairs; psutil's sysfs topology where cpuinfo lacks them."""
+    pairs = {
+        (p.fields.get("physical id"), p.fields.get("core id"))
+        for p in processors
+        if "core id" in p.fields
+    }
+    if pairs:
+        return len(pairs)
+    try:
+        return psutil.cpu_count(logical=False)
+    except (OSError, psutil.Error, ValueError):
+        return None
+
+
+def _cpufreq_max_mhz(sys_root: Path, number: int) -> float | None:
+    khz = read_int(sys_root / f"devices/system/cpu/cpu{number}/cpufreq/cpuinfo_max_freq")
+    if khz is None or khz <= 0:
+        return None
+    return khz / 1000.0
+
+
+def _proc_mhz(proc: _Processor) -> float | None:
+    try:
+        mhz = float(proc.fields.get("cpu MHz", ""))
+    except ValueError:
+        return None
+    return mhz if mhz > 0 else None
+
+
+def _psutil_mhz() -> tuple[float | None, str]:
+    """psutil's clock: the max when it knows one, else the current; None in some VMs."""
+    try:
+        freq = psutil.cpu_freq()
+    except (OSError, psutil.Error, ValueError, NotImplementedError):
+        return None, ""
+    if freq is None:
+        return None, ""
+    if freq.max and freq.max > 0:
+        return float(freq.max), "psutil max"
+    if freq.current and freq.current > 0:
+        return float(freq.current), "psutil current"
+    return None, ""
+
+
+def read_cpu(proc_root: Path, sys_root: Path) -> tuple[CpuInfo, list[str]]:
+    """The CPU facts and, for each one that could not be read, why."""
+    problems: list[str] = []
+    cpuinfo_path = proc_root / "cpuinfo"
+    text = read_text(cpuinfo_path)
+    processors = parse_proc_cpuinfo(text) if text is not None else []
+    if text is None:
+        problems.append(f"CPU details unknown: {cpuinfo_path} could not be read")
+
+    logical = len(processors) or os.cpu_count() or 1
+    if not processors and text is not None:
+        problems.append(f"CPU details unknown: {cpuinfo_path} lists no processor")
+
+    model = _model_name(processors) or _platform_model()
+    if not model:
+        model = "unknown"
+        problems.append("CPU model unknown: the kernel does not name it")
+
+    # Per logical CPU: cpufreq max, else /proc/cpuinfo's "cpu MHz" (DMS's order).
+    clocks: list[float] = []
+    sources: set[str] = set()
+    for proc in processors:
+        mhz = _cpufreq_max_mhz(sys_root, proc.number)
+        if mhz is not None:
+            sources.add("cpufreq max")
+        else:
+            mhz = _proc_mhz(proc)
+            if mhz is not None:
+                sources.add("/proc/cpuinfo")
+        if mhz is not None:
+            clocks.append(mhz)
+
+    if clocks and len(clocks) == logical:
+        total = sum(clocks)
+        per_core = total / logical
+        source = " + ".join(sorted(sources))
+    else:
+        # Some CPUs had no clock of their own (ARM without cpufreq, or no cpuinfo):
+        # assume every core runs at the same known clock.
+        fallback, source = _psutil_mhz()
+        if fallback is None and clocks:
+            fallback, source = max(clocks), " + ".join(sorted(sources))
+        if fallback is None:
+            per_core, total, source = 0.0, 0.0, "unknown"
+            problems.append("CPU clock unknown: neither cpufreq, /proc/cpuinfo nor psutil give it")
+        else:
+            per_core, total = fallback, fallback * logical
+
+    cpu = CpuInfo(
+        model=model,
+        arch=platform.machine() or "unknown",
+        physical_cores=_physical_cores(processors),
+        logical_cores=logical,
+        mhz_per_core=round(per_core, 3),
+        total_mhz=round(total),
+        clock_source=source,
+    )
+    return cpu, problems

@@ -1,0 +1,66 @@
+"""Find the GPUs: NVIDIA through NVML, then nvidia-smi; AMD through rocm-smi.
+
+GPUtil is deliberately not used (DESIGN.md section 7: no timeout, stderr on the
+terminal, ValueError on a broken driver, distutils import). Every route here is
+bounded by a timeout and turns its failure into a sentence.
+"""
+
+from __future__ import annotations
+
+import shutil
+from types import ModuleType
+
+from app.hardware.gpus.nvidia_smi import probe_nvidia_smi
+from app.hardware.gpus.nvml import probe_nvml
+from app.hardware.gpus.rocm_smi import probe_rocm_smi
+from app.hardware.model import GpuDevice, GpuReport
+
+__all__ = ["probe_gpus"]
+
+
+def probe_gpus(timeout_s: float = 5.0, *, nvml: ModuleType | None = None) -> GpuReport:
+    """Every GPU found, and why none (or not all) were found.
+
+    NVIDIA: NVML first; nvidia-smi only when NVML gave nothing. AMD: rocm-smi where it
+    is installed. Problems of a route that another route made good are dropped; a
+    missing rocm-smi is mentioned only when no GPU at all was found. Each external
+    route waits at most `timeout_s`. Never raises.
+    """
+    devices: list[GpuDevice] = []
+    sources: list[str] = []
+    nvidia_problems: list[str] = []
+
+    found, problem = probe_nvml(timeout_s, nvml)
+    if found:
+        devices += found
+        sources.append("nvml")
+    else:
+        nvidia_problems.append(problem or "NVML found no NVIDIA GPU")
+        found, problem = probe_nvidia_smi(timeout_s)
+        if found:
+            devices += found
+            sources.append("nvidia-smi")
+            nvidia_problems.clear()
+        elif problem:
+            nvidia_problems.append(problem)
+
+    amd_problems: list[str] = []
+    if shutil.which("rocm-smi") is not None:
+        found, problem = probe_rocm_smi(timeout_s)
+        if found:
+            devices += found
+            sources.append("rocm-smi")
+        elif problem:
+            amd_problems.append(problem)
+    elif not devices:
+        amd_problems.append("rocm-smi not found")
+
+    # Once any card answered, a missing NVIDIA stack is no longer worth a line (an
+    # AMD-only machine), but a rocm-smi that is installed and failed still is.
+    problems = amd_problems if devices else nvidia_problems + amd_problems
+    return GpuReport(
+        devices=tuple(devices),
+        source="+".join(sources) or None,
+        problems=tuple(problems),
+        probed=True,
+    )

@@ -1,0 +1,77 @@
+"""AMD GPUs through `rocm-smi --json`, when ROCm is installed."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from app.hardware.gpus._run import ToolFailed, run_tool
+from app.hardware.model import GpuDevice
+
+ARGV = ["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"]
+_CARD = re.compile(r"^card(\d+)$")
+_NAME_KEYS = ("Card Series", "Card series", "Device Name", "Card SKU", "Card model")
+
+
+def _field(card: dict[str, Any], *names: str) -> str | None:
+    lowered = {str(k).lower(): v for k, v in card.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value not in (None, "", "N/A"):
+            return str(value)
+    return None
+
+
+def _mb(text: str | None) -> int:
+    try:
+        return int(text or 0) // 1024 // 1024
+    except ValueError:
+        return 0
+
+
+def parse_json(text: str) -> list[GpuDevice]:
+    """Devices from rocm-smi's JSON; it may print warnings before the object."""
+    start = text.find("{")
+    if start < 0:
+        raise ValueError("no JSON object in its output")
+    data = json.loads(text[start:])
+    if not isinstance(data, dict):
+        raise ValueError("its JSON is not an object")
+    devices: list[GpuDevice] = []
+    for key, card in data.items():
+        match = _CARD.match(str(key))
+        if match is None or not isinstance(card, dict):
+            continue
+        total = _mb(_field(card, "VRAM Total Memory (B)"))
+        used = _mb(_field(card, "VRAM Total Used Memory (B)"))
+        devices.append(
+            GpuDevice(
+                index=int(match.group(1)),
+                name=_field(card, *_NAME_KEYS) or "AMD GPU",
+                vendor="amd",
+                total_vram_mb=total,
+                free_vram_mb=max(0, total - used),
+            )
+        )
+    return sorted(devices, key=lambda d: d.index)
+
+
+def probe_rocm_smi(timeout_s: float) -> tuple[list[GpuDevice], str | None]:
+    """(devices, None) on an answer, else ([], the reason nothing was found)."""
+    try:
+        result = run_tool(ARGV, timeout_s)
+    except ToolFailed as exc:
+        return [], str(exc)
+    if result.returncode != 0:
+        line = result.first_line()
+        return [], f"rocm-smi failed: {line}" if line else (
+            f"rocm-smi failed with exit code {result.returncode}"
+        )
+    try:
+        devices = parse_json(result.stdout)
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        return [], f"rocm-smi gave an answer we cannot read: {exc}"
+    if not devices:
+        return [], "rocm-smi found no AMD GPU"
+    return devices, None

@@ -1,0 +1,142 @@
+"""Put the whole machine together: probe_machine().
+
+Each fact is read on its own and guarded on its own, so one unreadable file costs one
+fact (with its reason in ``problems``), never the whole probe: the overview and the
+rules still work on a half-known machine, and a controller never has to catch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from app.hardware.cgroups import read_cgroup_limits
+from app.hardware.cpu import read_cpu
+from app.hardware.disk import read_disk
+from app.hardware.gpus import probe_gpus
+from app.hardware.memory import read_memory
+from app.hardware.model import (
+    CgroupLimits,
+    CpuInfo,
+    DiskInfo,
+    GpuReport,
+    MachineInfo,
+    MemoryInfo,
+    OsInfo,
+)
+from app.hardware.osinfo import read_os
+from app.hardware.usable import usable_totals
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _guarded(
+    what: str, read: Callable[[], tuple[T, list[str]]], fallback: Callable[[], T]
+) -> tuple[T, list[str]]:
+    """Run one reader; an exception it did not foresee becomes a problem line.
+
+    The readers catch the failures they expect (OSError, bad numbers). This net is for
+    the rest (a psutil or platform quirk on an odd kernel): ``probe_machine`` promises
+    never to raise, and the caller is usually a screen that must keep working. The
+    traceback goes to the log at debug level only, never to the terminal.
+    """
+    try:
+        return read()
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        _log.debug("probing %s failed", what, exc_info=True)
+        return fallback(), [f"{what} unknown: {type(exc).__name__}: {exc}"]
+
+
+def _unknown_cpu() -> CpuInfo:
+    return CpuInfo(
+        model="unknown",
+        arch=platform.machine() or "unknown",
+        physical_cores=None,
+        logical_cores=os.cpu_count() or 1,
+        mhz_per_core=0.0,
+        total_mhz=0,
+        clock_source="unknown",
+    )
+
+
+def probe_machine(
+    data_path: Path,
+    *,
+    gpus: bool = True,
+    gpu_timeout_s: float = 5.0,
+    cgroup_root: Path = Path("/sys/fs/cgroup"),
+    proc_root: Path = Path("/proc"),
+    sys_root: Path = Path("/sys"),
+) -> MachineInfo:
+    """What this machine has and what a container on it may use.
+
+    `data_path` is the state directory (it need not exist yet): its partition is the
+    disk offered. With ``gpus=False`` no GPU is probed (``gpus.probed`` is False) and
+    the probe takes a few milliseconds; with GPUs each external tool may take up to
+    `gpu_timeout_s`. GPU problems stay in ``gpus.problems``; ``problems`` holds the
+    rest. `cgroup_root`, `proc_root` and `sys_root` exist so tests can point the probe
+    at a fake tree. Never raises, never prints.
+    """
+    problems: list[str] = []
+
+    cpu, found = _guarded("CPU", lambda: read_cpu(proc_root, sys_root), _unknown_cpu)
+    problems += found
+    memory, found = _guarded(
+        "memory",
+        read_memory,
+        lambda: MemoryInfo(total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0),
+    )
+    problems += found
+    disk, found = _guarded(
+        "disk",
+        lambda: read_disk(data_path),
+        lambda: DiskInfo(path=str(data_path), total_gb=0, free_gb=0),
+    )
+    problems += found
+    limits, found = _guarded(
+        "container limits",
+        lambda: read_cgroup_limits(
+            cgroup_root,
+            proc_root,
+            host_cores=cpu.logical_cores,
+            host_memory_mb=memory.total_mb,
+        ),
+        CgroupLimits,
+    )
+    problems += found
+    os_info, found = _guarded(
+        "operating system",
+        read_os,
+        lambda: OsInfo(
+            system="unknown", kernel="unknown", distribution="unknown", hostname="unknown"
+        ),
+    )
+    problems += found
+
+    if gpus:
+        gpu_report, _ = _guarded(
+            "GPUs",
+            lambda: (probe_gpus(gpu_timeout_s), []),
+            lambda: GpuReport(problems=("GPU probe failed",)),
+        )
+    else:
+        gpu_report = GpuReport(probed=False)
+
+    usable = usable_totals(cpu, memory.total_mb, limits)
+    return MachineInfo(
+        cpu=cpu,
+        memory=memory,
+        disk=disk,
+        gpus=gpu_report,
+        limits=limits,
+        os=os_info,
+        usable_cores=usable.cores,
+        usable_cpu_mhz=usable.cpu_mhz,
+        usable_memory_mb=usable.memory_mb,
+        problems=tuple(problems),
+    )
