@@ -10,9 +10,6 @@ from __future__ import annotations
 import shutil
 from types import ModuleType
 
-from app.hardware.gpus.nvidia_smi import probe_nvidia_smi
-from app.hardware.gpus.nvml import probe_nvml
-from app.hardware.gpus.rocm_smi import probe_rocm_smi
 from app.hardware.model import GpuDevice, GpuReport
 
 __all__ = ["probe_gpus"]
@@ -26,6 +23,12 @@ def probe_gpus(timeout_s: float = 5.0, *, nvml: ModuleType | None = None) -> Gpu
     missing rocm-smi is mentioned only when no GPU at all was found. Each external
     route waits at most `timeout_s`. Never raises.
     """
+    # Imported here so that `import app.hardware` (on the hot path of `status`, which
+    # never probes GPUs) does not pay for subprocess, json and threading helpers.
+    from app.hardware.gpus.nvidia_smi import probe_nvidia_smi
+    from app.hardware.gpus.nvml import probe_nvml
+    from app.hardware.gpus.rocm_smi import probe_rocm_smi
+
     devices: list[GpuDevice] = []
     sources: list[str] = []
     nvidia_problems: list[str] = []

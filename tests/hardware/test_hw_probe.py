@@ -1,0 +1,178 @@
+"""The whole probe on faked roots: totals, container limits, and its promises
+(never raises, never prints, no GPU work on the fast path, light imports)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+import pytest
+
+from app.hardware import (
+    CgroupLimits,
+    MachineInfo,
+    probe_machine,
+    sample_usage,
+    usable_totals,
+)
+from app.hardware import probe as probe_module
+from app.hardware.disk import nearest_existing, read_disk
+from app.hardware.osinfo import parse_os_release, read_os
+from tests.fakes import fake_machine
+from tests.hardware.boundaries import cpuinfo_x86, write
+
+GIB = 1024**3
+
+
+@pytest.fixture
+def fake_roots(tmp_path: Path) -> dict[str, Path]:
+    """An 8-CPU, 2600 MHz machine inside a v2 container: 1.5 CPUs, 0-5 cpuset, 2 GiB."""
+    proc, sys_root, cgroup = tmp_path / "proc", tmp_path / "sys", tmp_path / "cgroup"
+    write(proc / "cpuinfo", cpuinfo_x86(n=8, mhz=2600.0, cores=4))
+    write(proc / "self/cgroup", "0::/\n")
+    sys_root.mkdir()
+    write(cgroup / "cgroup.controllers", "cpu memory cpuset\n")
+    write(cgroup / "cpu.max", "150000 100000\n")
+    write(cgroup / "cpuset.cpus.effective", "0-5\n")
+    write(cgroup / "memory.max", f"{2 * GIB}\n")
+    return {"proc_root": proc, "sys_root": sys_root, "cgroup_root": cgroup}
+
+
+def test_probe_applies_container_limits_to_the_usable_totals(
+    fake_roots: dict[str, Path], tmp_path: Path
+) -> None:
+    info = probe_machine(tmp_path / "state", gpus=False, **fake_roots)
+    assert isinstance(info, MachineInfo)
+    assert (info.cpu.logical_cores, info.cpu.total_mhz) == (8, 20800)
+    assert info.limits == CgroupLimits(
+        version=2, cpu_quota_cores=1.5, cpuset_cores=6, memory_limit_mb=2048
+    )
+    assert info.usable_cores == 1  # a 1.5-core quota offers one whole core
+    assert info.usable_cpu_mhz == 2600
+    assert info.usable_memory_mb == min(2048, info.memory.total_mb)
+    assert info.problems == ()
+
+
+def test_fast_path_runs_no_gpu_tool(
+    fake_roots: dict[str, Path], tmp_path: Path, fake_bin: Callable[[str, str], Path]
+) -> None:
+    marker = tmp_path / "ran"
+    fake_bin("nvidia-smi", f"/bin/touch {marker}\n")
+    info = probe_machine(tmp_path, gpus=False, **fake_roots)
+    assert not info.gpus.probed
+    assert info.gpus.problems == ()
+    assert not marker.exists()
+
+
+def test_gpu_problems_stay_in_the_gpu_report(
+    fake_roots: dict[str, Path], tmp_path: Path, no_nvml: object, fake_bin: object
+) -> None:
+    info = probe_machine(tmp_path, gpus=True, gpu_timeout_s=1, **fake_roots)
+    assert info.gpus.probed
+    assert "nvidia-smi not found" in info.gpus.problems
+    assert info.problems == ()
+
+
+def test_a_failing_fact_costs_only_that_fact(
+    fake_roots: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    def surprising(*args: object, **kwargs: object) -> object:
+        raise KeyError("unexpected")
+
+    monkeypatch.setattr(psutil, "virtual_memory", broken)
+    monkeypatch.setattr(probe_module, "read_cgroup_limits", surprising)
+    info = probe_machine(tmp_path, gpus=False, **fake_roots)
+    assert info.memory.total_mb == 0
+    assert any(p.startswith("memory size unknown") for p in info.problems)
+    assert "container limits unknown: KeyError: 'unexpected'" in info.problems
+    assert info.cpu.total_mhz == 20800  # the other facts are still there
+    assert info.limits == CgroupLimits()
+    assert capfd.readouterr() == ("", "")
+
+
+def test_the_real_machine_never_prints(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    info = probe_machine(tmp_path / "a" / "b", gpus=False)
+    assert info.cpu.logical_cores >= 1
+    assert info.usable_cores >= 1
+    assert info.disk.total_gb >= info.disk.free_gb
+    assert capfd.readouterr() == ("", "")
+
+
+def test_disk_of_a_directory_that_does_not_exist_yet(tmp_path: Path) -> None:
+    missing = tmp_path / "not" / "yet" / "state"
+    assert nearest_existing(missing) == tmp_path
+    disk, problems = read_disk(missing)
+    usage = shutil.disk_usage(tmp_path)
+    assert problems == []
+    assert (disk.total_gb, disk.free_gb) == (usage.total // GIB, usage.free // GIB)
+    assert Path(disk.path) in (tmp_path, *tmp_path.parents)
+
+
+def test_os_release_pretty_name(tmp_path: Path) -> None:
+    release = write(tmp_path / "os-release", 'NAME="Ubuntu"\nPRETTY_NAME="Ubuntu 24.04.1 LTS"\n')
+    os_info, problems = read_os([tmp_path / "missing", release])
+    if os_info.system == "Linux":
+        assert os_info.distribution == "Ubuntu 24.04.1 LTS"
+        assert problems == []
+    assert os_info.hostname
+
+
+def test_os_release_without_pretty_name() -> None:
+    values = parse_os_release("# comment\nNAME=Alpine\nVERSION='3.20 (x)'\nbad line\n")
+    assert values == {"NAME": "Alpine", "VERSION": "3.20 (x)"}
+
+
+def test_usable_totals_rules() -> None:
+    machine = fake_machine(cores=8, mhz=2500.0, memory_mb=16384)
+    cpu = machine.cpu
+    assert usable_totals(cpu, 16384, CgroupLimits()) == (8, 20000, 16384)
+    assert usable_totals(cpu, 16384, CgroupLimits(cpu_quota_cores=0.5)) == (1, 2500, 16384)
+    assert usable_totals(cpu, 16384, CgroupLimits(cpuset_cores=2, cpu_quota_cores=3.9)) == (
+        2,
+        5000,
+        16384,
+    )
+    assert usable_totals(cpu, 16384, CgroupLimits(memory_limit_mb=4096)).memory_mb == 4096
+
+
+def test_fake_machine_matches_the_real_rules() -> None:
+    m = fake_machine(cores=4, mhz=3000.0, memory_mb=8192, cgroup_memory_mb=2048, gpus=0)
+    assert (m.cpu.total_mhz, m.usable_cores, m.usable_cpu_mhz, m.usable_memory_mb) == (
+        12000,
+        4,
+        12000,
+        2048,
+    )
+    assert m.limits.any
+    assert m.gpus.devices == () and m.gpus.problems
+    assert fake_machine() == fake_machine()  # deterministic
+    assert len(fake_machine(gpus=2).gpus.devices) == 2
+
+
+def test_sample_usage_does_not_block() -> None:
+    usage = sample_usage()
+    assert 0.0 <= usage.cpu_percent <= 100.0 * (psutil.cpu_count() or 1)
+    assert 0.0 < usage.memory_percent <= 100.0
+    assert usage.memory_used_mb > 0
+
+
+def test_import_stays_light() -> None:
+    code = (
+        "import sys, app.hardware\n"
+        "heavy = {'textual', 'pydantic', 'eth_account', 'pycardano', 'cpuinfo', 'pynvml'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
