@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from app.cli import onboarding_cmds, wallet_cmds
 from app.cli.output import PROG, error
@@ -19,8 +20,16 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage in one line, with where to read more."""
+
+    def error(self, message: str) -> NoReturn:
+        flat = " ".join(message.split())
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {flat} (see '{self.prog} --help')\n")
+
+
 def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON instead of a table")
     common.add_argument(
         "--state-dir",
@@ -35,7 +44,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description=(
             "Onboard this machine to the NuNet compute network. With no command, "
@@ -46,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state-dir", metavar="DIR", help="state directory")
     parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = _common()
     onboarding_cmds.register(sub, common)
     wallet_cmds.register(sub, common)

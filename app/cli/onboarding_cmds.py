@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from app.cli.output import print_json, print_pairs, warn
 
 if TYPE_CHECKING:
+    from app.hardware import MachineInfo
     from app.onboarding.controller import OnboardingController
     from app.onboarding.models import CapacityForNunet
 
@@ -101,6 +102,13 @@ def confirm(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _gpus_line(m: MachineInfo) -> str:
+    if m.gpus.devices:
+        return ", ".join(f"{g.index}: {g.name} ({g.total_vram_mb} MiB)" for g in m.gpus.devices)
+    reasons = "; ".join(m.gpus.problems)
+    return f"none ({reasons})" if reasons else "none"
+
+
 def _mb(value: int) -> str:
     return f"{value} MB ({value / 1024:.1f} GiB)"
 
@@ -137,12 +145,12 @@ def cmd_capacity(args: argparse.Namespace) -> int:
                 ("Memory", _mb(m.usable_memory_mb)),
                 ("Memory you can offer", f"{limits.memory_min}-{limits.memory_max} MB"),
                 ("Disk free", f"{m.disk.free_gb} GB of {m.disk.total_gb} GB ({m.disk.path})"),
-                ("GPUs", ", ".join(f"{g.index}: {g.name}" for g in m.gpus.devices) or "none"),
+                ("GPUs", _gpus_line(m)),
                 *([("Container limits", "apply")] if m.limits.any else []),
             ],
             title="Machine capacity (Provisioned)",
         )
-        for problem in m.problems + m.gpus.problems:
+        for problem in m.problems:
             warn(f"note: {problem}")
         return 0
     if which == "available":

@@ -234,7 +234,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="create, restore, check and list payment addresses",
         description="Payment addresses for NuNet: Ethereum or Cardano.",
     )
-    wsub = wallet.add_subparsers(dest="wallet_command", metavar="ACTION", required=True)
+    wsub = wallet.add_subparsers(
+        dest="wallet_command", metavar="ACTION", required=True, parser_class=type(wallet)
+    )
 
     def chain_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--chain", choices=CHAINS, required=True, help="ethereum or cardano")

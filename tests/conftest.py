@@ -1,0 +1,78 @@
+"""Fixtures shared by every part's tests: state directories, controllers, addresses."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.onboarding.controller import OnboardingController
+from tests.fakes import fake_machine
+
+# Published vectors, so tests do not depend on our own wallet code to make addresses.
+ETH_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # "test test ... junk", m/44'/60'/0'/0/0
+CARDANO_MAINNET = "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgse35a3x"
+CARDANO_TESTNET = "addr_test1qz2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgs68faae"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """No test reads the developer's config file or state directory."""
+    cfg = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("NUNET_ONBOARD_CONFIG", str(cfg / "config.toml"))
+    monkeypatch.setenv("NUNET_ONBOARD_STATE_DIR", str(cfg / "default-state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(cfg / "xdg-data"))
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def controller(state_dir: Path) -> OnboardingController:
+    """A controller on a tmp state dir with an 8-core 2600 MHz, 16 GiB, one-GPU machine."""
+    return OnboardingController(state_dir, probe=lambda: fake_machine())
+
+
+@contextlib.contextmanager
+def read_only_dir() -> Iterator[Path]:
+    """A directory that this process cannot write to, even as root.
+
+    Root ignores mode bits, so as root this is a tmpfs remounted read-only; as
+    another user, mode 0500 is enough.
+    """
+    base = Path(tempfile.mkdtemp(prefix="nunet-ro-"))
+    if os.geteuid() != 0:
+        base.chmod(0o500)
+        try:
+            yield base
+        finally:
+            base.chmod(0o700)
+            base.rmdir()
+        return
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(base)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        base.rmdir()
+        pytest.skip("cannot make a read-only directory as root here (mount refused)")
+    try:
+        yield base
+    finally:
+        subprocess.run(["umount", "-l", str(base)], capture_output=True)
+        base.rmdir()
+
+
+def remount_read_only(path: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
+    else:
+        path.chmod(0o500)
