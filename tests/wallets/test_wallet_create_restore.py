@@ -109,7 +109,7 @@ def test_bad_mnemonic_never_echoes_a_word(chain: str, phrase: str, reason: str) 
     rendered = "".join(traceback.format_exception(info.value))
     _secret_free(str(info.value), phrase)
     _secret_free(rendered.split("WalletError")[-1], phrase)
-    assert info.value.__cause__ is None
+    assert info.value.__cause__ is None and info.value.__context__ is None
     assert isinstance(info.value, ValueError)
 
 
