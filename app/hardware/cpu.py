@@ -127,7 +127,7 @@ def _psutil_mhz() -> tuple[float | None, str]:
     """psutil's clock: the max when it knows one, else the current; None in some VMs."""
     try:
         freq = psutil.cpu_freq()
-    except (OSError, psutil.Error, ValueError, NotImplementedError):
+    except (OSError, psutil.Error, ValueError, NotImplementedError, AttributeError):
         return None, ""
     if freq is None:
         return None, ""

@@ -216,3 +216,15 @@ def test_rocm_smi_failure_is_kept_beside_nvidia_cards(
 def test_parse_json_rejects_non_json() -> None:
     with pytest.raises(ValueError):
         parse_json("rocm-smi: command failed")
+
+
+def test_probe_gpus_never_raises(monkeypatch: pytest.MonkeyPatch, fake_bin: MakeTool) -> None:
+    import app.hardware.gpus.nvml as nvml_module
+
+    def explode(timeout_s: float, nvml: object = None) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(nvml_module, "probe_nvml", explode)
+    report = probe_gpus(timeout_s=1)
+    assert report.devices == ()
+    assert report.problems == ("GPU probe failed: RuntimeError: boom",)

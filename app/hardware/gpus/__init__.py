@@ -7,12 +7,15 @@ bounded by a timeout and turns its failure into a sentence.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from types import ModuleType
 
 from app.hardware.model import GpuDevice, GpuReport
 
 __all__ = ["probe_gpus"]
+
+_log = logging.getLogger(__name__)
 
 
 def probe_gpus(timeout_s: float = 5.0, *, nvml: ModuleType | None = None) -> GpuReport:
@@ -23,6 +26,14 @@ def probe_gpus(timeout_s: float = 5.0, *, nvml: ModuleType | None = None) -> Gpu
     missing rocm-smi is mentioned only when no GPU at all was found. Each external
     route waits at most `timeout_s`. Never raises.
     """
+    try:
+        return _probe(timeout_s, nvml)
+    except Exception as exc:  # noqa: BLE001 - callers (screens, the CLI) rely on "never raises"
+        _log.debug("GPU probe failed", exc_info=True)
+        return GpuReport(problems=(f"GPU probe failed: {type(exc).__name__}: {exc}",))
+
+
+def _probe(timeout_s: float, nvml: ModuleType | None) -> GpuReport:
     # Imported here so that `import app.hardware` (on the hot path of `status`, which
     # never probes GPUs) does not pay for subprocess, json and threading helpers.
     from app.hardware.gpus.nvidia_smi import probe_nvidia_smi
