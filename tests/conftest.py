@@ -14,8 +14,9 @@ import pytest
 from app.onboarding.controller import OnboardingController
 from tests.fakes import fake_machine
 
-# Published vectors, so tests do not depend on our own wallet code to make addresses.
-ETH_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # "test test ... junk", m/44'/60'/0'/0/0
+# Published vectors (the Hardhat account #0; CIP-19's type-00 base addresses), so tests do not
+# depend on our own wallet code to make addresses.
+ETH_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 CARDANO_MAINNET = "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgse35a3x"
 CARDANO_TESTNET = "addr_test1qz2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgs68faae"
 

@@ -1,0 +1,121 @@
+"""What the hardware probe found, as plain frozen dataclasses.
+
+Plain dataclasses, not pydantic: `nunet-onboard status` reads them on its hot path
+and importing pydantic alone costs more than that command's whole time budget.
+Every fact that could not be read is ``None`` and the reason goes to ``problems``,
+so a caller never has to catch anything to show what the machine is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CpuInfo:
+    model: str
+    arch: str
+    physical_cores: int | None
+    logical_cores: int
+    mhz_per_core: float
+    """Clock of one core in MHz (the max where the kernel knows it, else the current)."""
+    total_mhz: int
+    """DMS's CPU total: the sum of every logical core's clock, before container limits."""
+    clock_source: str
+    """Where the clock came from, e.g. "/proc/cpuinfo" or "cpufreq max"."""
+
+
+@dataclass(frozen=True)
+class MemoryInfo:
+    total_mb: int
+    """Bytes / 1024 / 1024, as DMS computes "MB"."""
+    available_mb: int
+    swap_total_mb: int
+    swap_used_mb: int
+
+
+@dataclass(frozen=True)
+class DiskInfo:
+    path: str
+    """The partition that holds the state directory (the data partition)."""
+    total_gb: int
+    """Bytes / 1024**3, the same binary convention as memory."""
+    free_gb: int
+
+
+@dataclass(frozen=True)
+class GpuDevice:
+    index: int
+    name: str
+    vendor: str
+    """"nvidia" or "amd"."""
+    total_vram_mb: int
+    free_vram_mb: int
+    driver: str | None = None
+    uuid: str | None = None
+    utilisation_pct: float | None = None
+    temperature_c: float | None = None
+
+
+@dataclass(frozen=True)
+class GpuReport:
+    devices: tuple[GpuDevice, ...] = ()
+    source: str | None = None
+    """"nvml", "nvidia-smi" or "rocm-smi": what answered; None when nothing did."""
+    problems: tuple[str, ...] = ()
+    """Why no GPU (or not every GPU) was found, in words a person understands."""
+    probed: bool = True
+    """False when GPUs were not probed at all (the fast path)."""
+
+
+@dataclass(frozen=True)
+class CgroupLimits:
+    version: int | None = None
+    """1 or 2 when a cgroup hierarchy was read; None outside one."""
+    cpu_quota_cores: float | None = None
+    """CPU quota / period, e.g. 1.5 for "150000 100000"; None when unlimited."""
+    cpuset_cores: int | None = None
+    """How many CPUs the cpuset allows; None when unrestricted or unknown."""
+    memory_limit_mb: int | None = None
+    """The memory limit in MB; None when unlimited."""
+
+    @property
+    def any(self) -> bool:
+        return any(
+            v is not None for v in (self.cpu_quota_cores, self.cpuset_cores, self.memory_limit_mb)
+        )
+
+
+@dataclass(frozen=True)
+class OsInfo:
+    system: str
+    kernel: str
+    distribution: str
+    hostname: str
+
+
+@dataclass(frozen=True)
+class MachineInfo:
+    cpu: CpuInfo
+    memory: MemoryInfo
+    disk: DiskInfo
+    gpus: GpuReport
+    limits: CgroupLimits
+    os: OsInfo
+    usable_cores: int
+    """Logical cores after cpuset and quota (quota rounded down, at least 1)."""
+    usable_cpu_mhz: int
+    """The CPU total offered to rules: min(total_mhz, usable_cores * mhz_per_core)."""
+    usable_memory_mb: int
+    """min(total memory, cgroup memory limit)."""
+    problems: tuple[str, ...] = field(default=())
+    """Facts that could not be read, each with its reason."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A live sample for the overview's gauges."""
+
+    cpu_percent: float
+    memory_percent: float
+    memory_used_mb: int
