@@ -1,0 +1,211 @@
+"""The nunet-onboard Textual app: four screens as modes, dialogs on top.
+
+Each screen (Overview, Allocate, Wallet, Status) is a mode with its own screen
+stack, so switching keeps a half-filled form as it was; dialogs are pushed on
+the current mode. Only the Overview is built at start: the other screens, and
+the libraries they need (pydantic, the wallet libraries), load on first use,
+which keeps the first frame as fast as a bare Textual app's.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from app.tui.commands import NunetCommands
+from app.tui.messages import OnboardingChanged, UseAddress
+
+if TYPE_CHECKING:
+    from app.hardware.model import Usage
+    from app.onboarding.controller import OnboardingController
+
+MIN_WIDTH = 60
+"""Narrowest terminal the layout works in: a slider row needs label + 20 + input."""
+MIN_HEIGHT = 20
+"""Lowest terminal: header, footer and enough rows to see a form field and its error."""
+
+SCREENS = ("overview", "allocate", "wallet", "status")
+
+
+def css_paths() -> list[str | PurePath]:
+    """The app's stylesheet: the repo's ``styles/`` first, then the packaged copy.
+
+    In a checkout ``styles/`` sits beside ``app/``; an installed wheel ships it
+    as package data under ``app/styles/``. An app without its stylesheet still
+    works (every widget has its own DEFAULT_CSS), it only looks plainer.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent / "styles", here.parent / "styles"):
+        path = candidate / "app.tcss"
+        if path.is_file():
+            return [path]
+    return []
+
+
+def _overview() -> Screen[None]:
+    from app.tui.screens.overview import OverviewScreen
+
+    return OverviewScreen()
+
+
+def _allocate() -> Screen[None]:
+    from app.tui.screens.allocate import AllocateScreen
+
+    return AllocateScreen()
+
+
+def _wallet() -> Screen[None]:
+    from app.tui.screens.wallet import WalletScreen
+
+    return WalletScreen()
+
+
+def _status() -> Screen[None]:
+    from app.tui.screens.status import StatusScreen
+
+    return StatusScreen()
+
+
+class NunetOnboardApp(App[int]):
+    """Onboard this machine to NuNet: see it, allocate it, get paid, check, offboard."""
+
+    TITLE = "nunet-onboard"
+    CSS_PATH = css_paths()
+    COMMANDS = App.COMMANDS | {NunetCommands}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        "overview": _overview,
+        "allocate": _allocate,
+        "wallet": _wallet,
+        "status": _status,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "show('overview')", "Overview"),
+        Binding("a", "show('allocate')", "Allocate"),
+        Binding("w", "show('wallet')", "Wallet"),
+        Binding("s", "show('status')", "Status"),
+        Binding("x", "offboard", "Offboard"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        controller: OnboardingController,
+        *,
+        usage_interval: float = 1.0,
+        usage: Callable[[], Usage] | None = None,
+        export_kdf: str = "scrypt",
+        rng: random.Random | None = None,
+    ) -> None:
+        """
+        Args:
+            controller: the one object every screen talks to.
+            usage_interval: seconds between live usage samples on the Overview.
+            usage: where samples come from (tests pass a fixed one); the controller's by default.
+            export_kdf: the keystore KDF; tests use "pbkdf2" to stay fast.
+            rng: picks the mnemonic words to check; a seeded one makes tests repeatable.
+        """
+        super().__init__()
+        self.controller = controller
+        self.usage_interval = usage_interval
+        self.sample_usage: Callable[[], Usage] = usage or controller.usage
+        self.export_kdf = export_kdf
+        self.rng = rng or random.SystemRandom()
+        self._too_small: Screen[None] | None = None
+
+    # -- start -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        # In a 16-colour terminal (TERM=xterm), truecolour themes are rounded to
+        # the nearest of 16 colours and lose their contrast; the ANSI theme uses
+        # the terminal's own palette instead. Rich decides the depth from
+        # TERM/COLORTERM (or TEXTUAL_COLOR_SYSTEM) when the app is built.
+        if self.console.color_system in ("standard", "windows"):
+            self.theme = "ansi-dark"
+        self.switch_mode("overview")
+        self.call_after_refresh(self._check_size)
+
+    # -- navigation --------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No switching screens from under a dialog or the "too small" notice."""
+        return not (action in ("show", "offboard", "help") and self.screen.is_modal)
+
+    async def action_show(self, mode: str) -> None:
+        if mode in SCREENS and self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    def action_offboard(self) -> None:
+        from app.tui.dialogs.offboard import OffboardDialog
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.post_message(OnboardingChanged())
+
+        self.push_screen(OffboardDialog(), done)
+
+    def action_help(self) -> None:
+        from app.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_refresh_hardware(self) -> None:
+        from app.tui.screens.overview import OverviewScreen
+
+        if self.current_mode != "overview":
+            self.switch_mode("overview")
+        screen = self.get_screen_stack("overview")
+        if screen and isinstance(screen[0], OverviewScreen):
+            screen[0].probe(refresh=True)
+
+    # -- messages from the screens -------------------------------------------------
+    async def on_use_address(self, message: UseAddress) -> None:
+        from app.tui.screens.allocate import AllocateScreen
+
+        await self.switch_mode("allocate")
+        stack = self.get_screen_stack("allocate")
+        if stack and isinstance(stack[0], AllocateScreen):
+            stack[0].use_address(message.address)
+
+    def on_onboarding_changed(self, message: OnboardingChanged) -> None:
+        """Every built screen reloads what it shows from the controller."""
+        for mode in SCREENS:
+            for screen in self.get_screen_stack(mode):
+                reload = getattr(screen, "reload", None)
+                if callable(reload):
+                    reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The last net: a worker that failed says so in a sentence, not a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from app.tui.screens.base import describe_error
+
+            self.notify(
+                describe_error(event.worker.error), severity="error", markup=False, timeout=10
+            )
+
+    # -- terminal size -----------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._check_size)
+
+    def _check_size(self) -> None:
+        from app.tui.screens.too_small import TooSmallScreen
+
+        width, height = self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small and self._too_small is None:
+            self._too_small = TooSmallScreen(MIN_WIDTH, MIN_HEIGHT)
+            self.push_screen(self._too_small)
+        elif self._too_small is not None:
+            if small:
+                self._too_small.refresh()
+                return
+            screen, self._too_small = self._too_small, None
+            if self.screen is screen:
+                self.pop_screen()

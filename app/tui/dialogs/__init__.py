@@ -1,0 +1,1 @@
+"""Modal dialogs (``ModalScreen``): confirmations that return a value to their caller."""

@@ -1,0 +1,159 @@
+"""The offboarding confirmation: what goes, what stays, and Cancel by default.
+
+Offboarding deletes the node identity, which cannot be undone, so the dialog
+spells out both lists from ``controller.offboard_plan()``, focuses Cancel, and
+shows what actually happened before it closes. "Force" is for a state that is
+corrupt or inconsistent; without it such a state is refused with the reason.
+Returns True when something was offboarded (the screens then reload).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, LoadingIndicator, Static
+
+from app.tui.screens.base import describe_error
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from app.onboarding.controller import OffboardPlan, OffboardResult
+    from app.tui.app import NunetOnboardApp
+
+
+def bullets(title: str, items: tuple[str, ...] | list[str], style: str = "") -> Text:
+    text = Text(title, style="bold", end="")
+    for item in items:
+        text.append("\n • ")
+        text.append(item, style=style)
+    return text
+
+
+class OffboardDialog(ModalScreen[bool]):
+    """Confirm, run and report offboarding."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel")]
+    AUTO_FOCUS = "#cancel"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done = False
+        self._changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="offboard", classes="dialog") as box:
+            box.border_title = "Offboard this machine"
+            yield LoadingIndicator(id="offboard-busy")
+            with VerticalScroll(id="offboard-body"):
+                yield Static(id="offboard-plan")
+                yield Static(id="offboard-result")
+            yield Checkbox("Force: also clean up a corrupt or inconsistent state", id="force")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel", variant="primary")
+                yield Button("Offboard", id="confirm", variant="error")
+                yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#close").display = False
+        self.query_one("#offboard-result").display = False
+        self._busy(True)
+        self.load_plan()
+
+    @property
+    def nunet(self) -> NunetOnboardApp:
+        return cast("NunetOnboardApp", self.app)
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#offboard-busy").display = busy
+        self.query_one("#confirm", Button).disabled = busy
+
+    @work(thread=True, exit_on_error=False)
+    def load_plan(self) -> None:
+        try:
+            plan = self.nunet.controller.offboard_plan()
+        except Exception as exc:  # noqa: BLE001 - an unreadable state is shown, not raised
+            self.app.call_from_thread(self.show_plan_error, describe_error(exc))
+            return
+        self.app.call_from_thread(self.show_plan, plan)
+
+    def show_plan(self, plan: OffboardPlan) -> None:
+        self._busy(False)
+        text = Text(end="")
+        if plan.remove:
+            text.append_text(bullets("This removes:", plan.remove))
+        else:
+            text.append("Nothing to remove: this machine is not onboarded.", style="bold")
+        text.append("\n\n")
+        text.append_text(bullets("This keeps:", plan.keep))
+        if not plan.onboarded and plan.remove:
+            text.append("\n\nThe state is incomplete or unreadable: tick Force to clean it up.")
+        text.append("\n\nThe node identity cannot be recovered once removed.", style="bold")
+        self.query_one("#offboard-plan", Static).update(text)
+        self.query_one("#confirm", Button).disabled = not plan.remove
+
+    def show_plan_error(self, message: str) -> None:
+        self._busy(False)
+        self.query_one("#offboard-plan", Static).update(
+            Text(f"{message}\n\nTick Force to clean up what can be cleaned.")
+        )
+
+    @on(Checkbox.Changed, "#force")
+    def _force_changed(self, event: Checkbox.Changed) -> None:
+        if event.value:
+            self.query_one("#confirm", Button).disabled = False
+
+    @on(Button.Pressed, "#cancel")
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(self._changed)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self._busy(True)
+        self.query_one("#cancel", Button).disabled = True
+        self.run_offboard(self.query_one("#force", Checkbox).value)
+
+    @work(thread=True, exit_on_error=False)
+    def run_offboard(self, force: bool) -> None:
+        try:
+            result = self.nunet.controller.offboard(force=force)
+        except Exception as exc:  # noqa: BLE001 - the refusal is the result to show
+            self.app.call_from_thread(self.show_failure, describe_error(exc))
+            return
+        self.app.call_from_thread(self.show_result, result)
+
+    def show_failure(self, message: str) -> None:
+        self._busy(False)
+        self.query_one("#cancel", Button).disabled = False
+        result = self.query_one("#offboard-result", Static)
+        result.update(Text(f"Not offboarded: {message}", style="bold"))
+        result.display = True
+        result.add_class("-error")
+        self.query_one("#offboard-body", VerticalScroll).scroll_end(animate=False)
+
+    def show_result(self, result: OffboardResult) -> None:
+        self._busy(False)
+        self._changed = True
+        self.query_one("#offboard-plan", Static).display = False
+        text = Text("Offboarded.\n\n", style="bold", end="")
+        text.append_text(bullets("Removed:", result.removed or ("nothing",)))
+        text.append("\n\n")
+        text.append_text(bullets("Kept:", result.kept))
+        if result.failed:
+            text.append("\n\n")
+            text.append_text(bullets("Could not be done:", result.failed, style="bold"))
+        out = self.query_one("#offboard-result", Static)
+        out.remove_class("-error")
+        out.update(text)
+        out.display = True
+        for widget_id in ("#cancel", "#confirm", "#force"):
+            self.query_one(widget_id).display = False
+        close = self.query_one("#close", Button)
+        close.display = True
+        close.focus()

@@ -1,0 +1,546 @@
+"""The Allocate screen: the offer as a form, checked by the controller as it changes.
+
+The rules live in the controller (``validate``), not here: the form sends the
+values it has to a thread worker after every change and shows each problem
+beside its field. A field's error appears once the user has touched it, so an
+empty form is not a wall of red; the Review button stays disabled until the
+controller has nothing to object to. Nothing is written until the review
+dialog is confirmed.
+
+CPU, memory and disk each have a slider (the allowed 10-90 % drawn on it) and
+an Input for the exact value; the two follow each other, with ``prevent`` so
+that the echo of a change does not come back as a new change.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    Switch,
+)
+from textual.worker import get_current_worker
+
+from app.onboarding import rules
+from app.onboarding.errors import OnboardError, RuleViolation
+from app.tui.messages import OnboardingChanged
+from app.tui.screens.base import NunetScreen, describe_error
+from app.tui.widgets.slider import Slider
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from app.onboarding.models import CapacityForNunet
+
+SLIDERS: tuple[tuple[str, str, str], ...] = (
+    ("cpu", "CPU", "MHz"),
+    ("memory", "Memory", "MB"),
+    ("disk", "Disk", "GB"),
+)
+FIELDS = ("cpu", "memory", "disk", "gpus", "channel", "ntx_price", "payment_addr", "cardano")
+
+
+def nice_step(total: float) -> int:
+    """About 1 % of the total, rounded to 1, 2 or 5 times a power of ten."""
+    raw = max(total / 100, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power * 1.5:
+            return int(factor * power)
+    return int(10 * power)
+
+
+class AllocateScreen(NunetScreen):
+    """Onboard (or change the offer of) this machine."""
+
+    SUB_TITLE = "Allocate"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "review", "Review"),
+        Binding("ctrl+n", "new_wallet", "New wallet"),
+        Binding("escape", "blur", "Leave field", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limits: rules.OfferLimits | None = None
+        self.onboarded = False
+        self.values: dict[str, Any] = {}
+        self.parse_errors: dict[str, str] = {}
+        self.problems: dict[str, str] = {}
+        self.touched: set[str] = set()
+        self.capacity: CapacityForNunet | None = None
+        """The last offer the controller found valid, for the review dialog."""
+        self._generation = 0
+        self._checked_generation = -1
+        self._pending_address: str | None = None
+
+    # -- layout --------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with VerticalScroll(id="allocate"):
+            yield Static("Reading this machine's limits…", id="allocate-title")
+            for key, label, unit in SLIDERS:
+                with Vertical(classes="field", id=f"{key}-field"):
+                    with Horizontal(classes="field-row"):
+                        yield Label(label, classes="field-label")
+                        yield Slider(id=f"{key}-slider")
+                        yield Input(
+                            id=f"{key}-input", type="integer", compact=True, classes="number"
+                        )
+                        yield Label(unit, classes="unit")
+                    yield Static(id=f"{key}-message", classes="field-message")
+            with Vertical(classes="field", id="gpus-field"):
+                yield Label("GPUs", classes="field-label")
+                yield SelectionList[int](id="gpus", compact=True)
+                yield Static(id="gpus-message", classes="field-message")
+            with Vertical(classes="field", id="channel-field"):
+                with Horizontal(classes="field-row"):
+                    yield Label("Channel", classes="field-label")
+                    yield Select[str](
+                        [(c, c) for c in rules.CHANNELS],
+                        prompt="choose a channel",
+                        id="channel",
+                        compact=True,
+                    )
+                yield Static(id="channel-message", classes="field-message")
+            with Vertical(classes="field", id="ntx_price-field"):
+                with Horizontal(classes="field-row"):
+                    yield Label("Price", classes="field-label")
+                    yield Input("0", id="ntx_price", type="number", compact=True, classes="number")
+                    yield Label("NTX a minute", classes="unit-wide")
+                yield Static(id="ntx_price-message", classes="field-message")
+            with Vertical(classes="field", id="payment_addr-field"):
+                with Horizontal(classes="field-row"):
+                    yield Label("Pay to", classes="field-label")
+                    yield Input(
+                        id="payment_addr",
+                        placeholder="0x… or addr1…  (ctrl+n: new wallet)",
+                        compact=True,
+                    )
+                yield Static(id="payment_addr-message", classes="field-message")
+            with Vertical(classes="field", id="cardano-field"):
+                with Horizontal(classes="field-row switches"):
+                    yield Label("Cardano", classes="field-label")
+                    yield Switch(id="cardano")
+                    yield Label("Available", classes="field-label switch-label")
+                    yield Switch(True, id="is_available")
+                yield Static(id="cardano-message", classes="field-message")
+            yield Static(id="summary")
+            yield Button("Review and onboard", id="review", variant="primary", disabled=True)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#allocate").loading = True
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        c = self.controller
+        try:
+            limits = c.limits()
+            onboarded = c.is_onboarded()
+            offer = c.current_offer() if onboarded else None
+            machine = c.machine()
+            gpu_names = {
+                g.index: f"{g.name}, {g.total_vram_mb // 1024} GB" for g in machine.gpus.devices
+            }
+            gpu_reason = "; ".join(machine.gpus.problems) or "no GPU found"
+            from app.onboarding.models import CapacityForNunet  # noqa: F401 - warm pydantic here
+        except Exception as exc:  # noqa: BLE001 - a broken state is shown in the form
+            self.app.call_from_thread(self._load_failed, describe_error(exc))
+            return
+        self.app.call_from_thread(self._loaded, limits, onboarded, offer, gpu_names, gpu_reason)
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one("#allocate").loading = False
+        title = self.query_one("#allocate-title", Static)
+        title.update(Text(f"The form cannot be used: {message}", style="bold"))
+        title.add_class("-error")
+        self.query_one("#review", Button).disabled = True
+
+    def _loaded(
+        self,
+        limits: rules.OfferLimits,
+        onboarded: bool,
+        offer: CapacityForNunet | None,
+        gpu_names: dict[int, str],
+        gpu_reason: str,
+    ) -> None:
+        self.limits = limits
+        self.onboarded = onboarded
+        title = self.query_one("#allocate-title", Static)
+        title.remove_class("-error")
+        if onboarded and offer is not None:
+            title.update(
+                Text.assemble(
+                    ("Change the offer", "bold"),
+                    f" of this onboarded machine (channel {offer.channel}).",
+                )
+            )
+        else:
+            title.update(
+                Text.assemble(("Onboard this machine:", "bold"), " choose what to offer NuNet.")
+            )
+        self.query_one("#review", Button).label = (
+            "Review and apply" if onboarded else "Review and onboard"
+        )
+        bounds = {
+            "cpu": (limits.cpu_total, (limits.cpu_min, limits.cpu_max)),
+            "memory": (limits.memory_total, (limits.memory_min, limits.memory_max)),
+            "disk": (limits.disk_free, None),
+        }
+        defaults: dict[str, Any] = {
+            "cpu": (limits.cpu_min + limits.cpu_max) // 2,
+            "memory": (limits.memory_min + limits.memory_max) // 2,
+            "disk": limits.disk_free // 2,
+            "gpus": (),
+            "channel": "",
+            "ntx_price": 0.0,
+            "payment_addr": "",
+            "cardano": False,
+            "is_available": True,
+        }
+        if offer is not None:
+            defaults.update(
+                cpu=offer.cpu,
+                memory=offer.memory,
+                disk=offer.disk,
+                gpus=tuple(offer.gpus),
+                channel=offer.channel,
+                ntx_price=offer.ntx_price,
+                payment_addr=offer.payment_addr,
+                cardano=offer.cardano,
+                is_available=offer.is_available,
+            )
+        if self._pending_address:
+            defaults["payment_addr"] = self._pending_address
+        self.values = defaults
+        for key, (total, allowed) in bounds.items():
+            slider = self.query_one(f"#{key}-slider", Slider)
+            step = nice_step(total)
+            with slider.prevent(Slider.Changed):
+                slider.configure(
+                    minimum=0, maximum=int(total), allowed=allowed, step=step, big_step=step * 10
+                )
+                slider.value = defaults[key]
+            self._set_input(f"#{key}-input", str(defaults[key]))
+        gpu_list = self.query_one("#gpus", SelectionList)
+        with gpu_list.prevent(SelectionList.SelectedChanged):
+            gpu_list.clear_options()
+            gpu_list.add_options(
+                [
+                    (f"{i}: {name}", i, i in defaults["gpus"])
+                    for i, name in sorted(gpu_names.items())
+                ]
+            )
+        gpu_list.display = bool(gpu_names)
+        self._gpu_reason = "" if gpu_names else f"No GPU to offer: {gpu_reason}"
+        channel = self.query_one("#channel", Select)
+        with channel.prevent(Select.Changed):
+            channel.value = (
+                defaults["channel"] if defaults["channel"] in rules.CHANNELS else Select.NULL
+            )
+        self._set_input("#ntx_price", f"{defaults['ntx_price']:g}")
+        self._set_input("#payment_addr", defaults["payment_addr"])
+        for switch_id in ("cardano", "is_available"):
+            switch = self.query_one(f"#{switch_id}", Switch)
+            with switch.prevent(Switch.Changed):
+                switch.value = bool(defaults[switch_id])
+        self.parse_errors = {}
+        self.touched = set(FIELDS) if offer is not None else set()
+        if self._pending_address:
+            self.touched.add("payment_addr")
+            self._pending_address = None
+        self.query_one("#allocate").loading = False
+        self.changed()
+
+    def _set_input(self, selector: str, value: str) -> None:
+        widget = self.query_one(selector, Input)
+        with widget.prevent(Input.Changed):
+            widget.value = value
+
+    # -- changes from the widgets -------------------------------------------------------
+    @on(Slider.Changed)
+    def _slider_changed(self, event: Slider.Changed) -> None:
+        key = (event.slider.id or "").removesuffix("-slider")
+        value = int(event.value)
+        self.values[key] = value
+        self.parse_errors.pop(key, None)
+        self._set_input(f"#{key}-input", str(value))
+        self.changed(key)
+
+    @on(Input.Changed, ".number")
+    def _number_typed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removesuffix("-input")
+        text = event.value.strip()
+        try:
+            value: float = float(text) if key == "ntx_price" else int(text)
+        except ValueError:
+            self.parse_errors[key] = f"{key} must be a number" if text else f"{key} is empty"
+            self.changed(key)
+            return
+        self.parse_errors.pop(key, None)
+        self.values[key] = value
+        if key in ("cpu", "memory", "disk"):
+            slider = self.query_one(f"#{key}-slider", Slider)
+            with slider.prevent(Slider.Changed):
+                slider.value = value
+        self.changed(key)
+
+    @on(Input.Changed, "#payment_addr")
+    def _address_typed(self, event: Input.Changed) -> None:
+        self.values["payment_addr"] = event.value.strip()
+        self.changed("payment_addr")
+
+    @on(Select.Changed, "#channel")
+    def _channel_changed(self, event: Select.Changed) -> None:
+        self.values["channel"] = "" if event.value is Select.NULL else str(event.value)
+        self.changed("channel")
+
+    @on(SelectionList.SelectedChanged, "#gpus")
+    def _gpus_changed(self, event: SelectionList.SelectedChanged[int]) -> None:
+        self.values["gpus"] = tuple(sorted(event.selection_list.selected))
+        self.changed("gpus")
+
+    @on(Switch.Changed)
+    def _switch_changed(self, event: Switch.Changed) -> None:
+        key = event.switch.id or ""
+        self.values[key] = event.value
+        self.changed(key)
+
+    def changed(self, key: str | None = None) -> None:
+        """A value moved: update what is local now, ask the controller in a worker."""
+        if self.limits is None:
+            return
+        if key:
+            self.touched.add(key)
+        self._generation += 1
+        self.capacity = None
+        self.query_one("#review", Button).disabled = True
+        self._show_summary()
+        self._validate(dict(self.values), dict(self.parse_errors), self._generation)
+
+    # -- validation (thread worker) ---------------------------------------------------------
+    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    def _validate(
+        self, values: dict[str, Any], parse_errors: dict[str, str], generation: int
+    ) -> None:
+        problems: dict[str, str] = dict(parse_errors)
+        capacity = None
+        address_note = ""
+        try:
+            if not parse_errors:
+                capacity, model_problems = build_capacity(values)
+                problems.update(model_problems)
+            if capacity is not None:
+                for problem in self.controller.validate(capacity):
+                    if problem.field in problems:
+                        problems[problem.field] += "; " + problem.message
+                    else:
+                        problems[problem.field] = problem.message
+            address = values.get("payment_addr", "")
+            if address and "payment_addr" not in problems:
+                check = self.controller.check_address(
+                    address, channel=values.get("channel") or None
+                )
+                if check.valid:
+                    kind = f" {check.kind}" if check.kind else ""
+                    network = f" ({check.network})" if check.network else ""
+                    address_note = f"✓ a valid {check.chain}{kind} address{network}"
+        except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
+            problems["form"] = describe_error(exc)
+            capacity = None
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._checked, generation, problems, capacity, address_note)
+
+    def _checked(
+        self,
+        generation: int,
+        problems: dict[str, str],
+        capacity: CapacityForNunet | None,
+        address_note: str,
+    ) -> None:
+        if generation != self._generation:
+            return  # the values moved on while the controller was looking
+        self._checked_generation = generation
+        self.problems = problems
+        self.capacity = None if problems else capacity
+        self._show_messages(address_note)
+        self.query_one("#review", Button).disabled = self.capacity is None
+        self._show_summary()
+
+    def _show_messages(self, address_note: str = "") -> None:
+        limits = self.limits
+        assert limits is not None
+        hints = {
+            "cpu": f"allowed {limits.cpu_min}-{limits.cpu_max} MHz (10-90 % of {limits.cpu_total})",
+            "memory": f"allowed {limits.memory_min}-{limits.memory_max} MB "
+            f"(10-90 % of {limits.memory_total})",
+            "disk": f"allowed 0-{limits.disk_free} GB (free on the data disk)",
+            "gpus": getattr(self, "_gpu_reason", ""),
+            "channel": "the NuNet network to join",
+            "ntx_price": "",
+            "payment_addr": address_note or "where NTX is paid: Ethereum 0x… or Cardano addr1…",
+            "cardano": (
+                f"a Cardano node needs at least {rules.CARDANO_MIN_CPU_MHZ} MHz CPU and "
+                f"{rules.CARDANO_MIN_MEMORY_MB} MB memory"
+                if self.values.get("cardano")
+                else ""
+            ),
+        }
+        for key in FIELDS:
+            message = self.problems.get(key) if key in self.touched else None
+            widget = self.query_one(f"#{key}-message", Static)
+            widget.set_class(bool(message), "-error")
+            text = f"✗ {message}" if message else hints.get(key, "")
+            widget.update(Text(text))
+            widget.display = bool(text)
+
+    def _show_summary(self) -> None:
+        limits = self.limits
+        if limits is None:
+            return
+        v = self.values
+        text = Text("Host keeps: ", style="bold", end="")
+        try:
+            text.append(
+                f"{limits.cpu_total - int(v['cpu'])} MHz CPU, "
+                f"{limits.memory_total - int(v['memory'])} MB memory, "
+                f"{limits.disk_free - int(v['disk'])} GB disk"
+            )
+        except (KeyError, TypeError, ValueError):
+            text.append("?")
+        gpus_kept = len(limits.gpu_indices) - len(v.get("gpus", ()))
+        if limits.gpu_indices:
+            text.append(f", {gpus_kept} GPU(s)")
+        untouched = [k for k in self.problems if k not in self.touched and k != "form"]
+        shown = [k for k in self.problems if k in self.touched or k == "form"]
+        if "form" in self.problems:
+            text.append(f"\n✗ {self.problems['form']}", style="bold")
+        elif shown or untouched:
+            text.append("\nStill to do: ", style="bold")
+            text.append(", ".join(shown + untouched))
+        elif self._checked_generation == self._generation:
+            text.append("\nReady: ctrl+r to review before anything is written.")
+        self.query_one("#summary", Static).update(text)
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_blur(self) -> None:
+        self.set_focus(None)
+
+    def action_new_wallet(self) -> None:
+        self.app.switch_mode("wallet")
+
+    def use_address(self, address: str) -> None:
+        """Fill in an address chosen on the wallet screen."""
+        if self.limits is None:
+            self._pending_address = address
+            return
+        field = self.query_one("#payment_addr", Input)
+        field.value = address
+        field.focus()
+
+    def action_review(self) -> None:
+        from app.tui.dialogs.review import ReviewDialog
+
+        capacity = self.capacity
+        if capacity is None or self.limits is None:
+            self.touched.update(FIELDS)
+            if self.limits is not None:
+                self._show_messages()
+                self._show_summary()
+            self.notify("Fix the fields marked ✗ first.", severity="warning")
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._write(capacity, self.onboarded)
+
+        self.app.push_screen(
+            ReviewDialog(
+                capacity,
+                self.limits,
+                onboarded=self.onboarded,
+                state_path=str(self.controller.state_path),
+            ),
+            confirmed,
+        )
+
+    @on(Button.Pressed, "#review")
+    def _review_pressed(self) -> None:
+        self.action_review()
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def _write(self, capacity: CapacityForNunet, onboarded: bool) -> None:
+        try:
+            if onboarded:
+                self.controller.resource_config(capacity)
+                message = "The offer was changed."
+            else:
+                metadata = self.controller.onboard(capacity)
+                message = f"Onboarded: node {metadata.node_id}."
+        except RuleViolation as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - read-only dir, corrupt state: a message
+            self.app.call_from_thread(self.report, exc, title="Nothing was written")
+            return
+        self.app.call_from_thread(self._written, message)
+
+    def _refused(self, exc: RuleViolation) -> None:
+        self.problems = {p.field: p.message for p in exc.problems}
+        self.touched.update(FIELDS)
+        self._show_messages()
+        self._show_summary()
+        self.query_one("#review", Button).disabled = True
+        self.report(exc, title="Refused; nothing was written")
+
+    def _written(self, message: str) -> None:
+        self.notify(message, title="Saved", markup=False)
+        self.post_message(OnboardingChanged())
+        self.app.switch_mode("overview")
+
+
+def build_capacity(values: dict[str, Any]) -> tuple[CapacityForNunet | None, dict[str, str]]:
+    """The pydantic model from the form, or the fields it refuses and why."""
+    from pydantic import ValidationError
+
+    from app.onboarding.models import CapacityForNunet
+
+    try:
+        capacity = CapacityForNunet(
+            cpu=values["cpu"],
+            memory=values["memory"],
+            disk=values["disk"],
+            gpus=tuple(values.get("gpus", ())),
+            channel=values.get("channel", ""),
+            ntx_price=values["ntx_price"],
+            payment_addr=values.get("payment_addr", ""),
+            cardano=bool(values.get("cardano")),
+            is_available=bool(values.get("is_available", True)),
+        )
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else "form"
+            problems.setdefault(key, f"{key}: {error['msg']}")
+        return None, problems
+    except (KeyError, OnboardError) as exc:
+        return None, {"form": str(exc)}
+    return capacity, {}

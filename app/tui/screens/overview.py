@@ -1,0 +1,255 @@
+"""The first screen: what this machine is, how busy it is, and where onboarding stands.
+
+The first frame is drawn before anything is probed: the panels say "probing…"
+and a thread worker fills them in (the probe reads /proc and NVML, which can
+take a moment on a GPU box). Live usage is sampled on the event loop every
+``usage_interval`` seconds: psutil's non-blocking sample costs microseconds,
+and a widget is only refreshed when its rounded text changed, so an idle
+overview writes almost nothing to the terminal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Static
+
+from app.tui.screens.base import NunetScreen, describe_error
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from app.hardware.model import MachineInfo, Usage
+    from app.onboarding.status import OnboardingStatus
+
+BAR_WIDTH = 20
+
+
+def rows(pairs: list[tuple[str, str]], *, width: int = 9) -> Text:
+    """Label/value lines, built as Text so that no value is read as markup."""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    for i, (label, value) in enumerate(pairs):
+        if i:
+            text.append("\n")
+        text.append(f"{label:<{width}}", style="bold")
+        text.append(value)
+    return text
+
+
+def bar(percent: float, width: int = BAR_WIDTH) -> str:
+    """A text bar that reads the same in 16 colours and without colour."""
+    filled = round(max(0.0, min(100.0, percent)) / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def mb(value: int) -> str:
+    return f"{value / 1024:.1f} GiB ({value} MB)" if value >= 1024 else f"{value} MB"
+
+
+class Panel(Static):
+    """A bordered box of facts that repaints only when its text changes."""
+
+    def __init__(self, title: str, *, id: str) -> None:
+        super().__init__(Text("probing…", style="italic"), id=id, classes="panel")
+        self.border_title = title
+        self._shown: str | None = None
+
+    def show(self, text: Text) -> None:
+        plain = text.plain + "|" + "".join(str(s) for s in text.spans)
+        if plain != self._shown:
+            self._shown = plain
+            self.update(text)
+
+
+class OverviewScreen(NunetScreen):
+    """Hardware, live usage and onboarding status at a glance."""
+
+    SUB_TITLE = "Overview"
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with VerticalScroll(id="overview"):
+            yield Static("", id="banner", classes="banner")
+            with Grid(id="overview-grid"):
+                yield Panel("Onboarding", id="status-panel")
+                yield Panel("Usage", id="usage-panel")
+                yield Panel("CPU", id="cpu-panel")
+                yield Panel("Memory and disk", id="memory-panel")
+                yield Panel("GPUs", id="gpu-panel")
+                yield Panel("System", id="system-panel")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#banner").display = False
+        self._cpu_text = ""
+        self._memory_text = ""
+        self.query_one("#usage-panel", Panel).show(Text("measuring…", style="italic"))
+        self.set_interval(self.nunet.usage_interval, self.sample, name="usage")
+        self.probe()
+
+    def on_screen_resume(self) -> None:
+        # Back from Allocate or a dialog: the state may have changed.
+        if self.is_mounted and getattr(self, "_probed", False):
+            self.reload()
+
+    # -- hardware and status (thread workers) ---------------------------------------
+    @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
+    def probe(self, refresh: bool = False) -> None:
+        """Facts first without GPUs (fast), then the status, then the GPUs."""
+        controller = self.controller
+        try:
+            machine = controller.machine(refresh=refresh, gpus=False)
+            self.app.call_from_thread(self.show_machine, machine)
+            self.app.call_from_thread(self.show_status, controller.status())
+            machine = controller.machine(gpus=True)
+            self.app.call_from_thread(self.show_machine, machine)
+        except Exception as exc:  # noqa: BLE001 - shown as a banner, never a traceback
+            self.app.call_from_thread(
+                self.show_banner, f"The hardware probe failed: {describe_error(exc)}"
+            )
+        self._probed = True
+
+    def reload(self) -> None:
+        self._reload_status()
+
+    @work(thread=True, exclusive=True, group="status", exit_on_error=False)
+    def _reload_status(self) -> None:
+        try:
+            status = self.controller.status()
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.show_banner, describe_error(exc))
+            return
+        self.app.call_from_thread(self.show_status, status)
+
+    def show_banner(self, message: str, *, warning: bool = True) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.set_class(warning, "-warning")
+        banner.update(Text(message))
+        banner.display = bool(message)
+
+    def show_machine(self, m: MachineInfo) -> None:
+        cpu = m.cpu
+        cores = f"{cpu.physical_cores} physical, {cpu.logical_cores} logical"
+        if cpu.physical_cores is None:
+            cores = f"{cpu.logical_cores} logical"
+        cpu_rows = [
+            ("Model", cpu.model),
+            ("Arch", cpu.arch),
+            ("Cores", cores),
+            ("Clock", f"{cpu.mhz_per_core:.0f} MHz a core"),
+            ("Total", f"{cpu.total_mhz} MHz"),
+        ]
+        if m.usable_cpu_mhz != cpu.total_mhz:
+            cpu_rows.append(("Usable", f"{m.usable_cpu_mhz} MHz ({m.usable_cores} cores)"))
+        self.query_one("#cpu-panel", Panel).show(rows(cpu_rows))
+
+        mem = m.memory
+        mem_rows = [
+            ("Memory", mb(mem.total_mb)),
+            ("Free", mb(mem.available_mb)),
+            (
+                "Swap",
+                f"{mb(mem.swap_total_mb)}, {mem.swap_used_mb} MB used"
+                if mem.swap_total_mb
+                else "none",
+            ),
+            ("Disk", f"{m.disk.free_gb} GB free of {m.disk.total_gb} GB"),
+            ("  on", m.disk.path),
+        ]
+        self.query_one("#memory-panel", Panel).show(rows(mem_rows))
+
+        self.query_one("#gpu-panel", Panel).show(self._gpu_text(m))
+
+        system_rows = [
+            ("Host", m.os.hostname),
+            ("OS", m.os.distribution or m.os.system),
+            ("Kernel", m.os.kernel),
+            ("Limits", self._limits_text(m)),
+        ]
+        self.query_one("#system-panel", Panel).show(rows(system_rows))
+        if m.problems:
+            self.show_banner("Some facts could not be read: " + "; ".join(m.problems))
+
+    @staticmethod
+    def _limits_text(m: MachineInfo) -> str:
+        lim = m.limits
+        if not lim.any:
+            return "none (not in a container)" if lim.version is None else "none"
+        parts = []
+        if lim.cpu_quota_cores is not None:
+            parts.append(f"CPU {lim.cpu_quota_cores:g} cores")
+        if lim.cpuset_cores is not None:
+            parts.append(f"cpuset {lim.cpuset_cores}")
+        if lim.memory_limit_mb is not None:
+            parts.append(f"memory {lim.memory_limit_mb} MB")
+        return f"cgroup v{lim.version}: " + ", ".join(parts)
+
+    @staticmethod
+    def _gpu_text(m: MachineInfo) -> Text:
+        report = m.gpus
+        if not report.probed:
+            return Text("probing…", style="italic")
+        if not report.devices:
+            reason = "; ".join(report.problems) or "no GPU found"
+            return Text(f"None found: {reason}", no_wrap=False)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for i, g in enumerate(report.devices):
+            if i:
+                text.append("\n")
+            text.append(f"{g.index}: ", style="bold")
+            text.append(f"{g.name}, {g.total_vram_mb // 1024} GB")
+            details = [f"driver {g.driver}" if g.driver else None]
+            if g.utilisation_pct is not None:
+                details.append(f"{g.utilisation_pct:.0f} % busy")
+            if g.temperature_c is not None:
+                details.append(f"{g.temperature_c:.0f} °C")
+            text.append("\n   " + ", ".join(d for d in details if d))
+        if report.problems:
+            text.append("\n" + "; ".join(report.problems), style="italic")
+        return text
+
+    def show_status(self, st: OnboardingStatus) -> None:
+        if st.onboarded:
+            lines = [
+                ("State", "onboarded" + (", available" if st.is_available else ", not available")),
+                ("Channel", st.channel or "?"),
+                ("Reserved", f"{st.reserved_cpu} MHz, {st.reserved_memory} MB"),
+                ("Pay to", st.payment_addr or "?"),
+            ]
+            text = rows(lines)
+        else:
+            text = rows([("State", "not onboarded")])
+            text.append("\n")
+            text.append("press a to start", style="bold reverse")
+        if st.problems:
+            text.append("\n")
+            text.append(f"{len(st.problems)} problem(s): press s", style="bold")
+            first = st.problems[0]
+            self.show_banner(f"{first.message}. Fix: {first.fix}")
+        else:
+            self.show_banner("")
+        self.query_one("#status-panel", Panel).show(text)
+
+    # -- live usage ----------------------------------------------------------------
+    def sample(self) -> None:
+        try:
+            usage = self.nunet.sample_usage()
+        except Exception:  # noqa: BLE001 - a missing sample is not worth a message a second
+            return
+        self.show_usage(usage)
+
+    def show_usage(self, usage: Usage) -> None:
+        cpu = round(usage.cpu_percent)
+        memory = round(usage.memory_percent)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        text.append("CPU    ", style="bold")
+        text.append(bar(cpu), style="bold")
+        text.append(f" {cpu:>3} %\n")
+        text.append("Memory ", style="bold")
+        text.append(bar(memory), style="bold")
+        text.append(f" {memory:>3} %\n")
+        text.append(f"{usage.memory_used_mb} MB in use")
+        self.query_one("#usage-panel", Panel).show(text)

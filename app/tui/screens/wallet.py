@@ -1,0 +1,385 @@
+"""The Wallet screen: a new payment address, backed up and checked, or an existing one.
+
+Generating imports eth-account or pycardano (up to a second and tens of MB) and
+derives keys, so it runs in a thread worker behind a LoadingIndicator. The
+mnemonic is shown once, with a warning, and the address can only be used or
+exported after three words at random positions have been typed back: a wallet
+whose words were not written down loses the provider's earnings.
+
+When the user leaves the screen (another screen, not a dialog on top of it)
+the words are wiped from the widgets and the wallet object is dropped. Python
+strings cannot be overwritten in place, so "wiped" means no reference is kept
+by the app; the garbage collector frees the memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
+from textual.worker import get_current_worker
+
+from app.tui.messages import UseAddress
+from app.tui.screens.base import NunetScreen, describe_error
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from app.wallets import NewWallet
+
+CHECKED_WORDS = 3
+
+
+class WalletScreen(NunetScreen):
+    """Create a wallet (with a backup check and optional export) or check an address."""
+
+    SUB_TITLE = "Wallet"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "generate", "Generate"),
+        Binding("escape", "blur", "Leave field", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wallet: NewWallet | None = None
+        self._words = Text()
+        self.check_positions: list[int] = []
+        """Zero-based positions of the words asked for in the backup check."""
+        self.backed_up = False
+
+    @property
+    def wallet(self) -> NewWallet | None:
+        return self._wallet
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with VerticalScroll(id="wallet"):
+            with Vertical(id="new-wallet", classes="panel") as new:
+                new.border_title = "New payment address"
+                with Horizontal(classes="field-row"):
+                    yield Label("Chain", classes="field-label")
+                    yield Select[str](
+                        [("Ethereum", "ethereum"), ("Cardano", "cardano")],
+                        value="ethereum",
+                        allow_blank=False,
+                        id="chain",
+                        compact=True,
+                    )
+                    yield Label("Network", classes="field-label", id="network-label")
+                    yield Select[str](
+                        [("mainnet", "mainnet"), ("testnet", "testnet")],
+                        value="mainnet",
+                        allow_blank=False,
+                        id="network",
+                        compact=True,
+                    )
+                    yield Button("Generate", id="generate", variant="primary", compact=True)
+                yield LoadingIndicator(id="wallet-busy")
+                with Vertical(id="wallet-result"):
+                    yield Static(id="wallet-warning", classes="warning")
+                    yield Static(id="wallet-address")
+                    yield Static(id="wallet-words")
+                    with Horizontal(classes="buttons", id="written-row"):
+                        yield Button(
+                            "I wrote them down", id="written", variant="warning", compact=True
+                        )
+                    with Vertical(id="backup-check"):
+                        yield Static(id="backup-prompt")
+                        with Horizontal(classes="field-row"):
+                            for i in range(CHECKED_WORDS):
+                                yield Input(id=f"word-{i}", compact=True, classes="word")
+                            yield Button("Check", id="check-words", compact=True)
+                            yield Button("Show the words again", id="show-again", compact=True)
+                        yield Static(id="backup-message", classes="field-message")
+                    with Vertical(id="wallet-after"):
+                        with Horizontal(classes="field-row"):
+                            yield Label("Export to", classes="field-label")
+                            yield Input(id="export-dir", compact=True)
+                        with Horizontal(classes="field-row", id="password-row"):
+                            yield Label("Password", classes="field-label")
+                            yield Input(id="password", password=True, compact=True)
+                            yield Input(
+                                id="password2", password=True, compact=True, placeholder="again"
+                            )
+                        yield Static(id="export-message", classes="field-message")
+                        with Horizontal(classes="buttons"):
+                            yield Button("Export key file", id="export", compact=True)
+                            yield Button(
+                                "Use this address", id="use-new", variant="success", compact=True
+                            )
+            with Vertical(id="existing-wallet", classes="panel") as old:
+                old.border_title = "Or use an address you have"
+                with Horizontal(classes="field-row"):
+                    yield Input(id="existing", placeholder="0x… or addr1…", compact=True)
+                    yield Button("Use it", id="use-existing", compact=True, disabled=True)
+                yield Static(id="existing-message", classes="field-message")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#export-dir", Input).value = str(self.controller.state_dir / "wallets")
+        self._clear()
+        self._chain_changed()
+
+    # -- leaving clears the secret ---------------------------------------------------------
+    def on_screen_suspend(self) -> None:
+        # A dialog or the command palette on top keeps the screen on the stack;
+        # switching to another screen takes it off: only then clear.
+        if self not in self.app.screen_stack:
+            self._clear()
+
+    def _clear(self) -> None:
+        self._wallet = None
+        self._words = Text()
+        self.check_positions = []
+        self.backed_up = False
+        for widget_id in ("#wallet-warning", "#wallet-address", "#wallet-words", "#backup-prompt"):
+            self.query_one(widget_id, Static).update("")
+        for widget_id in ("#password", "#password2", *(f"#word-{i}" for i in range(CHECKED_WORDS))):
+            self.query_one(widget_id, Input).value = ""
+        self.query_one("#backup-message", Static).update("")
+        self.query_one("#export-message", Static).update("")
+        self.query_one("#wallet-result").display = False
+        self.query_one("#wallet-busy").display = False
+        self.query_one("#generate", Button).disabled = False
+
+    # -- generating -----------------------------------------------------------------------
+    @on(Select.Changed, "#chain")
+    def _chain_changed(self) -> None:
+        cardano = self.query_one("#chain", Select).value == "cardano"
+        self.query_one("#network").display = cardano
+        self.query_one("#network-label").display = cardano
+        self._check_existing()
+
+    @on(Select.Changed, "#network")
+    def _network_changed(self) -> None:
+        self._check_existing()
+
+    @on(Button.Pressed, "#generate")
+    def action_generate(self) -> None:
+        if self.query_one("#generate", Button).disabled:
+            return
+        chain = str(self.query_one("#chain", Select).value)
+        network = str(self.query_one("#network", Select).value) if chain == "cardano" else "mainnet"
+        self._clear()
+        self.query_one("#generate", Button).disabled = True
+        self.query_one("#wallet-busy").display = True
+        self._generate(chain, network)
+
+    @work(thread=True, exclusive=True, group="generate", exit_on_error=False)
+    def _generate(self, chain: str, network: str) -> None:
+        try:
+            wallet = self.controller.new_wallet(chain, network=network)
+        except Exception as exc:  # noqa: BLE001 - a refusal is a message
+            self.app.call_from_thread(self._generate_failed, exc)
+            return
+        self.app.call_from_thread(self._show_wallet, wallet)
+
+    def _generate_failed(self, exc: BaseException) -> None:
+        self.query_one("#wallet-busy").display = False
+        self.query_one("#generate", Button).disabled = False
+        self.report(exc, title="No wallet was made")
+
+    def _show_wallet(self, wallet: NewWallet) -> None:
+        if self not in self.app.screen_stack:
+            return  # the user left while it was made: do not keep it
+        self._wallet = wallet
+        words = wallet.mnemonic.split()
+        self.check_positions = sorted(self.nunet.rng.sample(range(len(words)), CHECKED_WORDS))
+        self.query_one("#wallet-busy").display = False
+        self.query_one("#generate", Button).disabled = False
+        self.query_one("#wallet-warning", Static).update(
+            Text(
+                f"Write these {len(words)} words down, in order, on paper. They are shown "
+                "only now and are the only way to reach the funds; anyone who sees them "
+                "can take the funds.",
+                style="bold",
+            )
+        )
+        network = f" {wallet.network}" if wallet.chain == "cardano" else ""
+        self.query_one("#wallet-address", Static).update(
+            Text.assemble(("Address ", "bold"), f"({wallet.chain}{network}): ", wallet.address)
+        )
+        grid = Text(end="")
+        columns = 4
+        per_column = -(-len(words) // columns)
+        for row in range(per_column):
+            if row:
+                grid.append("\n")
+            for col in range(columns):
+                i = col * per_column + row
+                if i < len(words):
+                    grid.append(f"{i + 1:>2}. ", style="bold")
+                    grid.append(f"{words[i]:<12}")
+        self.query_one("#wallet-words", Static).update(grid)
+        asked = ", ".join(f"#{p + 1}" for p in self.check_positions)
+        self.query_one("#backup-prompt", Static).update(
+            f"To check your copy, type words {asked} (from your paper):"
+        )
+        for i, position in enumerate(self.check_positions):
+            self.query_one(f"#word-{i}", Input).placeholder = f"word #{position + 1}"
+        self._words = grid
+        self.query_one("#wallet-result").display = True
+        self._show_words(True)
+        self.query_one("#wallet-after").display = False
+        self.query_one("#password-row").display = wallet.chain == "ethereum"
+        self.query_one("#written", Button).focus()
+        self.query_one("#wallet-warning").scroll_visible(top=True, animate=False)
+
+    def _show_words(self, shown: bool) -> None:
+        """Words on screen, or the check that asks for them (never both)."""
+        words = self.query_one("#wallet-words", Static)
+        words.update(self._words if shown else Text("(words hidden)", style="italic"))
+        self.query_one("#written-row").display = shown
+        self.query_one("#backup-check").display = not shown
+        self.query_one("#wallet-warning").display = shown
+
+    @on(Button.Pressed, "#written")
+    def _written(self) -> None:
+        self._show_words(False)
+        self.query_one("#word-0", Input).focus()
+
+    @on(Button.Pressed, "#show-again")
+    def _show_again(self) -> None:
+        self._show_words(True)
+        self.query_one("#written", Button).focus()
+
+    # -- backup check ---------------------------------------------------------------------
+    @on(Input.Submitted, ".word")
+    @on(Button.Pressed, "#check-words")
+    def _check_words(self) -> None:
+        wallet = self._wallet
+        if wallet is None:
+            return
+        words = wallet.mnemonic.split()
+        typed = [
+            self.query_one(f"#word-{i}", Input).value.strip().lower() for i in range(CHECKED_WORDS)
+        ]
+        wrong = [
+            f"#{p + 1}"
+            for p, word in zip(self.check_positions, typed, strict=True)
+            if words[p] != word
+        ]
+        message = self.query_one("#backup-message", Static)
+        if wrong:
+            message.add_class("-error")
+            message.update(f"✗ word {', '.join(wrong)} does not match; look at your copy again")
+            return
+        self.backed_up = True
+        message.remove_class("-error")
+        message.update("✓ backup checked: the words are gone from the screen.")
+        # The words have done their job: take them off the screen for good.
+        self._words = Text()
+        self.query_one("#wallet-words", Static).update(Text("(words hidden)", style="italic"))
+        self.query_one("#wallet-warning", Static).update("")
+        self.query_one("#backup-check").display = False
+        for i in range(CHECKED_WORDS):
+            self.query_one(f"#word-{i}", Input).value = ""
+        self.query_one("#wallet-after").display = True
+        self.query_one("#use-new", Button).focus()
+
+    # -- export ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        wallet = self._wallet
+        if wallet is None or not self.backed_up:
+            return
+        message = self.query_one("#export-message", Static)
+        directory = self.query_one("#export-dir", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not directory:
+            message.update("✗ choose a directory")
+            return
+        if wallet.chain == "ethereum":
+            if len(password) < 8:
+                message.update("✗ the password needs at least 8 characters")
+                return
+            if password != self.query_one("#password2", Input).value:
+                message.update("✗ the two passwords differ")
+                return
+        message.update("exporting…")
+        self.query_one("#export", Button).disabled = True
+        self._run_export(wallet, Path(directory).expanduser(), password)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _run_export(self, wallet: NewWallet, directory: Path, password: str) -> None:
+        try:
+            paths = self.controller.export_wallet(
+                wallet, directory, password or None, kdf=self.nunet.export_kdf
+            )
+        except Exception as exc:  # noqa: BLE001 - shown beside the button
+            self.app.call_from_thread(self._exported, None, describe_error(exc))
+            return
+        self.app.call_from_thread(self._exported, paths, "")
+
+    def _exported(self, paths: list[Path] | None, error: str) -> None:
+        self.query_one("#export", Button).disabled = False
+        for widget_id in ("#password", "#password2"):
+            self.query_one(widget_id, Input).value = ""
+        message = self.query_one("#export-message", Static)
+        message.set_class(paths is None, "-error")
+        if paths is None:
+            message.update(Text(f"✗ {error}"))
+        else:
+            message.update(Text("✓ written (0600): " + ", ".join(str(p) for p in paths)))
+
+    @on(Button.Pressed, "#use-new")
+    def _use_new(self) -> None:
+        if self._wallet is not None and self.backed_up:
+            self.post_message(UseAddress(self._wallet.address))
+
+    # -- an existing address -------------------------------------------------------------------
+    @on(Input.Changed, "#existing")
+    def _existing_changed(self) -> None:
+        self._check_existing()
+
+    def _check_existing(self) -> None:
+        if not self.is_mounted:
+            return
+        address = self.query_one("#existing", Input).value.strip()
+        self.query_one("#use-existing", Button).disabled = True
+        if not address:
+            self.query_one("#existing-message", Static).update("")
+            return
+        chain = self.query_one("#chain", Select).value
+        network = str(self.query_one("#network", Select).value) if chain == "cardano" else None
+        self._validate_existing(address, network)
+
+    @work(thread=True, exclusive=True, group="existing", exit_on_error=False)
+    def _validate_existing(self, address: str, network: str | None) -> None:
+        try:
+            check: Any = self.controller.check_address(address, network=network)
+            result = (
+                (
+                    True,
+                    f"✓ a valid {check.chain} {check.kind or ''} address "
+                    f"{'(' + check.network + ')' if check.network else ''}".replace("  ", " "),
+                )
+                if check.valid
+                else (False, f"✗ {check.reason}")
+            )
+        except Exception as exc:  # noqa: BLE001
+            result = (False, f"✗ {describe_error(exc)}")
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._existing_checked, address, *result)
+
+    def _existing_checked(self, address: str, valid: bool, message: str) -> None:
+        if address != self.query_one("#existing", Input).value.strip():
+            return
+        widget = self.query_one("#existing-message", Static)
+        widget.set_class(not valid, "-error")
+        widget.update(Text(message))
+        self.query_one("#use-existing", Button).disabled = not valid
+
+    @on(Button.Pressed, "#use-existing")
+    @on(Input.Submitted, "#existing")
+    def _use_existing(self) -> None:
+        if not self.query_one("#use-existing", Button).disabled:
+            self.post_message(UseAddress(self.query_one("#existing", Input).value.strip()))
+
+    def action_blur(self) -> None:
+        self.set_focus(None)
