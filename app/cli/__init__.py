@@ -23,8 +23,16 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """argparse that reports bad usage in one line, with where to read more."""
 
+    redact_unrecognized = False
+
     def error(self, message: str) -> NoReturn:
         flat = " ".join(message.split())
+        if self.redact_unrecognized and flat.startswith("unrecognized arguments"):
+            # Someone may have typed a mnemonic on the command line: never echo it back.
+            flat = (
+                "unexpected arguments (not shown, as they may be secret); a mnemonic is read "
+                "from a prompt or stdin, never from the command line"
+            )
         self.exit(EXIT_USAGE, f"{self.prog}: error: {flat} (see '{self.prog} --help')\n")
 
 
@@ -83,6 +91,8 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _Parser.redact_unrecognized = "wallet" in argv
     args = parser.parse_args(argv)
     if args.command is None:
         return _launch_tui(args)

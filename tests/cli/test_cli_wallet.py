@@ -1,0 +1,166 @@
+"""wallet new / restore / check / list end to end, with secrets fed through stdin and files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import run_cli, run_json
+from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, ETH_ADDRESS
+
+HARDHAT_MNEMONIC = "test test test test test test test test test test test junk"
+HARDHAT_KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+
+
+def all_text_under(path: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in path.rglob("*") if p.is_file())
+
+
+def assert_no_secret(text: str, mnemonic: str, key: str | None) -> None:
+    words = mnemonic.split()
+    for i in range(len(words) - 2):
+        assert " ".join(words[i : i + 3]) not in text, "a run of mnemonic words leaked"
+    if key:
+        bare = key.removeprefix("0x").lower()
+        assert bare not in text.lower()
+
+
+def test_new_ethereum_shows_secrets_once_and_stores_only_public_facts(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    result = run_cli("wallet", "new", "--chain", "ethereum", "--json", state_dir=state)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert re.fullmatch(r"0x[0-9a-fA-F]{40}", data["address"])
+    assert len(data["mnemonic"].split()) == 24
+    assert re.fullmatch(r"0x[0-9a-f]{64}", data["private_key"])
+    assert "shown once" in result.stderr and "offline" in result.stderr
+    assert data["mnemonic"] not in result.stderr
+    assert_no_secret(all_text_under(state), data["mnemonic"], data["private_key"])
+    listed = run_json("wallet", "list", state_dir=state)
+    assert [(w["chain"], w["address"]) for w in listed] == [("ethereum", data["address"])]
+    human = run_cli("wallet", "list", state_dir=state)
+    assert data["address"] in human.stdout and data["mnemonic"].split()[0] + " " not in human.stdout
+
+
+def test_cardano_new_then_restore_from_stdin_gives_the_same_address(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    new = run_json("wallet", "new", "--chain", "cardano", "--network", "testnet", "--words", "12", state_dir=state)
+    assert new["address"].startswith("addr_test1") and len(new["mnemonic"].split()) == 12
+    restored = run_cli(
+        "wallet", "restore", "--chain", "cardano", "--network", "testnet", "--json",
+        state_dir=state, stdin=new["mnemonic"] + "\n",
+    )
+    assert restored.returncode == 0, restored.stderr
+    data = json.loads(restored.stdout)
+    assert data["address"] == new["address"] and data["stake_address"] == new["stake_address"]
+    assert "mnemonic" not in data
+    assert_no_secret(restored.stdout + restored.stderr, new["mnemonic"], None)
+    assert_no_secret(all_text_under(state), new["mnemonic"], new["private_key"])
+
+
+def test_restore_published_ethereum_vector(tmp_path: Path) -> None:
+    result = run_cli("wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin=HARDHAT_MNEMONIC)
+    assert result.returncode == 0, result.stderr
+    assert ETH_ADDRESS in result.stdout
+    assert HARDHAT_KEY not in result.stdout
+    second = run_cli(
+        "wallet", "restore", "--chain", "ethereum", "--account", "1", state_dir=tmp_path / "s", stdin=HARDHAT_MNEMONIC
+    )
+    assert "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" in second.stdout  # Hardhat account #1
+
+
+def test_bad_mnemonic_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    bad = "test test test test test test test test test test test test"  # checksum fails
+    result = run_cli("wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin=bad)
+    assert result.returncode == 1
+    assert "test test" not in result.stderr and "Traceback" not in result.stderr
+    empty = run_cli("wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin="")
+    assert empty.returncode == 2 and "no mnemonic" in empty.stderr
+
+
+def test_mnemonic_on_the_command_line_is_not_echoed(tmp_path: Path) -> None:
+    result = run_cli("wallet", "restore", "--chain", "ethereum", *HARDHAT_MNEMONIC.split(), state_dir=tmp_path / "s")
+    assert result.returncode == 2
+    assert "junk" not in result.stderr and "never from the command line" in result.stderr
+
+
+def test_export_ethereum_keystore_with_password_file(tmp_path: Path) -> None:
+    state, out = tmp_path / "state", tmp_path / "keys"
+    password_file = tmp_path / "pw"
+    password_file.write_text("correct horse battery staple\n")
+    result = run_cli(
+        "wallet", "new", "--chain", "ethereum", "--export", str(out), "--password-file", str(password_file),
+        "--json", state_dir=state,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    (keystore,) = out.iterdir()
+    assert keystore.stat().st_mode & 0o777 == 0o600
+    from eth_account import Account
+
+    key = Account.decrypt(json.loads(keystore.read_text()), "correct horse battery staple")
+    assert "0x" + key.hex().removeprefix("0x") == data["private_key"]
+    everything = result.stdout + result.stderr + all_text_under(state)
+    assert "correct horse" not in everything
+    assert run_json("wallet", "list", state_dir=state)[0]["exports"] == [str(keystore)]
+
+    again = run_cli(
+        "wallet", "restore", "--chain", "ethereum", "--export", str(out), "--password-file", str(password_file),
+        state_dir=state, stdin=data["mnemonic"],
+    )
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert len(list(out.iterdir())) == 1
+
+
+def test_export_without_a_password_source_is_refused(tmp_path: Path) -> None:
+    result = run_cli("wallet", "new", "--chain", "ethereum", "--export", str(tmp_path / "k"), state_dir=tmp_path / "s")
+    assert result.returncode == 2 and "--password-file" in result.stderr
+    assert not (tmp_path / "k").exists()
+
+
+def test_export_cardano_keys(tmp_path: Path) -> None:
+    out = tmp_path / "keys"
+    data = run_json("wallet", "new", "--chain", "cardano", "--export", str(out), state_dir=tmp_path / "s")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["payment.skey", "payment.vkey", "stake.skey", "stake.vkey"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
+    from pycardano import Address, Network, PaymentExtendedSigningKey, StakeExtendedSigningKey
+
+    pay = PaymentExtendedSigningKey.load(str(out / "payment.skey"))
+    stake = StakeExtendedSigningKey.load(str(out / "stake.skey"))
+    address = Address(pay.to_verification_key().hash(), stake.to_verification_key().hash(), Network.MAINNET)
+    assert str(address) == data["address"]
+
+
+@pytest.mark.parametrize(
+    ("address", "extra", "code", "text"),
+    [
+        (ETH_ADDRESS, [], 0, "Valid    yes"),
+        (ETH_ADDRESS.lower(), [], 0, "yes"),
+        ("0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266", [], 1, "checksum"),
+        (ETH_ADDRESS[:30], [], 1, "length"),
+        (CARDANO_MAINNET, ["--channel", "nunet-team"], 0, "mainnet"),
+        (CARDANO_TESTNET, ["--channel", "nunet-team"], 1, "wrong network"),
+        (CARDANO_MAINNET[:-1] + ("q" if CARDANO_MAINNET[-1] != "q" else "p"), [], 1, "checksum"),
+        ("garbage", [], 1, "no"),
+    ],
+)
+def test_check(tmp_path: Path, address: str, extra: list[str], code: int, text: str) -> None:
+    result = run_cli("wallet", "check", address, *extra, state_dir=tmp_path / "s")
+    assert result.returncode == code, result.stdout + result.stderr
+    assert text in result.stdout
+
+
+def test_check_unknown_channel_is_usage(tmp_path: Path) -> None:
+    result = run_cli("wallet", "check", ETH_ADDRESS, "--channel", "moon", state_dir=tmp_path / "s")
+    assert result.returncode == 2 and "nunet-team" in result.stderr
+
+
+def test_wrong_chain_and_word_count_are_usage_errors(tmp_path: Path) -> None:
+    chain = run_cli("wallet", "new", "--chain", "bitcoin", state_dir=tmp_path / "s")
+    assert chain.returncode == 2 and "ethereum" in chain.stderr and "cardano" in chain.stderr
+    words = run_cli("wallet", "new", "--chain", "ethereum", "--words", "13", state_dir=tmp_path / "s")
+    assert words.returncode == 2 and "12, 15, 18, 21 or 24" in words.stderr
