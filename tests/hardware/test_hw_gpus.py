@@ -228,3 +228,13 @@ def test_probe_gpus_never_raises(monkeypatch: pytest.MonkeyPatch, fake_bin: Make
     report = probe_gpus(timeout_s=1)
     assert report.devices == ()
     assert report.problems == ("GPU probe failed: RuntimeError: boom",)
+
+
+def test_amd_cards_follow_nvidia_cards_in_one_index_space(
+    fake_nvml: MakeNvml, fake_bin: MakeTool
+) -> None:
+    fake_nvml(devices=[CARD])
+    fake_bin("rocm-smi", f"/bin/cat <<'EOF'\n{ROCM_JSON}EOF\n")
+    report = probe_gpus(timeout_s=5)
+    assert [(d.index, d.vendor) for d in report.devices] == [(0, "nvidia"), (1, "amd"), (2, "amd")]
+    assert report.source == "nvml+rocm-smi"

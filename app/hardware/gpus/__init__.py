@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import replace
 from types import ModuleType
 
 from app.hardware.model import GpuDevice, GpuReport
@@ -62,7 +63,9 @@ def _probe(timeout_s: float, nvml: ModuleType | None) -> GpuReport:
     if shutil.which("rocm-smi") is not None:
         found, problem = probe_rocm_smi(timeout_s)
         if found:
-            devices += found
+            # One index space for the offer's --gpus: AMD cards follow the NVIDIA ones.
+            offset = len(devices)
+            devices += [replace(d, index=offset + n) for n, d in enumerate(found)]
             sources.append("rocm-smi")
         elif problem:
             amd_problems.append(problem)
