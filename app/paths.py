@@ -12,7 +12,6 @@ TOML config file > the platform's user data directory.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,10 @@ def config_file() -> Path:
 def read_config_file(path: Path | None = None) -> dict[str, Any]:
     """The config file's table, or {} when there is none; a broken file is an error."""
     path = path or config_file()
+    if not path.exists():  # the usual case; spares status the tomllib import
+        return {}
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
