@@ -1,0 +1,60 @@
+"""Where settings come from: --state-dir > environment > TOML file > defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app import paths
+from app.config import ConfigError, load_settings
+
+
+def write_config(text: str) -> Path:
+    path = Path(os.environ["NUNET_ONBOARD_CONFIG"])
+    path.write_text(text)
+    return path
+
+
+def test_toml_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
+    write_config(
+        f'state_dir = "{tmp_path / "from-toml"}"\nlog_level = "DEBUG"\ngpu_timeout_s = 2.5\n'
+    )
+    settings = load_settings()
+    assert settings.state_dir == tmp_path / "from-toml"
+    assert settings.log_level == "DEBUG" and settings.gpu_timeout_s == 2.5
+    assert paths.resolve_state_dir() == tmp_path / "from-toml"  # the fast path agrees
+
+
+def test_environment_beats_file_and_cli_beats_both(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_config(f'state_dir = "{tmp_path / "toml"}"\n')
+    monkeypatch.setenv("NUNET_ONBOARD_STATE_DIR", str(tmp_path / "env"))
+    assert load_settings().state_dir == tmp_path / "env"
+    assert paths.resolve_state_dir() == tmp_path / "env"
+    assert load_settings(tmp_path / "cli").state_dir == tmp_path / "cli"
+    assert paths.resolve_state_dir(tmp_path / "cli") == tmp_path / "cli"
+
+
+def test_default_is_the_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
+    assert load_settings().state_dir == paths.default_state_dir()
+    assert paths.resolve_state_dir() == paths.default_state_dir()
+    assert paths.default_state_dir().name == "nunet-onboard"
+
+
+def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NUNET_ONBOARD_LOG_LEVEL", "LOUD")
+    with pytest.raises(ConfigError, match="log_level"):
+        load_settings()
+
+
+def test_broken_toml_is_one_clear_error() -> None:
+    path = write_config("state_dir = [unclosed\n")
+    with pytest.raises(ConfigError, match=str(path)):
+        load_settings()
+    with pytest.raises(ValueError, match="cannot be read"):
+        paths.read_config_file()
