@@ -160,23 +160,30 @@ class NunetOnboardApp(App[int]):
 
         if self.current_mode != "overview":
             self.switch_mode("overview")
-        screen = self.get_screen_stack("overview")
-        if screen and isinstance(screen[0], OverviewScreen):
-            screen[0].probe(refresh=True)
+        stack = self.built_screens("overview")
+        if stack and isinstance(stack[0], OverviewScreen):
+            stack[0].probe(refresh=True)
+
+    def built_screens(self, mode: str) -> list[Screen[object]]:
+        """The mode's screen stack, or [] when the mode has not been shown yet."""
+        try:
+            return self.get_screen_stack(mode)
+        except KeyError:
+            return []
 
     # -- messages from the screens -------------------------------------------------
     async def on_use_address(self, message: UseAddress) -> None:
         from app.tui.screens.allocate import AllocateScreen
 
         await self.switch_mode("allocate")
-        stack = self.get_screen_stack("allocate")
+        stack = self.built_screens("allocate")
         if stack and isinstance(stack[0], AllocateScreen):
             stack[0].use_address(message.address)
 
     def on_onboarding_changed(self, message: OnboardingChanged) -> None:
         """Every built screen reloads what it shows from the controller."""
         for mode in SCREENS:
-            for screen in self.get_screen_stack(mode):
+            for screen in self.built_screens(mode):
                 reload = getattr(screen, "reload", None)
                 if callable(reload):
                     reload()

@@ -249,6 +249,8 @@ class AllocateScreen(NunetScreen):
                 ]
             )
         gpu_list.display = bool(gpu_names)
+        if gpu_names:
+            gpu_list.highlighted = 0  # space ticks the first GPU at once
         self._gpu_reason = "" if gpu_names else f"No GPU to offer: {gpu_reason}"
         channel = self.query_one("#channel", Select)
         with channel.prevent(Select.Changed):

@@ -1,0 +1,114 @@
+"""TUI test helpers: an app on a tmp state dir with the fake machine and fixed usage.
+
+Everything that would make a frame differ between runs is pinned: the hardware
+(fake probe), the usage sample, the machine id, the state directory's path (for
+snapshots), the random word positions of the backup check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import random
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from app.hardware.model import Usage
+from app.onboarding import controller as controller_module
+from app.onboarding.controller import OnboardingController
+from app.tui.app import NunetOnboardApp
+from tests.conftest import ETH_ADDRESS
+from tests.fakes import fake_machine
+
+FIXED_USAGE = Usage(cpu_percent=12.0, memory_percent=40.0, memory_used_mb=6553)
+SIZE = (80, 24)
+
+AppFactory = Callable[..., NunetOnboardApp]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no pytest-asyncio needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _fixed_machine_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A truecolour terminal unless a test says otherwise: the app picks its
+    # theme from the colour depth, and the snapshots must not depend on the
+    # TERM of whoever runs them.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    monkeypatch.setattr(
+        controller_module, "_machine_uuid", lambda: "00000000-0000-0000-0000-000000000001"
+    )
+
+
+def make_app(state_dir: Path, *, gpus: int = 1, **machine: Any) -> NunetOnboardApp:
+    controller = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=gpus, **machine))
+    return NunetOnboardApp(
+        controller,
+        usage_interval=3600,
+        usage=lambda: FIXED_USAGE,
+        export_kdf="pbkdf2",
+        rng=random.Random(4),
+    )
+
+
+@pytest.fixture
+def app_factory(state_dir: Path) -> AppFactory:
+    def factory(**machine: Any) -> NunetOnboardApp:
+        return make_app(state_dir, **machine)
+
+    return factory
+
+
+@pytest.fixture
+def snapshot_state_dir(request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A state dir whose path is the same on every run, since the screens show it."""
+    path = Path("/tmp/nunet-onboard-snapshots") / request.node.name
+    shutil.rmtree(path, ignore_errors=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let the thread workers finish and their results reach the widgets."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
+    """Type short values key by key; paste long ones (addresses) in one go, as people do."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    widget.clear()
+    await pilot.pause()
+    if len(text) <= 8:
+        await pilot.press(*text)
+    else:
+        widget.insert_text_at_cursor(text)
+    await settle(pilot)
+
+
+def offer(**changes: Any) -> Any:
+    from app.onboarding.models import CapacityForNunet
+
+    values: dict[str, Any] = dict(
+        cpu=5000, memory=6000, disk=50, channel="nunet-test", payment_addr=ETH_ADDRESS
+    )
+    values.update(changes)
+    return CapacityForNunet(**values)

@@ -1,0 +1,342 @@
+"""Pilot tests of every flow of the app, on a tmp state dir and the fake machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static
+
+from app.onboarding.errors import StateError
+from app.tui.dialogs.offboard import OffboardDialog
+from app.tui.dialogs.review import ReviewDialog
+from app.tui.screens.allocate import AllocateScreen
+from app.tui.screens.help import HelpScreen
+from app.tui.screens.too_small import TooSmallScreen
+from app.tui.screens.wallet import WalletScreen
+from app.tui.widgets.slider import Slider
+from tests.conftest import ETH_ADDRESS
+from tests.tui.conftest import SIZE, AppFactory, offer, settle, type_into
+
+
+def text_of(app: object, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)  # type: ignore[attr-defined]
+    return str(widget.render())
+
+
+async def test_overview_fills_in_facts_and_offers_to_start(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "20800 MHz" in text_of(app, "#cpu-panel")
+        assert "RTX 3090" in text_of(app, "#gpu-panel")
+        assert "not onboarded" in text_of(app, "#status-panel")
+        assert "press a to start" in text_of(app, "#status-panel")
+        app.screen.sample()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert "12 %" in text_of(app, "#usage-panel")
+
+
+async def test_overview_says_why_no_gpu(app_factory: AppFactory) -> None:
+    app = app_factory(gpus=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "NVML library not found" in text_of(app, "#gpu-panel")
+
+
+async def test_onboard_with_sliders_and_typing_refusal_then_fixed(
+    app_factory: AppFactory, state_dir: Path
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen)
+        review = screen.query_one("#review", Button)
+        assert review.disabled  # no channel, no address yet
+
+        # CPU by keys: home goes to the allowed minimum, right steps up by 200 MHz.
+        cpu = screen.query_one("#cpu-slider", Slider)
+        cpu.focus()
+        await pilot.press("home", "right", "right")
+        await settle(pilot)
+        assert cpu.value == 2400  # 2080 -> 2200 -> 2400 on the 200 MHz grid
+        assert screen.query_one("#cpu-input", Input).value == "2400"
+
+        # Memory typed: below the 10 % minimum is refused beside the field.
+        await type_into(pilot, "#memory-input", "1000")
+        assert screen.query_one("#memory-slider", Slider).value == 1000
+        assert "below the minimum 1639" in text_of(app, "#memory-message")
+        assert review.disabled
+
+        # Fixed by typing an allowed value.
+        await type_into(pilot, "#memory-input", "8000")
+        assert "✗" not in text_of(app, "#memory-message")
+
+        # Channel by keys, then the address; GPU 0 ticked.
+        screen.query_one("#channel", Select).focus()
+        await pilot.press("enter", "down", "down", "enter")
+        await settle(pilot)
+        assert screen.values["channel"] == "nunet-test"
+        await type_into(pilot, "#payment_addr", "0xnot-an-address")
+        assert "not valid" in text_of(app, "#payment_addr-message")
+        assert review.disabled
+        await type_into(pilot, "#payment_addr", ETH_ADDRESS)
+        assert "valid ethereum" in text_of(app, "#payment_addr-message")
+        gpus = screen.query_one("#gpus", SelectionList)
+        gpus.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert screen.values["gpus"] == (0,)
+        assert not review.disabled, screen.problems
+
+        # Review shows what will be written; cancel writes nothing.
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        assert app.focused is not None and app.focused.id == "cancel"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.controller.is_onboarded()
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert app.controller.is_onboarded()
+        written = app.controller.current_offer()
+        assert written is not None
+        assert (written.cpu, written.memory, written.gpus) == (2400, 8000, (0,))
+        assert app.current_mode == "overview"
+        assert "onboarded" in text_of(app, "#status-panel")
+        assert (
+            json.loads((state_dir / "state.json").read_text())["offer"]["channel"] == "nunet-test"
+        )
+
+
+async def test_resource_config_prefilled_and_changed(app_factory: AppFactory) -> None:
+    app = app_factory()
+    app.controller.onboard(offer())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen)
+        assert screen.onboarded
+        assert screen.query_one("#cpu-input", Input).value == "5000"
+        assert screen.query_one("#memory-input", Input).value == "6000"
+        assert screen.query_one("#payment_addr", Input).value == ETH_ADDRESS
+        assert str(screen.query_one("#review", Button).label) == "Review and apply"
+
+        slider = screen.query_one("#memory-slider", Slider)
+        slider.focus()
+        await pilot.press("pagedown")  # 2000 MB: ten 200 MB steps (about 1 % of 16384)
+        await settle(pilot)
+        assert screen.values["memory"] == 8000
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        current = app.controller.current_offer()
+        assert current is not None and current.memory == 8000
+        assert [h["action"] for h in app.controller.history()][-1] == "resource-config"
+
+
+async def test_write_error_is_a_message_not_a_traceback(app_factory: AppFactory) -> None:
+    app = app_factory()
+
+    def refuse(capacity: object) -> None:
+        raise StateError("the state directory /x is read-only")
+
+    app.controller.onboard = refuse  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen)
+        screen.query_one("#channel", Select).value = "nunet-test"
+        await type_into(pilot, "#payment_addr", ETH_ADDRESS)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("read-only" in m for m in messages), messages
+        assert app.is_running
+
+
+async def test_wallet_create_word_check_export_and_use(
+    app_factory: AppFactory, tmp_path: Path
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WalletScreen)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        wallet = screen.wallet
+        assert wallet is not None and wallet.address.startswith("0x")
+        words = wallet.mnemonic.split()
+        assert words[0] in text_of(app, "#wallet-words")
+        await pilot.click("#written")
+        await pilot.pause()
+        assert words[0] not in text_of(app, "#wallet-words")
+
+        # Wrong words are refused.
+        positions = screen.check_positions
+        assert len(positions) == 3
+        for i in range(3):
+            await type_into(pilot, f"#word-{i}", "wrong")
+        await pilot.click("#check-words")
+        await pilot.pause()
+        assert "does not match" in text_of(app, "#backup-message")
+        assert not screen.backed_up
+
+        for i, p in enumerate(positions):
+            await type_into(pilot, f"#word-{i}", words[p])
+        await pilot.click("#check-words")
+        await pilot.pause()
+        assert screen.backed_up
+
+        # Export an encrypted keystore (pbkdf2 in tests), password typed twice.
+        await type_into(pilot, "#export-dir", str(tmp_path / "keys"))
+        await type_into(pilot, "#password", "correct horse")
+        await type_into(pilot, "#password2", "correct horsf")
+        await pilot.click("#export")
+        await settle(pilot)
+        assert "differ" in text_of(app, "#export-message")
+        await type_into(pilot, "#password2", "correct horse")
+        screen.query_one("#export", Button).press()
+        await settle(pilot)
+        assert "written" in text_of(app, "#export-message"), text_of(app, "#export-message")
+        assert len(list((tmp_path / "keys").iterdir())) == 1
+
+        screen.query_one("#use-new", Button).press()
+        await settle(pilot)
+        assert app.current_mode == "allocate"
+        allocate = app.screen
+        assert isinstance(allocate, AllocateScreen)
+        assert allocate.query_one("#payment_addr", Input).value == wallet.address
+        # Leaving the wallet screen dropped the secret.
+        assert screen.wallet is None
+        assert wallet.mnemonic.split()[0] not in text_of(app, "#summary")
+
+
+async def test_wallet_existing_address_validated(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await type_into(pilot, "#existing", "0x1234")
+        assert "✗" in text_of(app, "#existing-message")
+        assert app.screen.query_one("#use-existing", Button).disabled
+        await type_into(pilot, "#existing", ETH_ADDRESS)
+        assert "valid" in text_of(app, "#existing-message")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "allocate"
+        assert app.screen.query_one("#payment_addr", Input).value == ETH_ADDRESS
+
+
+async def test_offboard_cancelled_keeps_state(app_factory: AppFactory) -> None:
+    app = app_factory()
+    app.controller.onboard(offer())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, OffboardDialog)
+        assert app.focused is not None and app.focused.id == "cancel"
+        plan = text_of(app, "#offboard-plan")
+        assert "node identity" in plan and "This keeps" in plan
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, OffboardDialog)
+        assert app.controller.is_onboarded()
+
+
+async def test_offboard_confirmed_removes_state(app_factory: AppFactory) -> None:
+    app = app_factory()
+    app.controller.onboard(offer())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("tab")  # from Cancel to Offboard
+        assert app.focused is not None and app.focused.id == "confirm"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Offboarded" in text_of(app, "#offboard-result")
+        assert not app.controller.is_onboarded()
+        await pilot.press("enter")  # Close is focused
+        await settle(pilot)
+        assert not isinstance(app.screen, OffboardDialog)
+        assert "not onboarded" in text_of(app, "#status-panel")
+
+
+async def test_offboard_forced_on_corrupt_state(app_factory: AppFactory, state_dir: Path) -> None:
+    app = app_factory()
+    app.controller.onboard(offer())
+    (state_dir / "state.json").write_text("{ not json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        banner = text_of(app, "#banner")
+        assert "cannot be read" in banner and "offboard --force" in banner
+        await pilot.press("x")
+        await settle(pilot)
+        assert "unreadable state file" in text_of(app, "#offboard-plan")
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert "Not offboarded" in text_of(app, "#offboard-result")
+        app.screen.query_one("#force", Checkbox).value = True
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert "Offboarded" in text_of(app, "#offboard-result")
+        assert not app.controller.is_onboarded()
+        assert app.controller.status().problems == ()
+
+
+async def test_help_palette_and_keys(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("s")  # no navigation from under a dialog
+        assert app.current_mode == "overview"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"status")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "status"
+        assert "not onboarded" in text_of(app, "#metadata-panel")
+        for key, mode in (("o", "overview"), ("a", "allocate"), ("w", "wallet"), ("s", "status")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+        await settle(pilot)
+
+
+async def test_too_small_terminal_gets_a_notice(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "too small" in text_of(app, "#too-small-text")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.1)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, TooSmallScreen)
+        await settle(pilot)
