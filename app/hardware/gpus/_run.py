@@ -12,7 +12,10 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from app.hardware.model import GpuDevice
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,26 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
             if stream is not None:
                 stream.close()
         proc.wait()
+
+
+def probe_with_tool(
+    argv: list[str], timeout_s: float, parse: Callable[[str], list[GpuDevice]], vendor: str
+) -> tuple[list[GpuDevice], str | None]:
+    """(devices, None) on an answer, else ([], the reason nothing was found)."""
+    tool = argv[0]
+    try:
+        result = run_tool(argv, timeout_s)
+    except ToolFailed as exc:
+        return [], str(exc)
+    if result.returncode != 0:
+        line = result.first_line()
+        if line:
+            return [], f"{tool} failed: {line}"
+        return [], f"{tool} failed with exit code {result.returncode}"
+    try:
+        devices = parse(result.stdout)
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError too
+        return [], f"{tool} gave an answer we cannot read: {exc}"
+    if not devices:
+        return [], f"{tool} found no {vendor} GPU"
+    return devices, None

@@ -6,7 +6,7 @@ stderr, so it always runs through `run_tool` with a timeout and captured streams
 
 from __future__ import annotations
 
-from app.hardware.gpus._run import ToolFailed, run_tool
+from app.hardware.gpus._run import probe_with_tool
 from app.hardware.model import GpuDevice
 
 QUERY = "index,name,memory.total,memory.free,driver_version,uuid,utilization.gpu,temperature.gpu"
@@ -56,19 +56,4 @@ def parse_csv(text: str) -> list[GpuDevice]:
 
 def probe_nvidia_smi(timeout_s: float) -> tuple[list[GpuDevice], str | None]:
     """(devices, None) on an answer, else ([], the reason nothing was found)."""
-    try:
-        result = run_tool(ARGV, timeout_s)
-    except ToolFailed as exc:
-        return [], str(exc)
-    if result.returncode != 0:
-        line = result.first_line()
-        if line:
-            return [], f"nvidia-smi failed: {line}"
-        return [], f"nvidia-smi failed with exit code {result.returncode}"
-    try:
-        devices = parse_csv(result.stdout)
-    except ValueError as exc:
-        return [], f"nvidia-smi gave an answer we cannot read: {exc}"
-    if not devices:
-        return [], "nvidia-smi found no NVIDIA GPU"
-    return devices, None
+    return probe_with_tool(ARGV, timeout_s, parse_csv, "NVIDIA")

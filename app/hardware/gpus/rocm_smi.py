@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from app.hardware.gpus._run import ToolFailed, run_tool
+from app.hardware.gpus._run import probe_with_tool
 from app.hardware.model import GpuDevice
 
 ARGV = ["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"]
@@ -59,19 +59,4 @@ def parse_json(text: str) -> list[GpuDevice]:
 
 def probe_rocm_smi(timeout_s: float) -> tuple[list[GpuDevice], str | None]:
     """(devices, None) on an answer, else ([], the reason nothing was found)."""
-    try:
-        result = run_tool(ARGV, timeout_s)
-    except ToolFailed as exc:
-        return [], str(exc)
-    if result.returncode != 0:
-        line = result.first_line()
-        return [], f"rocm-smi failed: {line}" if line else (
-            f"rocm-smi failed with exit code {result.returncode}"
-        )
-    try:
-        devices = parse_json(result.stdout)
-    except ValueError as exc:  # json.JSONDecodeError is a ValueError
-        return [], f"rocm-smi gave an answer we cannot read: {exc}"
-    if not devices:
-        return [], "rocm-smi found no AMD GPU"
-    return devices, None
+    return probe_with_tool(ARGV, timeout_s, parse_json, "AMD")
