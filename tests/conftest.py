@@ -21,6 +21,23 @@ CARDANO_MAINNET = "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmy
 CARDANO_TESTNET = "addr_test1qz2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgs68faae"
 
 
+# DMS MetadataV2's keys, in its order: `info --json` must print exactly these.
+DMS_METADATA_KEYS = [
+    "name",
+    "update_timestamp",
+    "resource",
+    "available",
+    "reserved",
+    "network",
+    "public_key",
+    "node_id",
+    "allow_cardano",
+    "gpu_info",
+    "dashboard",
+    "ntx_price",
+]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_config(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory

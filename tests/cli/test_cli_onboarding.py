@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.cli.helpers import run_cli, run_json
-from tests.conftest import CARDANO_TESTNET, ETH_ADDRESS
+from tests.conftest import CARDANO_TESTNET, DMS_METADATA_KEYS, ETH_ADDRESS
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +50,7 @@ def test_full_cycle(tmp_path: Path, machine: dict[str, Any]) -> None:
     assert metadata["reserved"] == {"cpu": machine["cpu_min"], "memory": machine["mem_min"]}
 
     info = run_json("info", state_dir=state)
-    assert list(info) == [
-        "name",
-        "update_timestamp",
-        "resource",
-        "available",
-        "reserved",
-        "network",
-        "public_key",
-        "node_id",
-        "allow_cardano",
-        "gpu_info",
-        "dashboard",
-        "ntx_price",
-    ]
+    assert list(info) == DMS_METADATA_KEYS
     assert list(info["resource"]) == ["memory_max", "total_core", "cpu_max"]
     assert info["node_id"].startswith("12D3KooW") and info["public_key"] == ETH_ADDRESS
 

@@ -47,11 +47,28 @@ def test_new_ethereum_shows_secrets_once_and_stores_only_public_facts(tmp_path: 
 
 def test_cardano_new_then_restore_from_stdin_gives_the_same_address(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    new = run_json("wallet", "new", "--chain", "cardano", "--network", "testnet", "--words", "12", state_dir=state)
+    new = run_json(
+        "wallet",
+        "new",
+        "--chain",
+        "cardano",
+        "--network",
+        "testnet",
+        "--words",
+        "12",
+        state_dir=state,
+    )
     assert new["address"].startswith("addr_test1") and len(new["mnemonic"].split()) == 12
     restored = run_cli(
-        "wallet", "restore", "--chain", "cardano", "--network", "testnet", "--json",
-        state_dir=state, stdin=new["mnemonic"] + "\n",
+        "wallet",
+        "restore",
+        "--chain",
+        "cardano",
+        "--network",
+        "testnet",
+        "--json",
+        state_dir=state,
+        stdin=new["mnemonic"] + "\n",
     )
     assert restored.returncode == 0, restored.stderr
     data = json.loads(restored.stdout)
@@ -62,19 +79,30 @@ def test_cardano_new_then_restore_from_stdin_gives_the_same_address(tmp_path: Pa
 
 
 def test_restore_published_ethereum_vector(tmp_path: Path) -> None:
-    result = run_cli("wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin=HARDHAT_MNEMONIC)
+    result = run_cli(
+        "wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin=HARDHAT_MNEMONIC
+    )
     assert result.returncode == 0, result.stderr
     assert ETH_ADDRESS in result.stdout
     assert HARDHAT_KEY not in result.stdout
     second = run_cli(
-        "wallet", "restore", "--chain", "ethereum", "--account", "1", state_dir=tmp_path / "s", stdin=HARDHAT_MNEMONIC
+        "wallet",
+        "restore",
+        "--chain",
+        "ethereum",
+        "--account",
+        "1",
+        state_dir=tmp_path / "s",
+        stdin=HARDHAT_MNEMONIC,
     )
     assert "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" in second.stdout  # Hardhat account #1
 
 
 def test_bad_mnemonic_is_refused_without_echoing_it(tmp_path: Path) -> None:
     bad = "test test test test test test test test test test test test"  # checksum fails
-    result = run_cli("wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin=bad)
+    result = run_cli(
+        "wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin=bad
+    )
     assert result.returncode == 1
     assert "test test" not in result.stderr and "Traceback" not in result.stderr
     empty = run_cli("wallet", "restore", "--chain", "ethereum", state_dir=tmp_path / "s", stdin="")
@@ -82,7 +110,14 @@ def test_bad_mnemonic_is_refused_without_echoing_it(tmp_path: Path) -> None:
 
 
 def test_mnemonic_on_the_command_line_is_not_echoed(tmp_path: Path) -> None:
-    result = run_cli("wallet", "restore", "--chain", "ethereum", *HARDHAT_MNEMONIC.split(), state_dir=tmp_path / "s")
+    result = run_cli(
+        "wallet",
+        "restore",
+        "--chain",
+        "ethereum",
+        *HARDHAT_MNEMONIC.split(),
+        state_dir=tmp_path / "s",
+    )
     assert result.returncode == 2
     assert "junk" not in result.stderr and "never from the command line" in result.stderr
 
@@ -92,8 +127,16 @@ def test_export_ethereum_keystore_with_password_file(tmp_path: Path) -> None:
     password_file = tmp_path / "pw"
     password_file.write_text("correct horse battery staple\n")
     result = run_cli(
-        "wallet", "new", "--chain", "ethereum", "--export", str(out), "--password-file", str(password_file),
-        "--json", state_dir=state,
+        "wallet",
+        "new",
+        "--chain",
+        "ethereum",
+        "--export",
+        str(out),
+        "--password-file",
+        str(password_file),
+        "--json",
+        state_dir=state,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -108,22 +151,40 @@ def test_export_ethereum_keystore_with_password_file(tmp_path: Path) -> None:
     assert run_json("wallet", "list", state_dir=state)[0]["exports"] == [str(keystore)]
 
     again = run_cli(
-        "wallet", "restore", "--chain", "ethereum", "--export", str(out), "--password-file", str(password_file),
-        state_dir=state, stdin=data["mnemonic"],
+        "wallet",
+        "restore",
+        "--chain",
+        "ethereum",
+        "--export",
+        str(out),
+        "--password-file",
+        str(password_file),
+        state_dir=state,
+        stdin=data["mnemonic"],
     )
     assert again.returncode == 1 and "Traceback" not in again.stderr
     assert len(list(out.iterdir())) == 1
 
 
 def test_export_without_a_password_source_is_refused(tmp_path: Path) -> None:
-    result = run_cli("wallet", "new", "--chain", "ethereum", "--export", str(tmp_path / "k"), state_dir=tmp_path / "s")
+    result = run_cli(
+        "wallet",
+        "new",
+        "--chain",
+        "ethereum",
+        "--export",
+        str(tmp_path / "k"),
+        state_dir=tmp_path / "s",
+    )
     assert result.returncode == 2 and "--password-file" in result.stderr
     assert not (tmp_path / "k").exists()
 
 
 def test_export_cardano_keys(tmp_path: Path) -> None:
     out = tmp_path / "keys"
-    data = run_json("wallet", "new", "--chain", "cardano", "--export", str(out), state_dir=tmp_path / "s")
+    data = run_json(
+        "wallet", "new", "--chain", "cardano", "--export", str(out), state_dir=tmp_path / "s"
+    )
     names = sorted(p.name for p in out.iterdir())
     assert names == ["payment.skey", "payment.vkey", "stake.skey", "stake.vkey"]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
@@ -131,7 +192,9 @@ def test_export_cardano_keys(tmp_path: Path) -> None:
 
     pay = PaymentExtendedSigningKey.load(str(out / "payment.skey"))
     stake = StakeExtendedSigningKey.load(str(out / "stake.skey"))
-    address = Address(pay.to_verification_key().hash(), stake.to_verification_key().hash(), Network.MAINNET)
+    address = Address(
+        pay.to_verification_key().hash(), stake.to_verification_key().hash(), Network.MAINNET
+    )
     assert str(address) == data["address"]
 
 
@@ -162,5 +225,7 @@ def test_check_unknown_channel_is_usage(tmp_path: Path) -> None:
 def test_wrong_chain_and_word_count_are_usage_errors(tmp_path: Path) -> None:
     chain = run_cli("wallet", "new", "--chain", "bitcoin", state_dir=tmp_path / "s")
     assert chain.returncode == 2 and "ethereum" in chain.stderr and "cardano" in chain.stderr
-    words = run_cli("wallet", "new", "--chain", "ethereum", "--words", "13", state_dir=tmp_path / "s")
+    words = run_cli(
+        "wallet", "new", "--chain", "ethereum", "--words", "13", state_dir=tmp_path / "s"
+    )
     assert words.returncode == 2 and "12, 15, 18, 21 or 24" in words.stderr

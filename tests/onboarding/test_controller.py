@@ -18,7 +18,7 @@ from app.onboarding.errors import (
     WalletError,
 )
 from app.onboarding.models import CapacityForNunet
-from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, ETH_ADDRESS
+from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, DMS_METADATA_KEYS, ETH_ADDRESS
 from tests.fakes import fake_machine
 
 # fake_machine(): 8 cores x 2600 MHz = 20800 MHz (2080-18720), 16384 MB (1639-14745), 200 GB free, 1 GPU
@@ -43,20 +43,7 @@ def test_onboard_writes_dms_metadata_and_identity(controller: OnboardingControll
     assert metadata.gpu_info[0].name == "NVIDIA GeForce RTX 3090"
     assert controller.key_path.stat().st_mode & 0o777 == 0o600
     state = json.loads(controller.state_path.read_text())
-    assert list(state["metadata"]) == [
-        "name",
-        "update_timestamp",
-        "resource",
-        "available",
-        "reserved",
-        "network",
-        "public_key",
-        "node_id",
-        "allow_cardano",
-        "gpu_info",
-        "dashboard",
-        "ntx_price",
-    ]
+    assert list(state["metadata"]) == DMS_METADATA_KEYS
     resources = controller.available_resources()
     assert resources is not None
     assert (
