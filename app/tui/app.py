@@ -134,8 +134,10 @@ class NunetOnboardApp(App[int]):
 
     # -- navigation --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No switching screens from under a dialog or the "too small" notice."""
-        return not (action in ("show", "offboard", "help") and self.screen.is_modal)
+        """No switching from under a dialog; the key of the screen shown is left out of the footer."""
+        if action in ("show", "offboard", "help") and self.screen.is_modal:
+            return False
+        return not (action == "show" and parameters and parameters[0] == self.current_mode)
 
     async def action_show(self, mode: str) -> None:
         if mode in SCREENS and self.current_mode != mode:

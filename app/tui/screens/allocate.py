@@ -67,7 +67,7 @@ class AllocateScreen(NunetScreen):
     SUB_TITLE = "Allocate"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "review", "Review"),
-        Binding("ctrl+n", "new_wallet", "New wallet"),
+        Binding("ctrl+n", "new_wallet", "New address"),
         Binding("escape", "blur", "Leave field", show=False),
     ]
 

@@ -49,7 +49,9 @@ class NunetScreen(Screen[None]):
         yield Header(icon="◆")
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer(compact=True)
+        # The palette (ctrl+p) is listed in the help screen; its footer entry would
+        # push the Quit key off an 80-column footer.
+        yield Footer(compact=True, show_command_palette=False)
 
     def report(self, exc: BaseException, *, title: str = "") -> None:
         """Show an error as a notification; safe from the event loop only."""
