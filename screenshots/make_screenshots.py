@@ -1,0 +1,126 @@
+"""Screenshots of every screen of the real app, for the README.
+
+Runs ``NunetOnboardApp`` headless at 80x24 with the fake machine probe (so the
+pictures are the same on every machine), saves an SVG of each screen and turns
+it into a PNG with ``rsvg-convert`` (Debian: ``apt-get install librsvg2-bin``).
+
+    .venv/bin/python screenshots/make_screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.hardware.model import Usage  # noqa: E402
+from app.onboarding import controller as controller_module  # noqa: E402
+from app.onboarding.controller import OnboardingController  # noqa: E402
+from app.tui.app import NunetOnboardApp  # noqa: E402
+from tests.fakes import fake_machine  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+ETH_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+MNEMONIC = " ".join(["abandon"] * 23 + ["art"])
+SIZE = (80, 24)
+
+
+async def settle(pilot: Any) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def shoot(state_dir: Path) -> list[Path]:
+    controller = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=1))
+    controller.new_wallet = lambda chain, network="mainnet", words=24: controller.restore_wallet(  # type: ignore[method-assign]
+        chain, MNEMONIC, network=network
+    )
+    app = NunetOnboardApp(
+        controller,
+        usage_interval=3600,
+        usage=lambda: Usage(cpu_percent=23.0, memory_percent=41.0, memory_used_mb=6717),
+        export_kdf="pbkdf2",
+        rng=random.Random(7),
+    )
+    svgs: list[Path] = []
+
+    def save(name: str) -> None:
+        svgs.append(Path(app.save_screenshot(f"{name}.svg", path=str(OUT))))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.sample()  # type: ignore[attr-defined]
+        await pilot.pause()
+        save("overview")
+
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#channel").value = "nunet-test"  # type: ignore[attr-defined]
+        address = screen.query_one("#payment_addr")
+        address.insert_text_at_cursor(ETH_ADDRESS)  # type: ignore[attr-defined]
+        await settle(pilot)
+        screen.query_one("#cpu-slider").focus()
+        await pilot.press("pagedown")
+        await settle(pilot)
+        save("allocate")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        save("review")
+        await pilot.click("#confirm")
+        await settle(pilot)
+
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        save("wallet")
+
+        await pilot.press("s")
+        await settle(pilot)
+        save("status")
+
+        await pilot.press("x")
+        await settle(pilot)
+        save("offboard")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("question_mark")
+        await settle(pilot)
+        save("help")
+    return svgs
+
+
+def main() -> int:
+    if shutil.which("rsvg-convert") is None:
+        print("rsvg-convert not found: apt-get install -y librsvg2-bin", file=sys.stderr)
+        return 1
+    # The status and dialogs show paths and ids: keep them short and stable.
+    controller_module._machine_uuid = lambda: "5f3c0a52-8d0e-4b8e-9a51-0c2d6e7f8a90"  # type: ignore[assignment]
+    controller_module._now_iso = lambda: "2025-06-01T12:00:00+00:00"  # type: ignore[assignment]
+    base = Path(tempfile.gettempdir()) / "nunet-onboard"
+    shutil.rmtree(base, ignore_errors=True)
+    try:
+        svgs = asyncio.run(shoot(base))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    for svg in svgs:
+        png = svg.with_suffix(".png")
+        subprocess.run(["rsvg-convert", "--zoom", "1", str(svg), "-o", str(png)], check=True)
+        svg.unlink()
+        print(f"{png.relative_to(ROOT)}  {png.stat().st_size // 1024} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
