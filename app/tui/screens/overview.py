@@ -88,7 +88,12 @@ class OverviewScreen(NunetScreen):
         self._memory_text = ""
         self.query_one("#usage-panel", Panel).show(Text("measuring…", style="italic"))
         self.set_interval(self.nunet.usage_interval, self.sample, name="usage")
-        self.probe()
+        future = self.nunet.machine_future
+        if future is not None and future.done() and future.exception() is None:
+            self.show_machine(future.result())  # in the first frame
+        # The status and the GPU probe (NVML) start once the first frame is out:
+        # run at once, their thread competes with the first paint for the GIL.
+        self.call_after_refresh(self.probe)
 
     def on_screen_resume(self) -> None:
         # Back from Allocate or a dialog: the state may have changed.
@@ -100,8 +105,12 @@ class OverviewScreen(NunetScreen):
     def probe(self, refresh: bool = False) -> None:
         """Facts first without GPUs (fast), then the status, then the GPUs."""
         controller = self.controller
+        future = self.nunet.machine_future
         try:
-            machine = controller.machine(refresh=refresh, gpus=False)
+            if future is not None and not refresh:
+                machine = future.result()
+            else:
+                machine = controller.machine(refresh=refresh, gpus=False)
             self.app.call_from_thread(self.show_machine, machine)
             self.app.call_from_thread(self.show_status, controller.status())
             machine = controller.machine(gpus=True)
