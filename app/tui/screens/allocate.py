@@ -88,7 +88,8 @@ class AllocateScreen(NunetScreen):
     # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        with VerticalScroll(id="allocate"):
+        # Not focusable itself: the first Tab stop (and the first focus) is the CPU slider.
+        with VerticalScroll(id="allocate", can_focus=False):
             yield Static("Reading this machine's limits…", id="allocate-title")
             for key, label, unit in SLIDERS:
                 with Vertical(classes="field", id=f"{key}-field"):
@@ -269,6 +270,8 @@ class AllocateScreen(NunetScreen):
             self.touched.add("payment_addr")
             self._pending_address = None
         self.query_one("#allocate").loading = False
+        if self.focused is None:
+            self.query_one("#cpu-slider", Slider).focus()
         self.changed()
 
     def _set_input(self, selector: str, value: str) -> None:

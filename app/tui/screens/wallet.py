@@ -58,7 +58,7 @@ class WalletScreen(NunetScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        with VerticalScroll(id="wallet"):
+        with VerticalScroll(id="wallet", can_focus=False):
             with Vertical(id="new-wallet", classes="panel") as new:
                 new.border_title = "New payment address"
                 with Horizontal(classes="field-row"):
@@ -94,7 +94,7 @@ class WalletScreen(NunetScreen):
                             for i in range(CHECKED_WORDS):
                                 yield Input(id=f"word-{i}", compact=True, classes="word")
                             yield Button("Check", id="check-words", compact=True)
-                            yield Button("Show the words again", id="show-again", compact=True)
+                            yield Button("Show again", id="show-again", compact=True)
                         yield Static(id="backup-message", classes="field-message")
                     with Vertical(id="wallet-after"):
                         with Horizontal(classes="field-row"):
