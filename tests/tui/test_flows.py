@@ -7,7 +7,6 @@ from pathlib import Path
 
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static
 
-from app.onboarding.errors import StateError
 from app.tui.dialogs.offboard import OffboardDialog
 from app.tui.dialogs.review import ReviewDialog
 from app.tui.screens.allocate import AllocateScreen
@@ -15,8 +14,8 @@ from app.tui.screens.help import HelpScreen
 from app.tui.screens.too_small import TooSmallScreen
 from app.tui.screens.wallet import WalletScreen
 from app.tui.widgets.slider import Slider
-from tests.conftest import ETH_ADDRESS
-from tests.tui.conftest import SIZE, AppFactory, offer, settle, type_into
+from tests.conftest import ETH_ADDRESS, read_only_dir, remount_read_only
+from tests.tui.conftest import SIZE, AppFactory, make_app, offer, settle, type_into
 
 
 def text_of(app: object, selector: str) -> str:
@@ -145,27 +144,28 @@ async def test_resource_config_prefilled_and_changed(app_factory: AppFactory) ->
         assert [h["action"] for h in app.controller.history()][-1] == "resource-config"
 
 
-async def test_write_error_is_a_message_not_a_traceback(app_factory: AppFactory) -> None:
-    app = app_factory()
-
-    def refuse(capacity: object) -> None:
-        raise StateError("the state directory /x is read-only")
-
-    app.controller.onboard = refuse  # type: ignore[method-assign,assignment]
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AllocateScreen)
-        screen.query_one("#channel", Select).value = "nunet-test"
-        await type_into(pilot, "#payment_addr", ETH_ADDRESS)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        await pilot.click("#confirm")
-        await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        assert any("read-only" in m for m in messages), messages
-        assert app.is_running
+async def test_read_only_state_dir_is_a_message_not_a_traceback() -> None:
+    with read_only_dir() as base:
+        app = make_app(base / "state")
+        remount_read_only(base)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("a")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, AllocateScreen)
+            screen.query_one("#channel", Select).value = "nunet-test"
+            await type_into(pilot, "#payment_addr", ETH_ADDRESS)
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            await pilot.click("#confirm")
+            await settle(pilot)
+            messages = [n.message for n in app._notifications]
+            assert any(
+                "read-only file system" in m or "permission denied" in m for m in messages
+            ), messages
+            assert not any("Traceback" in m for m in messages)
+            assert app.is_running
+        assert not (base / "state" / "node.key").exists()
 
 
 async def test_wallet_create_word_check_export_and_use(
