@@ -81,8 +81,10 @@ def check_share(field: str, unit: str, value: int, total: int) -> Problem | None
 def check_channel(channel: str) -> Problem | None:
     if channel in CHANNELS:
         return None
-    shown = channel if channel else "(empty)"
-    return Problem("channel", f"channel {shown!r} is not known; allowed: {', '.join(CHANNELS)}")
+    allowed = ", ".join(CHANNELS)
+    if not channel.strip():
+        return Problem("channel", f"no channel chosen; choose one of: {allowed}")
+    return Problem("channel", f"channel {channel!r} is not known; allowed: {allowed}")
 
 
 def check_cardano(cardano: bool, cpu: int, memory: int) -> list[Problem]:

@@ -87,7 +87,7 @@ def test_each_channel_is_accepted(channel: str) -> None:
     assert rules.check_channel(channel) is None
 
 
-@pytest.mark.parametrize("channel", ["nunet-prod", "", "NUNET-TEST", "nunet-test "])
+@pytest.mark.parametrize("channel", ["nunet-prod", "", " ", "NUNET-TEST", "nunet-test "])
 def test_other_channels_are_refused_with_the_list(channel: str) -> None:
     problem = rules.check_channel(channel)
     assert problem is not None
@@ -125,3 +125,8 @@ def test_missing_gpu_message_lists_the_ones_present() -> None:
 )
 def test_price_not_negative(price: float, ok: bool) -> None:
     assert (rules.check_price(price) is None) is ok
+
+
+def test_empty_channel_says_none_was_chosen() -> None:
+    problem = rules.check_channel("")
+    assert problem is not None and problem.message.startswith("no channel chosen; choose one of:")
