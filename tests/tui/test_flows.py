@@ -197,11 +197,17 @@ async def test_wallet_create_word_check_export_and_use(
         assert "does not match" in text_of(app, "#backup-message")
         assert not screen.backed_up
 
-        for i, p in enumerate(positions):
-            await type_into(pilot, f"#word-{i}", words[p])
-        await pilot.click("#check-words")
+        # The right words, typed as a person does: a word, enter, the next word...
+        screen.query_one("#word-0", Input).focus()
         await pilot.pause()
+        for p in positions:
+            field = app.focused
+            assert isinstance(field, Input) and field.has_class("word")
+            field.clear()
+            await pilot.press(*words[p], "enter")
+            await pilot.pause()
         assert screen.backed_up
+        assert "backup checked" in text_of(app, "#backup-message")
 
         # Export an encrypted keystore (pbkdf2 in tests), password typed twice.
         await type_into(pilot, "#export-dir", str(tmp_path / "keys"))

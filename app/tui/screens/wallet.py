@@ -95,7 +95,8 @@ class WalletScreen(NunetScreen):
                                 yield Input(id=f"word-{i}", compact=True, classes="word")
                             yield Button("Check", id="check-words", compact=True)
                             yield Button("Show again", id="show-again", compact=True)
-                        yield Static(id="backup-message", classes="field-message")
+                    # Outside the check, so "backup checked" stays once the check is gone.
+                    yield Static(id="backup-message", classes="field-message")
                     with Vertical(id="wallet-after"):
                         with Horizontal(classes="field-row"):
                             yield Label("Export to", classes="field-label")
@@ -250,6 +251,14 @@ class WalletScreen(NunetScreen):
 
     # -- backup check ---------------------------------------------------------------------
     @on(Input.Submitted, ".word")
+    def _word_entered(self, event: Input.Submitted) -> None:
+        """Enter moves to the next word; on the last word it checks them all."""
+        index = int((event.input.id or "word-0").removeprefix("word-"))
+        if index + 1 < CHECKED_WORDS:
+            self.query_one(f"#word-{index + 1}", Input).focus()
+        else:
+            self._check_words()
+
     @on(Button.Pressed, "#check-words")
     def _check_words(self) -> None:
         wallet = self._wallet
