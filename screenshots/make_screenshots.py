@@ -10,6 +10,7 @@ it into a PNG with ``rsvg-convert`` (Debian: ``apt-get install librsvg2-bin``).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import shutil
 import subprocess
@@ -17,6 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+# The same truecolour terminal whoever runs this, so the pictures do not depend on
+# the TERM of the shell it was started from.
+os.environ.update(TERM="xterm-256color", COLORTERM="truecolor")
+os.environ.pop("NO_COLOR", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
