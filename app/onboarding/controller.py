@@ -200,7 +200,9 @@ class OnboardingController:
                 error=str(exc),
                 problems=(
                     StatusProblem(
-                        "corrupt", str(exc), "run 'nunet-onboard offboard --force' to start clean"
+                        "corrupt",
+                        exc.problem,
+                        "run 'nunet-onboard offboard --force' to start clean",
                     ),
                 ),
                 **base,

@@ -54,10 +54,9 @@ class StateCorrupt(StateError):
         self.path = path
         self.kept_at = kept_at
         where = f"; a copy is kept at {kept_at}" if kept_at else ""
-        super().__init__(
-            f"the state file {path} cannot be read ({reason}){where}; "
-            "run 'nunet-onboard offboard --force' to start clean"
-        )
+        self.problem = f"the state file {path} cannot be read ({reason}){where}"
+        """What is wrong, without the advice (status shows the advice on its own)."""
+        super().__init__(f"{self.problem}; run 'nunet-onboard offboard --force' to start clean")
 
 
 class WalletError(OnboardError):
