@@ -231,6 +231,12 @@ async def test_wallet_create_word_check_export_and_use(
         # Leaving the wallet screen dropped the secret.
         assert screen.wallet is None
         assert wallet.mnemonic.split()[0] not in text_of(app, "#summary")
+    # Nothing on disk (state, logs, the encrypted export) holds the secrets.
+    on_disk = "\n".join(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+    assert wallet.private_key is not None
+    assert wallet.private_key.removeprefix("0x").lower() not in on_disk.lower()
+    assert " ".join(words[:3]) not in on_disk and " ".join(words[-3:]) not in on_disk
+    assert "correct horse" not in on_disk
 
 
 async def test_wallet_existing_address_validated(app_factory: AppFactory) -> None:
