@@ -63,6 +63,12 @@ def _floor_share(total: int, share: float) -> int:
 def check_share(field: str, unit: str, value: int, total: int) -> Problem | None:
     """10-90 % of the machine's total, inclusive (DMS's min and max)."""
     low, high = _ceil_share(total, MIN_SHARE), _floor_share(total, MAX_SHARE)
+    if low > high:
+        return Problem(
+            field,
+            f"{field} cannot be offered: the machine's total of {total} {unit} is too small "
+            f"(no whole {unit} lies between 10 % and 90 % of it)",
+        )
     if value < low:
         return Problem(
             field,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.onboarding import rules
 from app.onboarding.rules import OfferLimits, check_resources
@@ -130,3 +132,19 @@ def test_price_not_negative(price: float, ok: bool) -> None:
 def test_empty_channel_says_none_was_chosen() -> None:
     problem = rules.check_channel("")
     assert problem is not None and problem.message.startswith("no channel chosen; choose one of:")
+
+
+@given(total=st.integers(min_value=1, max_value=10_000_000))
+def test_bounds_are_the_tightest_whole_units_for_any_total(total: int) -> None:
+    """Exactly the whole numbers v with 10 % <= v / total <= 90 % are allowed."""
+    lim = limits(cpu_total=total)
+    assert lim.cpu_min * 10 >= total and (lim.cpu_min - 1) * 10 < total
+    assert lim.cpu_max * 10 <= total * 9 and (lim.cpu_max + 1) * 10 > total * 9
+    if lim.cpu_min > lim.cpu_max:  # a total under 10: nothing fits, and the message says so
+        problem = rules.check_share("cpu", "MHz", lim.cpu_min, total)
+        assert problem is not None and "too small" in problem.message
+        return
+    assert rules.check_share("cpu", "MHz", lim.cpu_min, total) is None
+    assert rules.check_share("cpu", "MHz", lim.cpu_max, total) is None
+    assert rules.check_share("cpu", "MHz", lim.cpu_min - 1, total) is not None
+    assert rules.check_share("cpu", "MHz", lim.cpu_max + 1, total) is not None
