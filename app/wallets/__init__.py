@@ -9,6 +9,7 @@ library only when a wallet is actually used.  Every failure raises
 
 from __future__ import annotations
 
+from app.wallets.bip39 import DEFAULT_WORDS, WORD_COUNTS, require_word_count
 from app.wallets.check import CHANNEL_CARDANO_NETWORK, check_address, expected_network
 from app.wallets.errors import WalletError
 from app.wallets.export import (
@@ -16,7 +17,6 @@ from app.wallets.export import (
     export_ethereum_keystore,
     verify_ethereum_keystore,
 )
-from app.wallets.mnemonic_words import DEFAULT_WORDS, WORD_COUNTS, require_word_count
 from app.wallets.model import (
     CHAINS,
     NETWORKS,
@@ -55,7 +55,7 @@ def create_wallet(chain: str, network: str = "mainnet", words: int = DEFAULT_WOR
     require_network(network)
     require_word_count(words)
 
-    from app.wallets.mnemonic_words import generate_mnemonic
+    from app.wallets.bip39 import generate_mnemonic
 
     return restore_wallet(chain, generate_mnemonic(words), network=network)
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from app.wallets.bip39 import validate_mnemonic
 from app.wallets.errors import WalletError
-from app.wallets.mnemonic_words import validate_mnemonic
 from app.wallets.model import NewWallet, require_account, require_network
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

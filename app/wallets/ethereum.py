@@ -2,7 +2,7 @@
 
 eth-account is imported inside the function (about a second to import); its HD-wallet
 support must be switched on explicitly (``enable_unaudited_hdwallet_features``).  The
-mnemonic is validated by ``mnemonic_words`` first, and any error eth-account might still
+mnemonic is validated by ``bip39`` first, and any error eth-account might still
 raise is replaced by a WalletError *outside* the except block, so that neither the
 message nor a chained traceback can carry the phrase (eth-account's own ValidationError
 quotes every word).
@@ -10,8 +10,8 @@ quotes every word).
 
 from __future__ import annotations
 
+from app.wallets.bip39 import validate_mnemonic
 from app.wallets.errors import WalletError
-from app.wallets.mnemonic_words import validate_mnemonic
 from app.wallets.model import NewWallet, require_account
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from app.wallets import check_address, restore_wallet
-from app.wallets.mnemonic_words import mnemonic_to_seed, validate_mnemonic
+from app.wallets.bip39 import mnemonic_to_seed, validate_mnemonic
 
 # Hardhat / Foundry's published development mnemonic (accounts #0 and #1 are well known).
 HARDHAT_MNEMONIC = "test test test test test test test test test test test junk"
