@@ -109,6 +109,24 @@ def _gpus_line(m: MachineInfo) -> str:
     return f"none ({reasons})" if reasons else "none"
 
 
+def _when(timestamp: int) -> str:
+    from datetime import UTC, datetime
+
+    moment = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{moment} ({timestamp})"
+
+
+_UNITS = {
+    "cpu": "MHz",
+    "memory": "MB",
+    "tot_cpu_hz": "MHz",
+    "cpu_hz": "MHz",
+    "ram": "MB",
+    "disk": "GB",
+    "ntx_price": "NTX/min",
+}
+
+
 def _mb(value: int) -> str:
     return f"{value} MB ({value / 1024:.1f} GiB)"
 
@@ -173,7 +191,10 @@ def cmd_capacity(args: argparse.Namespace) -> int:
     if args.json:
         print_json(payload)
     else:
-        print_pairs(payload.items(), title=f"{which.capitalize()} capacity")
+        print_pairs(
+            ((k, f"{v} {_UNITS[k]}" if k in _UNITS else v) for k, v in payload.items()),
+            title=f"{which.capitalize()} capacity",
+        )
     return 0
 
 
@@ -226,7 +247,7 @@ def _print_metadata(metadata: Any, as_json: bool, title: str) -> None:
             ("GPUs", ", ".join(g.name for g in metadata.gpu_info) or "none"),
             ("Cardano", "yes" if metadata.allow_cardano else "no"),
             ("NTX price", f"{metadata.ntx_price} NTX/min"),
-            ("Updated", metadata.update_timestamp),
+            ("Updated", _when(metadata.update_timestamp)),
         ],
         title=title,
     )
