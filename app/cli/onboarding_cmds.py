@@ -258,14 +258,16 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 
     controller = make_controller(args, log=True)
     capacity = _capacity_from_args(args)
-    if controller.is_onboarded():
-        from app.onboarding.errors import AlreadyOnboarded
-
-        raise AlreadyOnboarded()
-    problems = controller.validate(capacity)
-    if problems:
-        raise RuleViolation(problems)
     if not args.yes and sys.stdin.isatty() and not args.json:
+        # Refuse before asking: nobody should confirm an offer that cannot be onboarded.
+        # Without a question, controller.onboard makes these same checks itself.
+        if controller.is_onboarded():
+            from app.onboarding.errors import AlreadyOnboarded
+
+            raise AlreadyOnboarded()
+        problems = controller.validate(capacity)
+        if problems:
+            raise RuleViolation(problems)
         print_pairs(
             [
                 ("CPU", f"{capacity.cpu} MHz"),
@@ -293,7 +295,7 @@ def cmd_resource_config(args: argparse.Namespace) -> int:
 
     controller = make_controller(args, log=True)
     current = controller.current_offer()
-    if current is None or not controller.is_onboarded():
+    if current is None:  # controller.resource_config checks the rest (the identity)
         raise NotOnboarded("changing the resource configuration")
     metadata = controller.resource_config(_capacity_from_args(args, base=current))
     _print_metadata(metadata, args.json, "Resource configuration changed")

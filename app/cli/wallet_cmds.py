@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.wallets import NewWallet
 
+# Copies of app.wallets' lists: the parser is built for every command, status included,
+# which must not import the wallet layer. tests/cli/test_cli_wallet.py keeps them equal.
 CHAINS = ("ethereum", "cardano")
 NETWORKS = ("mainnet", "testnet")
 WORD_COUNTS = (12, 15, 18, 21, 24)
@@ -75,13 +77,20 @@ def _export(
 
 
 def _public(wallet: NewWallet) -> dict[str, Any]:
-    return {
-        "chain": wallet.chain,
-        "network": wallet.network if wallet.chain == "cardano" else None,
-        "account": wallet.account,
-        "address": wallet.address,
-        "stake_address": wallet.stake_address,
-    }
+    from app.onboarding.controller import public_wallet_facts
+
+    return public_wallet_facts(wallet)
+
+
+def _wallet_rows(wallet: NewWallet) -> list[tuple[str, Any]]:
+    """The public facts as table rows, shared by new and restore."""
+    return [
+        ("Chain", wallet.chain),
+        *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
+        ("Account", wallet.account),
+        ("Address", wallet.address),
+        *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
+    ]
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -105,10 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 0
     print_pairs(
         [
-            ("Chain", wallet.chain),
-            *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
-            ("Address", wallet.address),
-            *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
+            *_wallet_rows(wallet),
             ("Mnemonic", wallet.mnemonic),
             *([("Private key", wallet.private_key)] if wallet.private_key else []),
             *[("Exported", p) for p in exported],
@@ -147,14 +153,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print_json({**_public(wallet), "exported": exported})
     else:
         print_pairs(
-            [
-                ("Chain", wallet.chain),
-                *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
-                ("Account", wallet.account),
-                ("Address", wallet.address),
-                *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
-                *[("Exported", p) for p in exported],
-            ],
+            [*_wallet_rows(wallet), *[("Exported", p) for p in exported]],
             title="Restored wallet",
         )
     return 0

@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("nunet_onboard.controller")
 
-WALLET_CHAINS = ("ethereum", "cardano")
-
 
 @dataclass(frozen=True)
 class OffboardPlan:
@@ -59,6 +57,7 @@ class OffboardPlan:
     remove: tuple[str, ...]
     keep: tuple[str, ...]
     onboarded: bool
+    removes_identity: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,19 +222,16 @@ class OnboardingController:
         offer = state.get("offer") or {}
         has_key = identity.identity_exists(self.state_dir)
         problems: list[StatusProblem] = []
-        if metadata is not None and not has_key:
-            problems.append(
-                StatusProblem(
-                    "inconsistent",
-                    f"the metadata is present but the node identity {self.key_path} is missing",
-                    "run 'nunet-onboard offboard --force', then onboard again",
-                )
+        if (metadata is not None) != has_key:
+            message = (
+                f"the metadata is present but the node identity {self.key_path} is missing"
+                if metadata is not None
+                else f"a node identity {self.key_path} exists but there is no metadata"
             )
-        elif metadata is None and has_key:
             problems.append(
                 StatusProblem(
                     "inconsistent",
-                    f"a node identity {self.key_path} exists but there is no metadata",
+                    message,
                     "run 'nunet-onboard offboard --force', then onboard again",
                 )
             )
@@ -497,7 +493,12 @@ class OnboardingController:
         if identity.identity_exists(self.state_dir):
             remove.append(f"the node identity {self.key_path}")
         keep.append(f"the log files in {self.log_path.parent}")
-        return OffboardPlan(remove=tuple(remove), keep=tuple(keep), onboarded=onboarded)
+        return OffboardPlan(
+            remove=tuple(remove),
+            keep=tuple(keep),
+            onboarded=onboarded,
+            removes_identity=identity.identity_exists(self.state_dir),
+        )
 
     def offboard(self, force: bool = False) -> OffboardResult:
         """Remove the offer, metadata, available resources and node identity.
@@ -656,11 +657,7 @@ class OnboardingController:
                     record.setdefault("exports", []).extend(str(p) for p in paths)
                     break
             s["history"].append(
-                {
-                    "time": _now_iso(),
-                    "action": "wallet-export",
-                    "detail": f"{wallet.chain} {wallet.address}",
-                }
+                self._history("wallet-export", detail=f"{wallet.chain} {wallet.address}")
             )
 
         self.store.update(apply)
@@ -669,30 +666,30 @@ class OnboardingController:
 
     @staticmethod
     def _check_chain(chain: str) -> None:
-        if chain not in WALLET_CHAINS:
-            raise WalletError(f"invalid wallet {chain!r}; allowed: {', '.join(WALLET_CHAINS)}")
+        from app.wallets import CHAINS
+
+        if chain not in CHAINS:
+            raise WalletError(f"invalid wallet {chain!r}; allowed: {', '.join(CHAINS)}")
 
     def _record_wallet(self, wallet: NewWallet, action: str) -> None:
-        record: dict[str, Any] = {
-            "chain": wallet.chain,
-            "network": wallet.network if wallet.chain == "cardano" else None,
-            "account": wallet.account,
-            "address": wallet.address,
-            "stake_address": wallet.stake_address,
-            "created": _now_iso(),
-            "exports": [],
-        }
+        record = {**public_wallet_facts(wallet), "created": _now_iso(), "exports": []}
 
         def apply(s: State) -> None:
             existing = [w for w in s["wallets"] if w.get("address") == wallet.address]
             if not existing:
                 s["wallets"].append(record)
-            s["history"].append(
-                {"time": _now_iso(), "action": action, "detail": f"{wallet.chain} {wallet.address}"}
-            )
+            s["history"].append(self._history(action, detail=f"{wallet.chain} {wallet.address}"))
 
         self.store.update(apply)
         log.info("%s: %s %s", action, wallet.chain, wallet.address)
+
+
+def public_wallet_facts(wallet: NewWallet) -> dict[str, Any]:
+    """What may be stored or shown of a wallet; an Ethereum address has no network."""
+    facts: dict[str, Any] = dict(wallet.public_facts())
+    if wallet.chain != "cardano":
+        facts["network"] = None
+    return facts
 
 
 def default_controller(state_dir: str | os.PathLike[str] | None = None) -> OnboardingController:

@@ -229,3 +229,13 @@ def test_wrong_chain_and_word_count_are_usage_errors(tmp_path: Path) -> None:
         "wallet", "new", "--chain", "ethereum", "--words", "13", state_dir=tmp_path / "s"
     )
     assert words.returncode == 2 and "12, 15, 18, 21 or 24" in words.stderr
+
+
+def test_cli_choices_are_the_wallet_layers() -> None:
+    """The CLI keeps its own copies (status builds the parser and must not import wallets)."""
+    from app import wallets
+    from app.cli import wallet_cmds
+
+    assert wallet_cmds.CHAINS == wallets.CHAINS
+    assert wallet_cmds.NETWORKS == wallets.NETWORKS
+    assert wallet_cmds.WORD_COUNTS == wallets.WORD_COUNTS

@@ -93,7 +93,7 @@ class OffboardDialog(ModalScreen[bool]):
         text.append_text(bullets("This keeps:", plan.keep))
         if not plan.onboarded and plan.remove:
             text.append("\n\nThe state is incomplete or unreadable: tick Force to clean it up.")
-        if any("node identity" in item for item in plan.remove):
+        if plan.removes_identity:
             text.append("\n\nThe node identity cannot be recovered once removed.", style="bold")
         self.query_one("#offboard-plan", Static).update(text)
         self.query_one("#confirm", Button).disabled = not plan.remove
