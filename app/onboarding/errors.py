@@ -61,3 +61,17 @@ class StateCorrupt(StateError):
 
 class WalletError(OnboardError):
     """A wallet could not be made, restored, checked or exported. Never holds a secret."""
+
+
+class StateChanged(OnboardError):
+    """The state changed after the read this write was prepared from; nothing was written."""
+
+    def __init__(self, base: int, now: int, changes: list[str]) -> None:
+        self.base = base
+        self.now = now
+        self.changes = list(changes)
+        what = "; ".join(self.changes) if self.changes else "another process wrote it"
+        super().__init__(
+            f"the onboarding state changed since this was prepared ({what}); "
+            "nothing was written: look at the new values and try again"
+        )

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.errors import StateChanged, StateCorrupt, StateError
 
 SCHEMA_VERSION = 1
 STATE_FILE = "state.json"
@@ -39,6 +39,7 @@ State = dict[str, Any]
 def empty_state() -> State:
     return {
         "schema_version": SCHEMA_VERSION,
+        "revision": 0,
         "offer": None,
         "metadata": None,
         "available_resources": None,
@@ -57,6 +58,16 @@ def _describe_os_error(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOTDIR:
         return f"{path} is not a directory"
     return f"{exc.strerror or exc} ({path})"
+
+
+def _changes_since(state: State, base_revision: int) -> list[str]:
+    """The history entries written after ``base_revision``, in a person's words."""
+    changes = []
+    for entry in state.get("history", []):
+        if int(entry.get("revision") or 0) > base_revision:
+            detail = f" ({entry['detail']})" if entry.get("detail") else ""
+            changes.append(f"{entry.get('action')}{detail} at {entry.get('time')}")
+    return changes
 
 
 class StateStore:
@@ -154,15 +165,25 @@ class StateStore:
         finally:
             os.close(fd)  # closing releases the lock
 
-    def update(self, change: Callable[[State], None]) -> State:
+    def update(self, change: Callable[[State], None], *, base_revision: int | None = None) -> State:
         """Read, apply ``change`` to a copy, write atomically; all under the lock.
 
-        If ``change`` raises, nothing is written.
+        Every write increments ``revision``. With ``base_revision`` (the revision
+        the caller's read saw) a state changed since then raises ``StateChanged``
+        naming what changed, and nothing is written. If ``change`` raises, nothing
+        is written either.
         """
         with self.locked():
             state = copy.deepcopy(self.read())
+            revision = int(state.get("revision") or 0)
+            if base_revision is not None and revision != base_revision:
+                raise StateChanged(base_revision, revision, _changes_since(state, base_revision))
+            seen = len(state.get("history", []))
             change(state)
             state["schema_version"] = SCHEMA_VERSION
+            state["revision"] = revision + 1
+            for entry in state.get("history", [])[seen:]:
+                entry.setdefault("revision", revision + 1)
             state["history"] = state.get("history", [])[-HISTORY_LIMIT:]
             self.write(state)
             return state

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.errors import StateChanged, StateCorrupt, StateError
 from app.onboarding.store import SCHEMA_VERSION, StateStore, empty_state
 from tests.conftest import read_only_dir, remount_read_only
 
@@ -152,7 +152,30 @@ def test_history_is_capped(state_dir: Path) -> None:
     for i in range(60):
         store.update(lambda s, i=i: s["history"].append({"n": i}))
     history = store.read()["history"]
-    assert len(history) == 50 and history[-1] == {"n": 59}
+    assert len(history) == 50 and history[-1] == {"n": 59, "revision": 60}
+
+
+def test_every_write_increments_the_revision(state_dir: Path) -> None:
+    store = StateStore(state_dir)
+    assert store.read()["revision"] == 0
+    store.update(lambda s: None)
+    store.update(lambda s: None)
+    assert store.read()["revision"] == 2
+
+
+def test_a_write_prepared_from_an_older_read_is_refused(state_dir: Path) -> None:
+    store = StateStore(state_dir)
+    base = store.read()["revision"]
+    store.update(
+        lambda s: s["history"].append({"action": "resource-config", "detail": "cpu 3000 MHz"})
+    )
+    before = store.path.read_bytes()
+    with pytest.raises(StateChanged, match=r"resource-config \(cpu 3000 MHz\)") as err:
+        store.update(lambda s: s.update(offer={"cpu": 1}), base_revision=base)
+    assert "nothing was written" in str(err.value)
+    assert store.path.read_bytes() == before
+    store.update(lambda s: s.update(offer={"cpu": 1}), base_revision=base + 1)
+    assert store.read()["offer"] == {"cpu": 1}
 
 
 def test_existing_loose_dir_permissions_are_tightened(state_dir: Path) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from app.onboarding import controller as controller_module
 from app.onboarding import identity
+from app.onboarding import records as records_module
 from app.tui.app import NunetOnboardApp
 from app.tui.screens.allocate import AllocateScreen
 from tests.conftest import ETH_ADDRESS
@@ -35,7 +35,7 @@ def _pinned(monkeypatch: pytest.MonkeyPatch) -> None:
         return "12D3KooWSnapshotNodeIdForTestsOnly"
 
     monkeypatch.setattr(identity, "create_identity", create)
-    monkeypatch.setattr(controller_module, "_now_iso", lambda: "2025-01-02T03:04:05+00:00")
+    monkeypatch.setattr(records_module, "now_iso", lambda: "2025-01-02T03:04:05+00:00")
 
 
 def app_at(path: Path, *, onboarded: bool = False, **machine: Any) -> NunetOnboardApp:

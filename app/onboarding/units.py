@@ -1,0 +1,96 @@
+"""Numbers and sizes as people type them: ASCII digits, optional units.
+
+One parser for the command line, the app's typed values and ``apply`` files, so
+``8GiB`` means the same everywhere. A bare number keeps DMS's meaning (MB of
+memory, GB of disk, both binary: bytes / 1024**2 and bytes / 1024**3). Units with
+an ``i`` are binary, without one they are decimal (SI), as in DMS's newer flags
+and in ``df -H``; the result is truncated to DMS's whole unit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_BYTES = {
+    "": None,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "t": 1000**4,
+    "tb": 1000**4,
+    "ki": 1024,
+    "kib": 1024,
+    "mi": 1024**2,
+    "mib": 1024**2,
+    "gi": 1024**3,
+    "gib": 1024**3,
+    "ti": 1024**4,
+    "tib": 1024**4,
+}
+_MAX_TEXT = 40
+_NUMBER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*$", re.ASCII)
+_WHOLE = re.compile(r"^\s*\+?([0-9]+)\s*$", re.ASCII)
+_DECIMAL = re.compile(
+    r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$", re.ASCII
+)
+
+
+class UnitError(ValueError):
+    """A value that is not a number or size; the text says what is allowed."""
+
+
+def shown(text: str) -> str:
+    """The user's text, cut to a readable length for an error message."""
+    return repr(text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…")
+
+
+def parse_whole(text: str) -> int:
+    """A whole number of 0 or more, in ASCII digits."""
+    m = _WHOLE.match(text) if len(text) <= _MAX_TEXT else None
+    if not m:
+        raise UnitError(f"{shown(text)} is not a whole number of 0 or more")
+    return int(m.group(1))
+
+
+def parse_decimal(text: str) -> float:
+    """A finite decimal number of 0 or more in ASCII; -0 is 0."""
+    if len(text) > _MAX_TEXT or not _DECIMAL.match(text):
+        raise UnitError(f"{shown(text)} is not a number")
+    value = float(text)
+    if not math.isfinite(value):
+        raise UnitError(f"{shown(text)} is not a finite number")
+    if value < 0:
+        raise UnitError(f"{shown(text)} is negative; it must be 0 or more")
+    return value + 0.0  # -0.0 + 0.0 is 0.0
+
+
+def _size(text: str, unit_bytes: int, unit_name: str) -> int:
+    m = _NUMBER.match(text) if len(text) <= _MAX_TEXT else None
+    suffix = m.group(2).lower() if m else ""
+    if not m or suffix not in _BYTES:
+        raise UnitError(
+            f"{shown(text)} is not a size; give {unit_name} (e.g. 8192) or a number with a unit "
+            "(KiB, MiB, GiB, TiB, or KB, MB, GB, TB)"
+        )
+    number = float(m.group(1))
+    per = _BYTES[suffix]
+    if per is None:
+        if "." in m.group(1):
+            raise UnitError(f"{shown(text)} is not a whole number of {unit_name}")
+        return int(m.group(1))
+    return int(number * per // unit_bytes)
+
+
+def parse_memory_mb(text: str) -> int:
+    """Memory in DMS's MB (MiB): ``8192``, ``8GiB`` (8192), ``8GB`` (7629)."""
+    return _size(text, 1024**2, "MB")
+
+
+def parse_disk_gb(text: str) -> int:
+    """Disk in GB as the offer stores it (GiB): ``100``, ``50GiB`` (50), ``100GB`` (93)."""
+    return _size(text, 1024**3, "GB")
