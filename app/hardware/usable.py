@@ -31,7 +31,11 @@ def usable_totals(cpu: CpuInfo, memory_total_mb: int, limits: CgroupLimits) -> U
         cores = min(cores, max(1, limits.cpuset_cores))
     if limits.cpu_quota_cores is not None:
         cores = min(cores, max(1, math.floor(limits.cpu_quota_cores)))
-    cpu_mhz = min(cpu.total_mhz, int(cores * cpu.mhz_per_core))
+    # No core taken away: the total as measured, not cores x the average clock, which
+    # rounds below it and would make "Usable" differ from "Total" with no limit.
+    cpu_mhz = cpu.total_mhz
+    if cores < cpu.logical_cores:
+        cpu_mhz = min(cpu.total_mhz, int(cores * cpu.mhz_per_core))
     memory_mb = memory_total_mb
     if limits.memory_limit_mb is not None:
         memory_mb = min(memory_mb, limits.memory_limit_mb)

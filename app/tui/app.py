@@ -20,6 +20,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from app.tui import keymap
+from app.tui.keymap import bindings, key_name
 from app.tui.messages import OnboardingChanged, UseAddress
 
 if TYPE_CHECKING:
@@ -99,15 +101,9 @@ class NunetOnboardApp(App[int]):
         "wallet": _wallet,
         "status": _status,
     }
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "show('overview')", "Overview"),
-        Binding("a", "show('allocate')", "Allocate"),
-        Binding("w", "show('wallet')", "Wallet"),
-        Binding("s", "show('status')", "Status"),
-        Binding("x", "offboard", "Offboard"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keymap.APP)
+    """From the one key table (``app.tui.keymap``): function keys work everywhere,
+    letters when no text field has the focus."""
 
     def __init__(
         self,
@@ -153,10 +149,63 @@ class NunetOnboardApp(App[int]):
 
     # -- navigation --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No switching from under a dialog; the key of the screen shown is left out of the footer."""
-        if action in ("show", "offboard", "help") and self.screen.is_modal:
+        """No switching from under a dialog or the too-small notice; the key of the
+        screen shown is left out of the footer."""
+        if action in ("show", "offboard", "help") and (
+            self.screen.is_modal or self._too_small is not None
+        ):
             return False
         return not (action == "show" and parameters and parameters[0] == self.current_mode)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """``F2`` rather than ``f2``, ``PgUp`` rather than ``pageup``: as the help writes them."""
+        if binding.key_display:
+            return binding.key_display
+        return key_name(binding.key.split(",")[0])
+
+    def action_blur(self) -> None:
+        """``esc`` in a text field: leave it, so the letter keys work again."""
+        self.screen.set_focus(None)
+
+    async def action_quit(self) -> None:
+        """Quit at once, or ask first when a screen has something that would be lost.
+
+        A screen says so with ``unsaved_changes() -> str | None`` (the Allocate
+        form edited and not applied, a wallet's words on screen); the dialog's
+        default is to stay.
+        """
+        from app.tui.dialogs.confirm import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog):
+            return
+        losses = self.unsaved_changes()
+        if not losses:
+            self.exit()
+            return
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                "Quit nunet-onboard?",
+                "Quitting now loses:\n" + "\n".join(f" • {loss}" for loss in losses),
+                leave="Quit anyway",
+            ),
+            chosen,
+        )
+
+    def unsaved_changes(self) -> list[str]:
+        """What every built screen says it would lose, in the order of the screens."""
+        losses: list[str] = []
+        for mode in SCREENS:
+            for screen in self.built_screens(mode):
+                ask = getattr(screen, "unsaved_changes", None)
+                loss = ask() if callable(ask) else None
+                if loss:
+                    losses.append(str(loss))
+        return losses
 
     async def action_show(self, mode: str) -> None:
         if mode in SCREENS and self.current_mode != mode:

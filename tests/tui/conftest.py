@@ -104,6 +104,15 @@ async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
     await settle(pilot)
 
 
+async def type_on_slider(pilot: Pilot[Any], selector: str, digits: str) -> None:
+    """Type a number as a person does: focus the slider, type the digits (they go to its box)."""
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press("left")  # a move ends any earlier typing, so the digits start afresh
+    await pilot.press(*digits)
+    await settle(pilot)
+
+
 def offer(**changes: Any) -> Any:
     from app.onboarding.models import CapacityForNunet
 

@@ -15,7 +15,15 @@ from app.tui.screens.too_small import TooSmallScreen
 from app.tui.screens.wallet import WalletScreen
 from app.tui.widgets.slider import Slider
 from tests.conftest import ETH_ADDRESS, read_only_dir, remount_read_only
-from tests.tui.conftest import SIZE, AppFactory, make_app, offer, settle, type_into
+from tests.tui.conftest import (
+    SIZE,
+    AppFactory,
+    make_app,
+    offer,
+    settle,
+    type_into,
+    type_on_slider,
+)
 
 
 def text_of(app: object, selector: str) -> str:
@@ -61,17 +69,18 @@ async def test_onboard_with_sliders_and_typing_refusal_then_fixed(
         cpu.focus()
         await pilot.press("home", "right", "right")
         await settle(pilot)
-        assert cpu.value == 2400  # 2080 -> 2200 -> 2400 on the 200 MHz grid
-        assert screen.query_one("#cpu-input", Input).value == "2400"
+        assert cpu.value == 2480  # 2080 + 200 + 200: steps from the value, not to a grid
+        assert screen.query_one("#cpu-input", Input).value == "2480"
 
-        # Memory typed: below the 10 % minimum is refused beside the field.
-        await type_into(pilot, "#memory-input", "1000")
+        # Memory typed on its slider: below the 10 % minimum is refused beside the field.
+        await type_on_slider(pilot, "#memory-slider", "1000")
         assert screen.query_one("#memory-slider", Slider).value == 1000
         assert "below the minimum 1639" in text_of(app, "#memory-message")
+        assert "Memory 1000 MB" in text_of(app, "#memory-message")
         assert review.disabled
 
         # Fixed by typing an allowed value.
-        await type_into(pilot, "#memory-input", "8000")
+        await type_on_slider(pilot, "#memory-slider", "8000")
         assert "✗" not in text_of(app, "#memory-message")
 
         # Channel by keys, then the address; GPU 0 ticked.
@@ -107,7 +116,7 @@ async def test_onboard_with_sliders_and_typing_refusal_then_fixed(
         assert app.controller.is_onboarded()
         written = app.controller.current_offer()
         assert written is not None
-        assert (written.cpu, written.memory, written.gpus) == (2400, 8000, (0,))
+        assert (written.cpu, written.memory, written.gpus) == (2480, 8000, (0,))
         assert app.current_mode == "overview"
         assert "onboarded" in text_of(app, "#status-panel")
         assert (
@@ -131,7 +140,7 @@ async def test_resource_config_prefilled_and_changed(app_factory: AppFactory) ->
 
         slider = screen.query_one("#memory-slider", Slider)
         slider.focus()
-        await pilot.press("pagedown")  # 2000 MB: ten 200 MB steps (about 1 % of 16384)
+        await pilot.press("pageup")  # 2000 MB: ten 200 MB steps (about 1 % of 16384)
         await settle(pilot)
         assert screen.values["memory"] == 8000
         await pilot.press("ctrl+r")
@@ -302,10 +311,11 @@ async def test_offboard_forced_on_corrupt_state(app_factory: AppFactory, state_d
         await pilot.press("x")
         await settle(pilot)
         assert "unreadable state file" in text_of(app, "#offboard-plan")
-        await pilot.click("#confirm")
-        await settle(pilot)
-        assert "Not offboarded" in text_of(app, "#offboard-result")
+        # Only Force cleans up an unreadable state: Offboard waits for the tick.
+        assert app.screen.query_one("#confirm", Button).disabled
         app.screen.query_one("#force", Checkbox).value = True
+        await pilot.pause()
+        assert not app.screen.query_one("#confirm", Button).disabled
         await pilot.click("#confirm")
         await settle(pilot)
         assert "Offboarded" in text_of(app, "#offboard-result")

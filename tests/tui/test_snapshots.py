@@ -20,7 +20,7 @@ from app.onboarding import records as records_module
 from app.tui.app import NunetOnboardApp
 from app.tui.screens.allocate import AllocateScreen
 from tests.conftest import ETH_ADDRESS
-from tests.tui.conftest import make_app, offer, settle, type_into
+from tests.tui.conftest import make_app, offer, settle, type_into, type_on_slider
 
 MNEMONIC = " ".join(["abandon"] * 11 + ["about"])
 Snap = Callable[..., bool]
@@ -93,7 +93,7 @@ async def sample_usage(pilot: Pilot[Any]) -> None:
 def test_allocate(snap_compare: Snap, snapshot_state_dir: Path) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await press("a")(pilot)
-        await type_into(pilot, "#memory-input", "1000")  # refused: below 10 %
+        await type_on_slider(pilot, "#memory-slider", "1000")  # refused: below 10 %
         pilot.app.set_focus(None)
         await settle(pilot)
 
@@ -121,6 +121,18 @@ def test_review_dialog(snap_compare: Snap, snapshot_state_dir: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app_at(snapshot_state_dir), run_before=run)
+
+
+def test_review_dialog_resource_config(snap_compare: Snap, snapshot_state_dir: Path) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
+        await press("a")(pilot)
+        pilot.app.screen.query_one("#memory-slider").focus()
+        await pilot.press("pageup", "pageup")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+
+    assert snap_compare(app_at(snapshot_state_dir, onboarded=True), run_before=run)
 
 
 def test_wallet(snap_compare: Snap, snapshot_state_dir: Path) -> None:

@@ -9,16 +9,16 @@ Returns True when something was offboarded (the screens then reload).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, LoadingIndicator, Static
 
+from app.tui.dialogs.base import NunetDialog
 from app.tui.screens.base import describe_error
+from app.tui.widgets.toggles import TickBox
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -35,16 +35,17 @@ def bullets(title: str, items: tuple[str, ...] | list[str], style: str = "") -> 
     return text
 
 
-class OffboardDialog(ModalScreen[bool]):
+class OffboardDialog(NunetDialog[bool]):
     """Confirm, run and report offboarding."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel")]
     AUTO_FOCUS = "#cancel"
 
     def __init__(self) -> None:
         super().__init__()
         self._done = False
         self._changed = False
+        self._plan: OffboardPlan | None = None
+        self._plan_failed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="offboard", classes="dialog") as box:
@@ -53,7 +54,7 @@ class OffboardDialog(ModalScreen[bool]):
             with VerticalScroll(id="offboard-body"):
                 yield Static(id="offboard-plan")
                 yield Static(id="offboard-result")
-            yield Checkbox("Force: also clean up a corrupt or inconsistent state", id="force")
+            yield TickBox("Force: also clean up a corrupt or inconsistent state", id="force")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button("Offboard", id="confirm", variant="error")
@@ -71,7 +72,22 @@ class OffboardDialog(ModalScreen[bool]):
 
     def _busy(self, busy: bool) -> None:
         self.query_one("#offboard-busy").display = busy
-        self.query_one("#confirm", Button).disabled = busy
+        self._update_confirm(busy=busy)
+
+    def _update_confirm(self, *, busy: bool = False) -> None:
+        """Offboard is enabled only when there is something to remove.
+
+        An onboarded machine: always. An incomplete state (something to remove,
+        not onboarded) or an unreadable one: only with Force ticked, as only
+        Force cleans those up. Nothing to remove: never.
+        """
+        force = self.query_one("#force", Checkbox).value
+        plan = self._plan
+        if plan is not None:
+            something = bool(plan.remove) and (plan.onboarded or force)
+        else:
+            something = self._plan_failed and force
+        self.query_one("#confirm", Button).disabled = busy or not something
 
     @work(thread=True, exit_on_error=False)
     def load_plan(self) -> None:
@@ -96,18 +112,19 @@ class OffboardDialog(ModalScreen[bool]):
         if plan.removes_identity:
             text.append("\n\nThe node identity cannot be recovered once removed.", style="bold")
         self.query_one("#offboard-plan", Static).update(text)
-        self.query_one("#confirm", Button).disabled = not plan.remove
+        self._plan = plan
+        self._update_confirm()
 
     def show_plan_error(self, message: str) -> None:
+        self._plan_failed = True
         self._busy(False)
         self.query_one("#offboard-plan", Static).update(
             Text(f"{message}\n\nTick Force to clean up what can be cleaned.")
         )
 
     @on(Checkbox.Changed, "#force")
-    def _force_changed(self, event: Checkbox.Changed) -> None:
-        if event.value:
-            self.query_one("#confirm", Button).disabled = False
+    def _force_changed(self) -> None:
+        self._update_confirm(busy=self.query_one("#offboard-busy").display)
 
     @on(Button.Pressed, "#cancel")
     @on(Button.Pressed, "#close")

@@ -1,21 +1,27 @@
-"""The review step: exactly what will be written, before anything is.
+"""The review step: what will change, in words and units, before anything is written.
 
-Shows the offer as the JSON the state file will hold (the model's own dump, not
-a paraphrase) with what the host keeps beside it. Cancel is focused; the
-dialog returns True only when the user chose to write.
+A table of each field as before → after (or, when onboarding, the offer) with
+its unit; fields that do not change are named once, dimmed, instead of taking
+a row each. Below: what the host keeps, and warnings (unusual but allowed).
+No internal names and no JSON: a provider reads it over SSH at 80x24. The body
+scrolls by keyboard (↑ ↓ PgUp PgDn) while the focus stays on the buttons, and
+Cancel, the safe choice, has the focus. Returns True only when the user chose
+to write.
 """
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from app.tui.dialogs.base import NunetDialog
+from app.tui.field_messages import label
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -23,59 +29,147 @@ if TYPE_CHECKING:
     from app.onboarding.models import CapacityForNunet
     from app.onboarding.rules import OfferLimits
 
+SHOWN = (
+    "cpu",
+    "memory",
+    "disk",
+    "gpus",
+    "channel",
+    "ntx_price",
+    "payment_addr",
+    "cardano",
+    "is_available",
+)
+"""The fields a person chose on the form, in its order (never server_mode or cores)."""
 
-class ReviewDialog(ModalScreen[bool]):
+
+def shown(field: str, value: Any) -> str:
+    """A value with its unit, as the form showed it."""
+    if field == "cpu":
+        return f"{value} MHz"
+    if field == "memory":
+        return f"{value} MB ({value / 1024:.1f} GiB)" if value >= 1024 else f"{value} MB"
+    if field == "disk":
+        return f"{value} GB"
+    if field == "gpus":
+        return ", ".join(f"GPU {i}" for i in value) if value else "none"
+    if field == "ntx_price":
+        return f"{value:g} NTX a minute"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value) if value not in (None, "") else "-"
+
+
+def changes_table(
+    after: CapacityForNunet, before: CapacityForNunet | None
+) -> tuple[Table, list[str]]:
+    """The rows that change (all of them when onboarding), and the labels that do not."""
+    table = Table(
+        box=None, show_header=before is not None, header_style="bold", pad_edge=False, expand=True
+    )
+    table.add_column("", style="bold", no_wrap=True, width=12)
+    if before is not None:
+        table.add_column("Before", overflow="fold", ratio=1)
+        table.add_column("", width=1, no_wrap=True)
+    table.add_column("After", overflow="fold", ratio=1)
+    same: list[str] = []
+    for field in SHOWN:
+        new = getattr(after, field)
+        if before is None:
+            table.add_row(label(field), shown(field, new))
+            continue
+        old = getattr(before, field)
+        if old == new:
+            same.append(label(field))
+            continue
+        table.add_row(label(field), shown(field, old), "→", Text(shown(field, new), style="bold"))
+    return table, same
+
+
+def host_keeps(capacity: CapacityForNunet, limits: OfferLimits) -> Text:
+    memory = limits.memory_total - capacity.memory
+    text = Text.assemble(
+        ("The host keeps ", "bold"),
+        f"{limits.cpu_total - capacity.cpu} MHz CPU, {shown('memory', memory)} memory, "
+        f"{limits.disk_free - capacity.disk} GB of free disk",
+    )
+    if limits.gpu_indices:
+        kept = len(limits.gpu_indices) - len(capacity.gpus)
+        text.append(f", {kept} GPU{'s' if kept != 1 else ''}")
+    text.append(".")
+    return text
+
+
+class ReviewDialog(NunetDialog[bool]):
     """Confirm an onboarding or a change of offer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#cancel"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel"),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("left", "app.focus_previous", "Previous", show=False),
+        Binding("right", "app.focus_next", "Next", show=False),
+    ]
 
     def __init__(
         self,
         capacity: CapacityForNunet,
         limits: OfferLimits,
         *,
-        onboarded: bool,
+        before: CapacityForNunet | None,
+        warnings: list[str],
         state_path: str,
     ) -> None:
         super().__init__()
         self.capacity = capacity
         self.limits = limits
-        self.onboarded = onboarded
+        self.before = before
+        self.warnings = list(warnings)
         self.state_path = state_path
 
+    @property
+    def onboarded(self) -> bool:
+        return self.before is not None
+
     def compose(self) -> ComposeResult:
-        c, lim = self.capacity, self.limits
-        what = "change the offer" if self.onboarded else "onboard this machine"
-        intro = Text.assemble(
-            ("This will ", ""),
-            (what, "bold"),
-            (" and write this offer to\n", ""),
-            (self.state_path, "italic"),
-            ("\n", ""),
-        )
-        if not self.onboarded:
-            intro.append("and create a new node identity beside it.\n")
-        body = Text(json.dumps(c.model_dump(mode="json"), indent=2))
-        keeps = Text.assemble(
-            ("\nThe host keeps ", "bold"),
-            f"{lim.cpu_total - c.cpu} MHz CPU, {lim.memory_total - c.memory} MB memory, "
-            f"{lim.disk_free - c.disk} GB of free disk",
-        )
+        if self.onboarded:
+            intro = Text.assemble(("Change the offer", "bold"), ": only these values change.")
+        else:
+            intro = Text.assemble(
+                ("Onboard this machine", "bold"), " with this offer, and make its node identity:"
+            )
+        table, same = changes_table(self.capacity, self.before)
         with Vertical(id="review-dialog", classes="dialog") as box:
             box.border_title = "Review before writing"
-            with VerticalScroll():
+            box.border_subtitle = "↑↓ scroll · esc cancels"
+            with VerticalScroll(id="review-body", can_focus=False):
                 yield Static(intro)
-                yield Static(body, id="review-json")
-                yield Static(keeps)
+                if self.onboarded and not table.rows:
+                    yield Static(Text("Nothing changes.", style="italic"))
+                else:
+                    yield Static(table, id="review-table")
+                if same:
+                    yield Static(
+                        Text("Unchanged: " + ", ".join(same), style="dim"), id="review-same"
+                    )
+                yield Static(host_keeps(self.capacity, self.limits), id="review-keeps")
+                for warning in self.warnings:
+                    yield Static(Text(f"⚠ {warning}", style="bold"), classes="review-warning")
+                yield Static(Text(f"Written to {self.state_path}", style="dim"), id="review-path")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(
                     "Apply" if self.onboarded else "Onboard", id="confirm", variant="warning"
                 )
 
+    def action_scroll(self, how: str) -> None:
+        getattr(self.query_one("#review-body", VerticalScroll), f"scroll_{how}")(animate=False)
+
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(False)
 
     @on(Button.Pressed, "#confirm")

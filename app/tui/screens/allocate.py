@@ -8,53 +8,45 @@ controller has nothing to object to. Nothing is written until the review
 dialog is confirmed.
 
 CPU, memory and disk each have a slider (the allowed 10-90 % drawn on it) and
-an Input for the exact value; the two follow each other, with ``prevent`` so
-that the echo of a change does not come back as a new change.
+a number box for the exact value, one Tab stop (digits typed on the slider go
+into the box); the two follow each other, with ``prevent`` so that the echo of
+a change does not come back as a new change. The widgets are in
+``widgets/offer_form.py``, the words in ``field_messages.py``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import (
-    Button,
-    Input,
-    Label,
-    Select,
-    SelectionList,
-    Static,
-    Switch,
-)
+from textual.binding import BindingType
+from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 from textual.worker import get_current_worker
 
 from app.onboarding import rules
-from app.onboarding.errors import OnboardError, RuleViolation
+from app.onboarding.errors import RuleViolation
+from app.tui import keymap
+from app.tui.field_messages import FIELDS, build_capacity, hints, in_words, label, unreadable
 from app.tui.messages import OnboardingChanged
+from app.tui.offer_warnings import offer_warnings
 from app.tui.screens.base import NunetScreen, describe_error
+from app.tui.widgets.offer_form import SLIDERS, OfferForm
 from app.tui.widgets.slider import Slider
+from app.tui.widgets.toggles import StateLabel
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from app.onboarding.models import CapacityForNunet
 
-SLIDERS: tuple[tuple[str, str, str], ...] = (
-    ("cpu", "CPU", "MHz"),
-    ("memory", "Memory", "MB"),
-    ("disk", "Disk", "GB"),
-)
-FIELDS = ("cpu", "memory", "disk", "gpus", "channel", "ntx_price", "payment_addr", "cardano")
+__all__ = ["SLIDERS", "AllocateScreen", "build_capacity", "nice_step"]
 
 
 def nice_step(total: float) -> int:
     """About 1 % of the total, rounded to 1, 2 or 5 times a power of ten."""
     raw = max(total / 100, 1)
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10 ** (len(str(int(raw))) - 1)
     for factor in (1, 2, 5, 10):
         if raw <= factor * power * 1.5:
             return int(factor * power)
@@ -65,11 +57,7 @@ class AllocateScreen(NunetScreen):
     """Onboard (or change the offer of) this machine."""
 
     SUB_TITLE = "Allocate"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "review", "Review"),
-        Binding("ctrl+n", "new_wallet", "New address"),
-        Binding("escape", "blur", "Leave field", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keymap.bindings(keymap.ALLOCATE)
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,61 +72,19 @@ class AllocateScreen(NunetScreen):
         self._generation = 0
         self._checked_generation = -1
         self._pending_address: str | None = None
+        self._gpu_reason = ""
+        self._review_when_checked = False
+        self.warnings: list[str] = []
+        """Unusual but allowed things about the last valid offer, for the review."""
+        self.base_values: dict[str, Any] = {}
+        """The values as loaded: an edit differs from them (and quitting asks first)."""
+        self.before: CapacityForNunet | None = None
+        """The offer on disk when the form was loaded (None before onboarding)."""
 
     # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        # Not focusable itself: the first Tab stop (and the first focus) is the CPU slider.
-        with VerticalScroll(id="allocate", can_focus=False):
-            yield Static("Reading this machine's limits…", id="allocate-title")
-            for key, label, unit in SLIDERS:
-                with Vertical(classes="field", id=f"{key}-field"):
-                    with Horizontal(classes="field-row"):
-                        yield Label(label, classes="field-label")
-                        yield Slider(id=f"{key}-slider")
-                        yield Input(
-                            id=f"{key}-input", type="integer", compact=True, classes="number"
-                        )
-                        yield Label(unit, classes="unit")
-                    yield Static(id=f"{key}-message", classes="field-message")
-            with Vertical(classes="field", id="gpus-field"):
-                yield Label("GPUs", classes="field-label")
-                yield SelectionList[int](id="gpus", compact=True)
-                yield Static(id="gpus-message", classes="field-message")
-            with Vertical(classes="field", id="channel-field"):
-                with Horizontal(classes="field-row"):
-                    yield Label("Channel", classes="field-label")
-                    yield Select[str](
-                        [(c, c) for c in rules.CHANNELS],
-                        prompt="choose a channel",
-                        id="channel",
-                        compact=True,
-                    )
-                yield Static(id="channel-message", classes="field-message")
-            with Vertical(classes="field", id="ntx_price-field"):
-                with Horizontal(classes="field-row"):
-                    yield Label("Price", classes="field-label")
-                    yield Input("0", id="ntx_price", type="number", compact=True, classes="number")
-                    yield Label("NTX a minute", classes="unit-wide")
-                yield Static(id="ntx_price-message", classes="field-message")
-            with Vertical(classes="field", id="payment_addr-field"):
-                with Horizontal(classes="field-row"):
-                    yield Label("Pay to", classes="field-label")
-                    yield Input(
-                        id="payment_addr",
-                        placeholder="0x… or addr1…  (ctrl+n: new wallet)",
-                        compact=True,
-                    )
-                yield Static(id="payment_addr-message", classes="field-message")
-            with Vertical(classes="field", id="cardano-field"):
-                with Horizontal(classes="field-row switches"):
-                    yield Label("Cardano", classes="field-label")
-                    yield Switch(id="cardano")
-                    yield Label("Available", classes="field-label switch-label")
-                    yield Switch(True, id="is_available")
-                yield Static(id="cardano-message", classes="field-message")
-            yield Static(id="summary")
-            yield Button("Review and onboard", id="review", variant="primary", disabled=True)
+        yield OfferForm(id="allocate")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -228,6 +174,8 @@ class AllocateScreen(NunetScreen):
                 cardano=offer.cardano,
                 is_available=offer.is_available,
             )
+        self.before = offer
+        self.base_values = dict(defaults)
         if self._pending_address:
             defaults["payment_addr"] = self._pending_address
         self.values = defaults
@@ -264,6 +212,7 @@ class AllocateScreen(NunetScreen):
             switch = self.query_one(f"#{switch_id}", Switch)
             with switch.prevent(Switch.Changed):
                 switch.value = bool(defaults[switch_id])
+            self.query_one(f"#{switch_id}-state", StateLabel).show_state(switch.value)
         self.parse_errors = {}
         self.touched = set(FIELDS) if offer is not None else set()
         if self._pending_address:
@@ -272,6 +221,7 @@ class AllocateScreen(NunetScreen):
         self.query_one("#allocate").loading = False
         if self.focused is None:
             self.query_one("#cpu-slider", Slider).focus()
+        self._review_when_checked = False
         self.changed()
 
     def _set_input(self, selector: str, value: str) -> None:
@@ -289,6 +239,12 @@ class AllocateScreen(NunetScreen):
         self._set_input(f"#{key}-input", str(value))
         self.changed(key)
 
+    @on(Slider.Typed)
+    def _digits_on_slider(self, event: Slider.Typed) -> None:
+        """Digits typed on a slider go into its number box (one Tab stop for both)."""
+        key = (event.slider.id or "").removesuffix("-slider")
+        self.query_one(f"#{key}-input", Input).value = event.text
+
     @on(Input.Changed, ".number")
     def _number_typed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removesuffix("-input")
@@ -296,7 +252,7 @@ class AllocateScreen(NunetScreen):
         try:
             value: float = float(text) if key == "ntx_price" else int(text)
         except ValueError:
-            self.parse_errors[key] = f"{key} must be a number" if text else f"{key} is empty"
+            self.parse_errors[key] = unreadable(key, text)
             self.changed(key)
             return
         self.parse_errors.pop(key, None)
@@ -326,7 +282,13 @@ class AllocateScreen(NunetScreen):
     def _switch_changed(self, event: Switch.Changed) -> None:
         key = event.switch.id or ""
         self.values[key] = event.value
+        self.query_one(f"#{key}-state", StateLabel).show_state(event.value)
         self.changed(key)
+
+    @on(Input.Submitted, "#ntx_price, #payment_addr")
+    def _submitted(self) -> None:
+        """Enter in a text field opens the review (or says what is still wrong)."""
+        self.action_review()
 
     def changed(self, key: str | None = None) -> None:
         """A value moved: update what is local now, ask the controller in a worker."""
@@ -348,16 +310,18 @@ class AllocateScreen(NunetScreen):
         problems: dict[str, str] = dict(parse_errors)
         capacity = None
         address_note = ""
+        warnings: list[str] = []
         try:
             if not parse_errors:
                 capacity, model_problems = build_capacity(values)
                 problems.update(model_problems)
             if capacity is not None:
                 for problem in self.controller.validate(capacity):
+                    message = in_words(problem.message)
                     if problem.field in problems:
-                        problems[problem.field] += "; " + problem.message
+                        problems[problem.field] += "; " + message
                     else:
-                        problems[problem.field] = problem.message
+                        problems[problem.field] = message
             address = values.get("payment_addr", "")
             if address and "payment_addr" not in problems:
                 check = self.controller.check_address(
@@ -367,12 +331,18 @@ class AllocateScreen(NunetScreen):
                     kind = f" {check.kind}" if check.kind else ""
                     network = f" ({check.network})" if check.network else ""
                     address_note = f"✓ a valid {check.chain}{kind} address{network}"
+            if capacity is not None and not problems:
+                warnings = offer_warnings(
+                    self.controller, capacity, self.limits, self.nunet.sample_usage
+                )
         except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
             problems["form"] = describe_error(exc)
             capacity = None
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._checked, generation, problems, capacity, address_note)
+        self.app.call_from_thread(
+            self._checked, generation, problems, capacity, address_note, warnings
+        )
 
     def _checked(
         self,
@@ -380,40 +350,30 @@ class AllocateScreen(NunetScreen):
         problems: dict[str, str],
         capacity: CapacityForNunet | None,
         address_note: str,
+        warnings: list[str],
     ) -> None:
         if generation != self._generation:
             return  # the values moved on while the controller was looking
         self._checked_generation = generation
         self.problems = problems
         self.capacity = None if problems else capacity
+        self.warnings = warnings
         self._show_messages(address_note)
         self.query_one("#review", Button).disabled = self.capacity is None
         self._show_summary()
+        if self._review_when_checked:
+            self._review_when_checked = False
+            self.action_review()
 
     def _show_messages(self, address_note: str = "") -> None:
         limits = self.limits
         assert limits is not None
-        hints = {
-            "cpu": f"allowed {limits.cpu_min}-{limits.cpu_max} MHz (10-90 % of {limits.cpu_total})",
-            "memory": f"allowed {limits.memory_min}-{limits.memory_max} MB "
-            f"(10-90 % of {limits.memory_total})",
-            "disk": f"allowed 0-{limits.disk_free} GB (free on the data disk)",
-            "gpus": getattr(self, "_gpu_reason", ""),
-            "channel": "the NuNet network to join",
-            "ntx_price": "",
-            "payment_addr": address_note or "where NTX is paid: Ethereum 0x… or Cardano addr1…",
-            "cardano": (
-                f"a Cardano node needs at least {rules.CARDANO_MIN_CPU_MHZ} MHz CPU and "
-                f"{rules.CARDANO_MIN_MEMORY_MB} MB memory"
-                if self.values.get("cardano")
-                else ""
-            ),
-        }
+        notes = hints(limits, self.values, address_note=address_note, gpu_reason=self._gpu_reason)
         for key in FIELDS:
             message = self.problems.get(key) if key in self.touched else None
             widget = self.query_one(f"#{key}-message", Static)
             widget.set_class(bool(message), "-error")
-            text = f"✗ {message}" if message else hints.get(key, "")
+            text = f"✗ {message}" if message else notes.get(key, "")
             widget.update(Text(text))
             widget.display = bool(text)
 
@@ -440,9 +400,9 @@ class AllocateScreen(NunetScreen):
             text.append(f"\n✗ {self.problems['form']}", style="bold")
         elif shown or untouched:
             text.append("\nStill to do: ", style="bold")
-            text.append(", ".join(shown + untouched))
+            text.append(", ".join(label(k) for k in shown + untouched))
         elif self._checked_generation == self._generation:
-            text.append("\nReady: ctrl+r to review before anything is written.")
+            text.append("\nReady: Enter or ctrl+r to review before anything is written.")
         self.query_one("#summary", Static).update(text)
 
     # -- actions ----------------------------------------------------------------------------
@@ -459,18 +419,34 @@ class AllocateScreen(NunetScreen):
             return
         field = self.query_one("#payment_addr", Input)
         field.value = address
-        field.focus()
+        # Not into the text field: the user did not type there, and a key pressed
+        # to move on (s, a, o) would be typed into the address.
+        self._focus_before = self.query_one(
+            "#channel" if not self.values.get("channel") else "#cpu-slider"
+        )
+        self.set_focus(self._focus_before)
+
+    def unsaved_changes(self) -> str | None:
+        """The form edited and not applied: quitting would lose it."""
+        if not self.base_values or self.values == self.base_values:
+            return None
+        changed = [label(k) for k in self.base_values if self.values.get(k) != self.base_values[k]]
+        return "the Allocate form's changes, not applied (" + ", ".join(changed) + ")"
 
     def action_review(self) -> None:
         from app.tui.dialogs.review import ReviewDialog
 
         capacity = self.capacity
+        if self.limits is not None and self._checked_generation != self._generation:
+            self._review_when_checked = True  # Enter pressed before the check came back
+            return
         if capacity is None or self.limits is None:
             self.touched.update(FIELDS)
             if self.limits is not None:
                 self._show_messages()
                 self._show_summary()
-            self.notify("Fix the fields marked ✗ first.", severity="warning")
+            wrong = ", ".join(label(k) for k in self.problems) or "the form"
+            self.notify(f"Fix first: {wrong} (marked ✗).", severity="warning", markup=False)
             return
 
         def confirmed(ok: bool | None) -> None:
@@ -481,7 +457,8 @@ class AllocateScreen(NunetScreen):
             ReviewDialog(
                 capacity,
                 self.limits,
-                onboarded=self.onboarded,
+                before=self.before,
+                warnings=self.warnings,
                 state_path=str(self.controller.state_path),
             ),
             confirmed,
@@ -520,32 +497,3 @@ class AllocateScreen(NunetScreen):
         self.notify(message, title="Saved", markup=False)
         self.post_message(OnboardingChanged())
         self.app.switch_mode("overview")
-
-
-def build_capacity(values: dict[str, Any]) -> tuple[CapacityForNunet | None, dict[str, str]]:
-    """The pydantic model from the form, or the fields it refuses and why."""
-    from pydantic import ValidationError
-
-    from app.onboarding.models import CapacityForNunet
-
-    try:
-        capacity = CapacityForNunet(
-            cpu=values["cpu"],
-            memory=values["memory"],
-            disk=values["disk"],
-            gpus=tuple(values.get("gpus", ())),
-            channel=values.get("channel", ""),
-            ntx_price=values["ntx_price"],
-            payment_addr=values.get("payment_addr", ""),
-            cardano=bool(values.get("cardano")),
-            is_available=bool(values.get("is_available", True)),
-        )
-    except ValidationError as exc:
-        problems: dict[str, str] = {}
-        for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else "form"
-            problems.setdefault(key, f"{key}: {error['msg']}")
-        return None, problems
-    except (KeyError, OnboardError) as exc:
-        return None, {"form": str(exc)}
-    return capacity, {}

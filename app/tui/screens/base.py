@@ -11,9 +11,11 @@ import logging
 from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widget import Widget
+from textual.widgets import Header
 
 from app.onboarding.errors import OnboardError
+from app.tui.widgets.key_footer import KeyFooter, is_typing
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -51,7 +53,29 @@ class NunetScreen(Screen[None]):
     def compose_footer(self) -> ComposeResult:
         # The palette (ctrl+p) is listed in the help screen; its footer entry would
         # push the Quit key off an 80-column footer.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
+
+    # -- focus around dialogs ----------------------------------------------------
+    def on_screen_suspend(self) -> None:
+        self._focus_before: Widget | None = self.focused
+
+    def on_screen_resume(self) -> None:
+        self.call_after_refresh(self._restore_focus)
+
+    def _restore_focus(self) -> None:
+        """Back from a dialog or a notice: focus where it was, or the first control.
+
+        Never a text field the user was not in: a key pressed to move on
+        (``s``, ``a``) would be typed into it instead.
+        """
+        before = getattr(self, "_focus_before", None)
+        if before is not None and before.is_attached and before.focusable:
+            if self.focused is not before:
+                self.set_focus(before)
+            return
+        if is_typing(self.focused):
+            first = next((w for w in self.focus_chain if not is_typing(w)), None)
+            self.set_focus(first)
 
     def report(self, exc: BaseException, *, title: str = "") -> None:
         """Show an error as a notification; safe from the event loop only."""

@@ -1,4 +1,9 @@
-"""The help screen (``?``): every key, so nothing depends on memory or a mouse."""
+"""The help screen (``?``/F1): every key, generated from the one key table.
+
+Nothing here lists a key by hand: the text comes from ``app.tui.keymap.KEYMAP``,
+the same table the bindings come from, so the help cannot go stale. Keys with
+the same action in the same place are on one line (``F2 / o``).
+"""
 
 from __future__ import annotations
 
@@ -7,57 +12,58 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from app.tui import keymap
+from app.tui.dialogs.base import NunetDialog
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("o", "Overview: hardware, live usage, status"),
-    ("a", "Allocate: onboard, or change the offer"),
-    ("w", "Wallet: new payment address, or check one"),
-    ("s", "Status: metadata, files, history, problems"),
-    ("x", "Offboard (asks first; Cancel is the default)"),
-    ("?", "This help"),
-    ("q", "Quit"),
-    ("ctrl+p", "Command palette: every action by name"),
-    ("tab / shift+tab", "Next / previous field"),
-    ("escape", "Leave a text field (then the keys above work)"),
-    ("", ""),
-    ("Sliders", ""),
-    ("left / right", "Small step"),
-    ("shift+arrows, pgup/pgdn", "Large step"),
-    ("home / end", "Allowed minimum / maximum (again: track end)"),
-    ("mouse", "Click or drag on the track"),
-    ("", ""),
-    ("Allocate", ""),
-    ("ctrl+n", "Go to the Wallet screen for a new address"),
-    ("ctrl+r", "Review and write the offer"),
-)
+
+def help_rows() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each scope of the key table with its (keys, what) lines, keys of one action merged."""
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    for scope in keymap.SCOPES:
+        lines: dict[str, tuple[list[str], str]] = {}
+        for key in keymap.KEYMAP:
+            if key.scope == scope:
+                lines.setdefault(key.action, ([], key.help or key.description))[0].append(
+                    key.shown_keys
+                )
+        sections.append((scope, [(" / ".join(keys), what) for keys, what in lines.values()]))
+    return sections
 
 
-class HelpScreen(ModalScreen[None]):
+def help_text() -> Text:
+    text = Text(end="")
+    for i, (scope, rows) in enumerate(help_rows()):
+        if i:
+            text.append("\n\n")
+        text.append(scope, style="bold underline")
+        for keys, what in rows:
+            text.append("\n")
+            text.append(f"{keys:<22}", style="bold")
+            text.append(what)
+    return text
+
+
+class HelpScreen(NunetDialog[None]):
     """Keys and what they do."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close", key_display="esc"),
+        Binding("escape,question_mark,f1", "close", "Close", key_display="esc"),
+        Binding("up", "scroll('up')", "Up", show=False),
+        Binding("down", "scroll('down')", "Down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
     ]
 
     def compose(self) -> ComposeResult:
-        text = Text(end="")
-        for i, (key, what) in enumerate(KEYS):
-            if i:
-                text.append("\n")
-            if key and not what:
-                text.append(key, style="bold underline")
-                continue
-            text.append(f"{key:<24}", style="bold")
-            text.append(what)
         with VerticalScroll(id="help", classes="dialog") as box:
             box.border_title = "Keys"
-            box.border_subtitle = "esc to close"
-            yield Static(text)
+            box.border_subtitle = "esc to close · ↑↓ to scroll"
+            yield Static(help_text(), id="help-text")
 
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
+    def action_scroll(self, how: str) -> None:
+        getattr(self.query_one("#help", VerticalScroll), f"scroll_{how}")(animate=False)

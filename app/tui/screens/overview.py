@@ -18,6 +18,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
 from app.tui.screens.base import NunetScreen, describe_error
+from app.tui.usage_history import HISTORY_S, UsageHistory
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -25,12 +26,10 @@ if TYPE_CHECKING:
     from app.hardware.model import MachineInfo, Usage
     from app.onboarding.status import OnboardingStatus
 
-BAR_WIDTH = 20
 
-
-def rows(pairs: list[tuple[str, str]], *, width: int = 9) -> Text:
+def rows(pairs: list[tuple[str, str]], *, width: int = 9, wrap: bool = False) -> Text:
     """Label/value lines, built as Text so that no value is read as markup."""
-    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text = Text(no_wrap=not wrap, overflow="fold" if wrap else "ellipsis", end="")
     for i, (label, value) in enumerate(pairs):
         if i:
             text.append("\n")
@@ -39,14 +38,9 @@ def rows(pairs: list[tuple[str, str]], *, width: int = 9) -> Text:
     return text
 
 
-def bar(percent: float, width: int = BAR_WIDTH) -> str:
-    """A text bar that reads the same in 16 colours and without colour."""
-    filled = round(max(0.0, min(100.0, percent)) / 100 * width)
-    return "█" * filled + "░" * (width - filled)
-
-
 def mb(value: int) -> str:
-    return f"{value / 1024:.1f} GiB ({value} MB)" if value >= 1024 else f"{value} MB"
+    """DMS's MB first, so a narrow panel cuts the GiB, never the figure."""
+    return f"{value} MB ({value / 1024:.1f} GiB)" if value >= 1024 else f"{value} MB"
 
 
 class Panel(Static):
@@ -75,7 +69,7 @@ class OverviewScreen(NunetScreen):
             yield Static("", id="banner", classes="banner")
             with Grid(id="overview-grid"):
                 yield Panel("Onboarding", id="status-panel")
-                yield Panel("Usage", id="usage-panel")
+                yield Panel("Usage, last minute", id="usage-panel")
                 yield Panel("CPU", id="cpu-panel")
                 yield Panel("Memory and disk", id="memory-panel")
                 yield Panel("GPUs", id="gpu-panel")
@@ -84,8 +78,7 @@ class OverviewScreen(NunetScreen):
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
-        self._cpu_text = ""
-        self._memory_text = ""
+        self.history = UsageHistory(seconds=HISTORY_S, interval=self.nunet.usage_interval)
         self.query_one("#usage-panel", Panel).show(Text("measuring…", style="italic"))
         self.set_interval(self.nunet.usage_interval, self.sample, name="usage")
         future = self.nunet.machine_future
@@ -141,7 +134,7 @@ class OverviewScreen(NunetScreen):
 
     def show_machine(self, m: MachineInfo) -> None:
         cpu = m.cpu
-        cores = f"{cpu.physical_cores} physical, {cpu.logical_cores} logical"
+        cores = f"{cpu.logical_cores} logical ({cpu.physical_cores} physical)"
         if cpu.physical_cores is None:
             cores = f"{cpu.logical_cores} logical"
         cpu_rows = [
@@ -165,7 +158,7 @@ class OverviewScreen(NunetScreen):
                 if mem.swap_total_mb
                 else "none",
             ),
-            ("Disk", f"{m.disk.free_gb} GB free of {m.disk.total_gb} GB"),
+            ("Disk", f"{m.disk.free_gb}/{m.disk.total_gb} GB free"),
             ("  on", m.disk.path),
         ]
         self.query_one("#memory-panel", Panel).show(rows(mem_rows))
@@ -178,7 +171,7 @@ class OverviewScreen(NunetScreen):
             ("Kernel", m.os.kernel),
             ("Limits", self._limits_text(m)),
         ]
-        self.query_one("#system-panel", Panel).show(rows(system_rows))
+        self.query_one("#system-panel", Panel).show(rows(system_rows, wrap=True))
         if m.problems:
             self.show_banner("Some facts could not be read: " + "; ".join(m.problems))
 
@@ -251,14 +244,18 @@ class OverviewScreen(NunetScreen):
         self.show_usage(usage)
 
     def show_usage(self, usage: Usage) -> None:
-        cpu = round(usage.cpu_percent)
-        memory = round(usage.memory_percent)
+        """The figures first, then the last minute as a sparkline: a narrow panel
+        cuts the line at its end, so it loses the history before the number."""
+        self.history.add(usage)
+        panel = self.query_one("#usage-panel", Panel)
+        width = max(4, panel.content_size.width - 14) if panel.content_size.width else 20
+        cpu, memory = self.history.sparklines(width)
         text = Text(no_wrap=True, overflow="crop", end="")
         text.append("CPU    ", style="bold")
-        text.append(bar(cpu), style="bold")
-        text.append(f" {cpu:>3} %\n")
-        text.append("Memory ", style="bold")
-        text.append(bar(memory), style="bold")
-        text.append(f" {memory:>3} %\n")
-        text.append(f"{usage.memory_used_mb} MB in use")
-        self.query_one("#usage-panel", Panel).show(text)
+        text.append(f"{round(usage.cpu_percent):>3} % ")
+        text.append(cpu, style="bold")
+        text.append("\nMemory ", style="bold")
+        text.append(f"{round(usage.memory_percent):>3} % ")
+        text.append(memory, style="bold")
+        text.append(f"\n{usage.memory_used_mb} MB in use")
+        panel.show(text)

@@ -1,18 +1,23 @@
-"""The notice shown instead of a broken layout when the terminal is too small."""
+"""The notice shown instead of a broken layout when the terminal is too small.
+
+It is a plain screen, not a modal one: a modal screen cuts the app's key
+bindings off, and "press q to quit" must work here as everywhere (q, F10 and
+ctrl+q are the app's). The app refuses to switch screens while it is shown.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from textual.containers import Center, Middle
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(Screen[None]):
     """Covers the app until the terminal is at least ``width`` x ``height``."""
 
     DEFAULT_CSS = """
@@ -40,5 +45,5 @@ class TooSmallScreen(ModalScreen[None]):
         self.query_one("#too-small-text", Static).update(
             f"Terminal too small: {width}x{height}.\n"
             f"nunet-onboard needs at least {self.min_width}x{self.min_height}.\n"
-            "Enlarge the window, or press q to quit."
+            "Enlarge the window, or press q (or F10) to quit."
         )

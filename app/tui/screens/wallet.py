@@ -51,6 +51,7 @@ class WalletScreen(NunetScreen):
         self.check_positions: list[int] = []
         """Zero-based positions of the words asked for in the backup check."""
         self.backed_up = False
+        self._exporting = False
 
     @property
     def wallet(self) -> NewWallet | None:
@@ -295,8 +296,8 @@ class WalletScreen(NunetScreen):
     @on(Button.Pressed, "#export")
     def _export(self) -> None:
         wallet = self._wallet
-        if wallet is None or not self.backed_up:
-            return
+        if wallet is None or not self.backed_up or self._exporting:
+            return  # a second Enter while an export runs does nothing
         message = self.query_one("#export-message", Static)
         directory = self.query_one("#export-dir", Input).value.strip()
         password = self.query_one("#password", Input).value
@@ -311,7 +312,10 @@ class WalletScreen(NunetScreen):
                 message.update("✗ the two passwords differ")
                 return
         message.update("exporting…")
-        self.query_one("#export", Button).disabled = True
+        # Not disabled: a disabled button loses the focus to the next one ("Use this
+        # address"), and a second Enter would then send the user off the screen.
+        self._exporting = True
+        self.query_one("#export", Button).label = "Exporting…"
         self._run_export(wallet, Path(directory).expanduser(), password)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
@@ -326,7 +330,8 @@ class WalletScreen(NunetScreen):
         self.app.call_from_thread(self._exported, paths, "")
 
     def _exported(self, paths: list[Path] | None, error: str) -> None:
-        self.query_one("#export", Button).disabled = False
+        self._exporting = False
+        self.query_one("#export", Button).label = "Export key file"
         for widget_id in ("#password", "#password2"):
             self.query_one(widget_id, Input).value = ""
         message = self.query_one("#export-message", Static)

@@ -11,25 +11,26 @@ marks, so the meaning survives 16 colours and ``NO_COLOR``::
 
     ·····[━━━━━━━━━●──────────────]·····
 
-Keys move by ``step`` (left/right), by ``big_step`` (shift+left/right,
-page up/down), and home/end jump to the bounds of the allowed range (a second
-press goes to the track's end). Click or drag with the mouse. The value is
-clamped to the track but *not* snapped to ``step`` when set from code, so an
-exact value typed in an Input beside the slider is kept; moves by key snap to
-the step grid.
+Keys follow the platform conventions: left/right move by ``step``,
+shift+left/right and PageDown/PageUp by ``big_step``, each from the current
+value (489 + step, not the next grid point); Home/End go to the lowest/highest
+*allowed* value and stay there. Digits typed while the slider has the focus
+post ``Typed`` with the number so far, so the slider and the number box beside
+it are one stop in the Tab order. Click or drag with the mouse. The value is
+clamped to the track, never snapped, so an exact typed value is kept.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from app.tui import keymap
 
 
 class Slider(Widget, can_focus=True):
@@ -60,14 +61,7 @@ class Slider(Widget, can_focus=True):
         "slider--mark",
     }
 
-    BINDINGS = [
-        Binding("left", "step(-1)", "Less", show=False),
-        Binding("right", "step(1)", "More", show=False),
-        Binding("shift+left,pageup", "big_step(-1)", "Much less", show=False),
-        Binding("shift+right,pagedown", "big_step(1)", "Much more", show=False),
-        Binding("home", "to_low", "Lowest", show=False),
-        Binding("end", "to_high", "Highest", show=False),
-    ]
+    BINDINGS = keymap.bindings(keymap.SLIDER)
 
     @dataclass
     class Changed(Message):
@@ -75,6 +69,17 @@ class Slider(Widget, can_focus=True):
 
         slider: Slider
         value: float
+
+        @property
+        def control(self) -> Slider:
+            return self.slider
+
+    @dataclass
+    class Typed(Message):
+        """Digits typed on the slider: the number so far, for the box beside it."""
+
+        slider: Slider
+        text: str
 
         @property
         def control(self) -> Slider:
@@ -155,16 +160,16 @@ class Slider(Widget, can_focus=True):
         return self.maximum if self.allowed_max is None else self.allowed_max
 
     def _move(self, delta: float) -> None:
-        # Snap to the step grid in the direction of travel, so that a typed
-        # 1234 moves to 1300 then 1400 with a step of 100, not to 1334.
-        step = abs(delta)
-        current = self.value
-        if step == 0:
-            return
-        if delta > 0:
-            target = (math.floor(current / step + 1e-9) + 1) * step
-        else:
-            target = (math.ceil(current / step - 1e-9) - 1) * step
+        """From the current value, kept within the allowed range (the track's ends
+        are never allowed, so a key never goes there)."""
+        self.typed = None
+        target = self.value + delta
+        if self.allowed_min is not None and self.allowed_max is not None:
+            target = min(max(target, self.allowed_min), self.allowed_max)
+            if delta > 0 and self.value > self.allowed_max:
+                target = self.value + delta  # already above: keep moving up the track
+            if delta < 0 and self.value < self.allowed_min:
+                target = self.value + delta
         self.value = target
 
     def action_step(self, direction: int) -> None:
@@ -174,10 +179,35 @@ class Slider(Widget, can_focus=True):
         self._move(self.big_step * direction)
 
     def action_to_low(self) -> None:
-        self.value = self.minimum if self.value == self.low else self.low
+        self.typed = None
+        self.value = self.low
 
     def action_to_high(self) -> None:
-        self.value = self.maximum if self.value == self.high else self.high
+        self.typed = None
+        self.value = self.high
+
+    # -- typing ----------------------------------------------------------------
+    typed: str | None = None
+    """Digits typed since the slider got the focus or last moved; None when none."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Digits and backspace are the slider's (for the number box); letters are not."""
+        return key == "backspace" or (character is not None and character.isdigit())
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character.isdigit():
+            self.typed = (self.typed or "") + event.character
+        elif event.key == "backspace":
+            current = self.typed if self.typed is not None else str(int(self.value))
+            self.typed = current[:-1]
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.Typed(self, self.typed[:12]))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.typed = None
 
     # -- mouse -----------------------------------------------------------------
     def _value_at(self, x: int) -> float:

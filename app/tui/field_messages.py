@@ -1,0 +1,152 @@
+"""What the Allocate form and the review say about each field, in the user's words.
+
+The controller names fields by their DMS JSON names (``payment_addr``,
+``ntx_price``); a person sees labels ("Pay to", "Price"). This module holds the
+one mapping from field to label and unit, turns the controller's messages and
+the model's validation errors into sentences that use the label and say what
+is allowed, and builds the hints shown under each field. It imports no
+Textual, so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from app.onboarding import rules
+from app.onboarding.errors import OnboardError
+
+if TYPE_CHECKING:
+    from app.onboarding.models import CapacityForNunet
+
+LABELS: dict[str, str] = {
+    "cpu": "CPU",
+    "memory": "Memory",
+    "disk": "Disk",
+    "cores": "Cores",
+    "gpus": "GPUs",
+    "channel": "Channel",
+    "payment_addr": "Pay to",
+    "ntx_price": "Price",
+    "cardano": "Cardano node",
+    "is_available": "Available",
+    "server_mode": "Server mode",
+}
+UNITS: dict[str, str] = {"cpu": "MHz", "memory": "MB", "disk": "GB", "ntx_price": "NTX a minute"}
+ALLOWED: dict[str, str] = {
+    "cpu": "a whole number of MHz",
+    "memory": "a whole number of MB",
+    "disk": "a whole number of GB, 0 or more",
+    "ntx_price": "a number of NTX a minute, 0 or more (e.g. 0.5)",
+    "payment_addr": "an Ethereum (0x…) or Cardano (addr1…) address",
+    "channel": "one of " + ", ".join(rules.CHANNELS),
+    "gpus": "GPUs found on this machine",
+}
+FIELDS = ("cpu", "memory", "disk", "gpus", "channel", "ntx_price", "payment_addr", "cardano")
+"""The form's fields with a message line, top to bottom."""
+
+_NAME = re.compile(
+    r"\b(payment_addr|ntx_price|server_mode|is_available)\b"
+    r"|(?:^|(?<=; ))(cpu|memory|disk|gpus|gpu|cores|channel)\b"
+    r"|\b(cpu|memory|disk|gpus|gpu|cores)(?= [\d\[])"
+)
+
+
+def label(field: str) -> str:
+    return LABELS.get(field, field.replace("_", " "))
+
+
+def in_words(message: str) -> str:
+    """The controller's message with each internal field name replaced by its label.
+
+    ``cpu 500 MHz is below …`` reads ``CPU 500 MHz is below …``; ``payment_addr is
+    not valid`` reads ``Pay to is not valid``. The controller's text already says
+    what is allowed; only the names change.
+    """
+
+    def swap(match: re.Match[str]) -> str:
+        name = next(g for g in match.groups() if g)
+        return "GPU" if name == "gpu" else label(name)
+
+    text = _NAME.sub(swap, message)
+    return text[:1].upper() + text[1:]
+
+
+def unreadable(field: str, text: str) -> str:
+    """The message for a box whose text is not a number."""
+    what = ALLOWED.get(field, "a number")
+    if not text.strip():
+        return f"{label(field)} is empty: type {what}"
+    return f"{label(field)} {text.strip()[:12]!r} is not a number: type {what}"
+
+
+def build_capacity(values: dict[str, Any]) -> tuple[CapacityForNunet | None, dict[str, str]]:
+    """The model from the form, or each field it refuses with a sentence (no library text)."""
+    from pydantic import ValidationError
+
+    from app.onboarding.models import CapacityForNunet
+
+    try:
+        capacity = CapacityForNunet(
+            cpu=values["cpu"],
+            memory=values["memory"],
+            disk=values["disk"],
+            gpus=tuple(values.get("gpus", ())),
+            channel=values.get("channel", ""),
+            ntx_price=values["ntx_price"],
+            payment_addr=values.get("payment_addr", ""),
+            cardano=bool(values.get("cardano")),
+            is_available=bool(values.get("is_available", True)),
+        )
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else "form"
+            allowed = ALLOWED.get(key, "a valid value")
+            problems.setdefault(key, f"{label(key)} must be {allowed}")
+        return None, problems
+    except (KeyError, OnboardError) as exc:
+        return None, {"form": in_words(str(exc))}
+    return capacity, {}
+
+
+def cardano_note(limits: rules.OfferLimits) -> str | None:
+    """Why this machine can never run a Cardano node, or None when it can."""
+    cpu_short = limits.cpu_max < rules.CARDANO_MIN_CPU_MHZ
+    memory_short = limits.memory_max < rules.CARDANO_MIN_MEMORY_MB
+    if not (cpu_short or memory_short):
+        return None
+    most = []
+    if cpu_short:
+        most.append(f"{limits.cpu_max} MHz CPU")
+    if memory_short:
+        most.append(f"{limits.memory_max} MB memory")
+    return (
+        f"This machine cannot run a Cardano node: it needs {rules.CARDANO_MIN_CPU_MHZ} MHz "
+        f"and {rules.CARDANO_MIN_MEMORY_MB} MB offered, and at most "
+        + " and ".join(most)
+        + " may be offered here. Leave it off."
+    )
+
+
+def hints(
+    limits: rules.OfferLimits, values: dict[str, Any], *, address_note: str, gpu_reason: str
+) -> dict[str, str]:
+    """The line under each field when it has nothing wrong: what is allowed."""
+    cardano = cardano_note(limits)
+    if cardano is None and values.get("cardano"):
+        cardano = (
+            f"A Cardano node needs at least {rules.CARDANO_MIN_CPU_MHZ} MHz CPU and "
+            f"{rules.CARDANO_MIN_MEMORY_MB} MB memory offered."
+        )
+    return {
+        "cpu": f"allowed {limits.cpu_min}-{limits.cpu_max} MHz (10-90 % of {limits.cpu_total})",
+        "memory": f"allowed {limits.memory_min}-{limits.memory_max} MB "
+        f"(10-90 % of {limits.memory_total})",
+        "disk": f"allowed 0-{limits.disk_free} GB (free on the data disk)",
+        "gpus": gpu_reason,
+        "channel": "the NuNet network to join; type ed for nunet-edge",
+        "ntx_price": "",
+        "payment_addr": address_note or "where NTX is paid: Ethereum 0x… or Cardano addr1…",
+        "cardano": cardano or "",
+    }

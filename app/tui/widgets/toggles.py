@@ -1,0 +1,33 @@
+"""Switches and checkboxes that say their state in symbols, not only in colour.
+
+With ``NO_COLOR=1`` or in 16 colours, Textual's Switch and Checkbox differ only
+by colour between on and off (two greys). ``TickBox`` draws ``✓`` when ticked
+and a blank when not; ``StateLabel`` sits beside a Switch and says "on"/"off".
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Checkbox, Label
+
+
+class TickBox(Checkbox):
+    """A checkbox whose box holds ✓ when ticked and a space when not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super()._button
+
+
+class StateLabel(Label):
+    """The word beside a switch: "on" or "off" (with ✓/✗), kept in step by the screen."""
+
+    DEFAULT_CSS = """
+    StateLabel { width: 6; color: $text-muted; }
+    StateLabel.-on { color: $text; text-style: bold; }
+    """
+
+    def show_state(self, on: bool) -> None:
+        self.set_class(on, "-on")
+        self.update("✓ on" if on else "✗ off")
