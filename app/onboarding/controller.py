@@ -181,12 +181,14 @@ class OnboardingController:
     def check_address(
         self, address: str, *, channel: str | None = None, network: str | None = None
     ) -> AddressCheck:
+        """What the address is; ``network`` (if given) only adds a warning when it differs.
+
+        ``channel`` does not narrow the Cardano network: DMS accepts an address of
+        either network on every channel (its own manual onboards addr1... on nunet-test).
+        """
         from app.wallets import check_address
 
-        if network is None and channel is not None and channel in rules.CHANNELS:
-            from app.wallets import expected_network
-
-            network = expected_network(channel)
+        del channel  # kept for callers; no channel implies a network
         return check_address(address.strip(), network=network)
 
     def new_wallet(self, chain: str, *, network: str = "mainnet", words: int = 24) -> NewWallet:
