@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from app.onboarding.units import (
     UnitError,
@@ -25,10 +26,13 @@ class UsageError(Exception):
     """Bad usage (exit code 2): a value of the wrong form or a missing confirmation."""
 
 
-def _typed(parse: object, what: str) -> object:
-    def convert(text: str) -> object:
+T = TypeVar("T")
+
+
+def _typed(parse: Callable[[str], T], what: str) -> Callable[[str], T]:
+    def convert(text: str) -> T:
         try:
-            return parse(text)  # type: ignore[operator]
+            return parse(text)
         except UnitError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 

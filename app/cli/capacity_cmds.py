@@ -95,7 +95,12 @@ def cmd_capacity(args: argparse.Namespace) -> int:
             return 0
         print_pairs(
             (
-                (label, f"{data[key]:g} {unit}".rstrip() if key == "cpu_hz" else f"{data[key]} {unit}".rstrip())
+                (
+                    label,
+                    f"{data[key]:g} {unit}".rstrip()
+                    if key == "cpu_hz"
+                    else f"{data[key]} {unit}".rstrip(),
+                )
                 for key, label, unit in _AVAILABLE_ROWS
             ),
             title="Available capacity (what the node offers to jobs)",

@@ -55,7 +55,7 @@ class _QuietStdout:
 def guard_stdout() -> None:
     """Install the quiet stdout (once)."""
     if not isinstance(sys.stdout, _QuietStdout) and sys.stdout is not None:
-        sys.stdout = _QuietStdout(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _QuietStdout(sys.stdout)
 
 
 def mb(value: int) -> str:

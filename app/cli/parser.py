@@ -47,7 +47,9 @@ def _redacted(message: str) -> str:
     head, sep, tail = message.partition(": invalid choice:")
     if sep:
         choices = tail.partition("(choose from")[2].rstrip(")").replace("'", "").strip()
-        return f"{head}: choose one of {choices} (the value given is not shown, as it may be secret)"
+        return (
+            f"{head}: choose one of {choices} (the value given is not shown, as it may be secret)"
+        )
     hidden = re.sub(r"'[^']*'|\"[^\"]*\"", "(not shown)", message)
     if hidden != message:
         hidden += " (values are not shown, as they may be secret)"
@@ -112,35 +114,107 @@ def _offer_args(p: argparse.ArgumentParser, *, onboard: bool) -> None:
     """The offer's flags. For onboard, cpu, memory, channel and address are required;
     for resource-config every flag is optional and what is not given stays as it is."""
     keep = "" if onboard else "; kept when not given"
-    p.add_argument("-c", "--cpu", type=types.whole, required=onboard, metavar="MHZ",
-                   help=f"CPU to offer, MHz (10-90 %% of the total){keep}")
-    p.add_argument("-m", "--memory", type=types.memory_mb, required=onboard, metavar="SIZE",
-                   help=f"memory to offer: MB (8192) or a size (8GiB, 8GB); 10-90 %% of the total{keep}")
-    p.add_argument("-n", "--nunet-channel", "--channel", dest="channel", required=onboard,
-                   metavar="NAME", help=f"nunet-staging, nunet-test, nunet-team or nunet-edge{keep}")
-    p.add_argument("-a", "--address", dest="payment_addr", required=onboard, metavar="ADDRESS",
-                   help=f"payment address: Ethereum 0x... or Cardano addr1.../addr_test1...{keep}")
-    p.add_argument("-x", "--ntx-price", dest="ntx_price", type=types.price, metavar="NTX",
-                   help="price in NTX per minute" + (" (default 0)" if onboard else keep))
-    p.add_argument("-C", "--cardano", type=types.flag_bool, nargs="?", const=True, metavar="BOOL",
-                   help="run a Cardano node (needs 10000 MB and 6000 MHz); --cardano=false to stop"
-                   + keep)
+    p.add_argument(
+        "-c",
+        "--cpu",
+        type=types.whole,
+        required=onboard,
+        metavar="MHZ",
+        help=f"CPU to offer, MHz (10-90 %% of the total){keep}",
+    )
+    p.add_argument(
+        "-m",
+        "--memory",
+        type=types.memory_mb,
+        required=onboard,
+        metavar="SIZE",
+        help=f"memory to offer: MB (8192) or a size (8GiB, 8GB); 10-90 %% of the total{keep}",
+    )
+    p.add_argument(
+        "-n",
+        "--nunet-channel",
+        "--channel",
+        dest="channel",
+        required=onboard,
+        metavar="NAME",
+        help=f"nunet-staging, nunet-test, nunet-team or nunet-edge{keep}",
+    )
+    p.add_argument(
+        "-a",
+        "--address",
+        dest="payment_addr",
+        required=onboard,
+        metavar="ADDRESS",
+        help=f"payment address: Ethereum 0x... or Cardano addr1.../addr_test1...{keep}",
+    )
+    p.add_argument(
+        "-x",
+        "--ntx-price",
+        dest="ntx_price",
+        type=types.price,
+        metavar="NTX",
+        help="price in NTX per minute" + (" (default 0)" if onboard else keep),
+    )
+    p.add_argument(
+        "-C",
+        "--cardano",
+        type=types.flag_bool,
+        nargs="?",
+        const=True,
+        metavar="BOOL",
+        help="run a Cardano node (needs 10000 MB and 6000 MHz); --cardano=false to stop" + keep,
+    )
     group = p.add_mutually_exclusive_group()
-    group.add_argument("-u", "--unavailable", dest="is_available", action="store_const",
-                       const=False, help="do not take jobs (e.g. for maintenance)" + keep)
-    group.add_argument("--available", dest="is_available", action="store_const", const=True,
-                       help="take jobs" + (" (the default)" if onboard else " again" + keep))
-    p.add_argument("-l", "--local-enable", dest="server_mode", type=types.flag_bool, nargs="?",
-                   const=True, metavar="BOOL",
-                   help="server mode, as DMS (default true; -l=false to turn off)" + keep)
-    p.add_argument("--disk", type=types.disk_gb, metavar="SIZE",
-                   help="disk to offer: GB (100) or a size (50GiB, 100GB)" + keep)
-    p.add_argument("--gpus", type=types.gpu_list, metavar="LIST",
-                   help="GPU indices to offer, e.g. 0,1 ('' for none)" + keep)
-    p.add_argument("--cores", type=types.whole, metavar="N",
-                   help="cores to offer (default: as many as the CPU share spans)" + keep)
-    p.add_argument("-p", "--plugin", action="append", metavar="NAME",
-                   help="DMS's plugin flag: accepted and ignored")
+    group.add_argument(
+        "-u",
+        "--unavailable",
+        dest="is_available",
+        action="store_const",
+        const=False,
+        help="do not take jobs (e.g. for maintenance)" + keep,
+    )
+    group.add_argument(
+        "--available",
+        dest="is_available",
+        action="store_const",
+        const=True,
+        help="take jobs" + (" (the default)" if onboard else " again" + keep),
+    )
+    p.add_argument(
+        "-l",
+        "--local-enable",
+        dest="server_mode",
+        type=types.flag_bool,
+        nargs="?",
+        const=True,
+        metavar="BOOL",
+        help="server mode, as DMS (default true; -l=false to turn off)" + keep,
+    )
+    p.add_argument(
+        "--disk",
+        type=types.disk_gb,
+        metavar="SIZE",
+        help="disk to offer: GB (100) or a size (50GiB, 100GB)" + keep,
+    )
+    p.add_argument(
+        "--gpus",
+        type=types.gpu_list,
+        metavar="LIST",
+        help="GPU indices to offer, e.g. 0,1 ('' for none)" + keep,
+    )
+    p.add_argument(
+        "--cores",
+        type=types.whole,
+        metavar="N",
+        help="cores to offer (default: as many as the CPU share spans)" + keep,
+    )
+    p.add_argument(
+        "-p",
+        "--plugin",
+        action="append",
+        metavar="NAME",
+        help="DMS's plugin flag: accepted and ignored",
+    )
     if onboard:
         p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
 
@@ -171,12 +245,19 @@ def register_offer(sub: Any) -> None:
 def register_status(sub: Any) -> None:
     from app.cli.status_cmds import cmd_info, cmd_status
 
-    p = sub.add_parser("status", parents=[common_options()], help="onboarding status and problems found")
-    p.add_argument("--check", action="store_true",
-                   help="exit 1 unless onboarded with no problem found (for scripts and monitoring)")
+    p = sub.add_parser(
+        "status", parents=[common_options()], help="onboarding status and problems found"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 unless onboarded with no problem found (for scripts and monitoring)",
+    )
     p.set_defaults(handler=cmd_status)
 
-    p = sub.add_parser("info", parents=[common_options()], help="the stored metadata (DMS MetadataV2)")
+    p = sub.add_parser(
+        "info", parents=[common_options()], help="the stored metadata (DMS MetadataV2)"
+    )
     p.set_defaults(handler=cmd_info)
 
 
@@ -189,8 +270,12 @@ def register_offboard(sub: Any) -> None:
         help="remove the onboarding",
         description="Remove the offer, metadata, available resources and node identity. Wallet files are kept.",
     )
-    p.add_argument("-f", "--force", action="store_true",
-                   help="go on past errors (corrupt or inconsistent state)")
+    p.add_argument(
+        "-f",
+        "--force",
+        action="store_true",
+        help="go on past errors (corrupt or inconsistent state)",
+    )
     p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(handler=cmd_offboard)
 
@@ -225,19 +310,36 @@ def register_wallet(sub: Any) -> None:
 
     def chain_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--chain", choices=WALLET_CHAINS, required=True, help="ethereum or cardano")
-        p.add_argument("--network", choices=WALLET_NETWORKS, default="mainnet",
-                       help="Cardano network (default mainnet)")
+        p.add_argument(
+            "--network",
+            choices=WALLET_NETWORKS,
+            default="mainnet",
+            help="Cardano network (default mainnet)",
+        )
 
     def export_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--export", metavar="DIR",
-                       help="also write key files there (Ethereum: encrypted keystore; Cardano: .skey/.vkey, 0600)")
-        p.add_argument("--password-file", metavar="FILE",
-                       help="keystore password from this file (else a prompt, typed twice)")
+        p.add_argument(
+            "--export",
+            metavar="DIR",
+            help="also write key files there (Ethereum: encrypted keystore; Cardano: .skey/.vkey, 0600)",
+        )
+        p.add_argument(
+            "--password-file",
+            metavar="FILE",
+            help="keystore password from this file (else a prompt, typed twice)",
+        )
 
-    p = wsub.add_parser("new", parents=[common_options()], help="a new wallet from a fresh mnemonic")
+    p = wsub.add_parser(
+        "new", parents=[common_options()], help="a new wallet from a fresh mnemonic"
+    )
     chain_args(p)
-    p.add_argument("--words", type=_words, default=24, metavar="N",
-                   help="mnemonic length: 12, 15, 18, 21 or 24 (default 24)")
+    p.add_argument(
+        "--words",
+        type=_words,
+        default=24,
+        metavar="N",
+        help="mnemonic length: 12, 15, 18, 21 or 24 (default 24)",
+    )
     export_args(p)
     p.set_defaults(handler=wallet_cmds.cmd_new)
 
@@ -249,20 +351,34 @@ def register_wallet(sub: Any) -> None:
         "stdin when it is not a terminal; never from the command line.",
     )
     chain_args(p)
-    p.add_argument("--account", type=_account, default=0, metavar="N", help="account index (default 0)")
-    p.add_argument("--passphrase-file", metavar="FILE",
-                   help="BIP-39 passphrase from this file (default none)")
+    p.add_argument(
+        "--account", type=_account, default=0, metavar="N", help="account index (default 0)"
+    )
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="BIP-39 passphrase from this file (default none)"
+    )
     export_args(p)
     p.set_defaults(handler=wallet_cmds.cmd_restore)
 
-    p = wsub.add_parser("check", parents=[common_options()],
-                        help="check an address: chain, network, and why it is invalid")
+    p = wsub.add_parser(
+        "check",
+        parents=[common_options()],
+        help="check an address: chain, network, and why it is invalid",
+    )
     p.add_argument("address")
-    p.add_argument("--channel", metavar="NAME",
-                   help="the channel it is for (checked to be known; any Cardano network is accepted)")
-    p.add_argument("--network", choices=WALLET_NETWORKS,
-                   help="the Cardano network meant: another one gets a warning")
+    p.add_argument(
+        "--channel",
+        metavar="NAME",
+        help="the channel it is for (checked to be known; any Cardano network is accepted)",
+    )
+    p.add_argument(
+        "--network",
+        choices=WALLET_NETWORKS,
+        help="the Cardano network meant: another one gets a warning",
+    )
     p.set_defaults(handler=wallet_cmds.cmd_check)
 
-    p = wsub.add_parser("list", parents=[common_options()], help="wallets made here (public facts only)")
+    p = wsub.add_parser(
+        "list", parents=[common_options()], help="wallets made here (public facts only)"
+    )
     p.set_defaults(handler=wallet_cmds.cmd_list)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.wallets import NewWallet
 
+
 def _read_secret_file(path: str, what: str) -> str:
     """A secret from a file. The path is never echoed: a mnemonic typed in its place
     would otherwise be printed back (and a file of a secret is small: 64 KiB at most)."""

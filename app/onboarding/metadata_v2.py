@@ -21,8 +21,8 @@ import contextlib
 import logging
 import os
 import tempfile
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("nunet_onboard.metadata")
@@ -64,7 +64,7 @@ def dms_form(metadata: dict[str, Any]) -> dict[str, Any]:
         if _empty(value):
             continue
         if key == "gpu_info":
-            value = [{f: gpu.get(f, 0 if f != "name" else "") for f in _GPU} for gpu in value]
+            value = [{f: gpu.get(f, 0 if f != "name" else "") for f in _GPU} for gpu in value or ()]
         out[key] = value
     return out
 

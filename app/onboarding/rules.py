@@ -178,8 +178,6 @@ def check_resources(
     ]
     problems = [p for p in found if p is not None]
     problems.extend(
-        check_cardano(
-            cardano, cpu, memory, cpu_max=limits.cpu_max, memory_max=limits.memory_max
-        )
+        check_cardano(cardano, cpu, memory, cpu_max=limits.cpu_max, memory_max=limits.memory_max)
     )
     return problems

@@ -6,6 +6,7 @@ state; the closed pipe and the top-level handler also once as a real subprocess.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -92,13 +93,19 @@ def test_sizes_with_units(
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("\uff14\uff10\uff10\uff10", "'\uff14\uff10\uff10\uff10'"), ("४०००", "'४०००'"), ("9" * 20000, "…")],
+    [
+        ("\uff14\uff10\uff10\uff10", "'\uff14\uff10\uff10\uff10'"),
+        ("४०००", "'४०००'"),
+        ("9" * 20000, "…"),
+    ],
 )
 def test_numbers_are_ascii_and_echoes_are_cut(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, shown: str
 ) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["onboard", "-c", value, "-m", "1", "-n", "x", "-a", "y", "--state-dir", str(tmp_path)])
+        main(
+            ["onboard", "-c", value, "-m", "1", "-n", "x", "-a", "y", "--state-dir", str(tmp_path)]
+        )
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and shown in err and len(err) < 400
     assert err.count("\n") == 1
@@ -220,10 +227,8 @@ def test_closed_pipe_ends_quietly_with_the_commands_own_code(
             sys.stdout.flush()
     finally:
         monkeypatch.undo()
-        try:
+        with contextlib.suppress(OSError):
             broken.close()
-        except OSError:
-            pass
     err = stderr.getvalue()
     assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipe" not in err
 
@@ -257,3 +262,37 @@ def test_an_unexpected_error_is_one_line_and_logged(tmp_path: Path) -> None:
     assert "unexpected error (RuntimeError: 'kaboom')" in result.stderr
     log = (state / "logs" / "nunet-onboard.log").read_text()
     assert "Traceback" in log and "kaboom" in log
+
+
+WORDS = (
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["wallet", "restore", "--chain", "ethereum", "--account", WORDS],
+        ["wallet", "restore", "--chain", WORDS],
+        ["wallet", "new", "--chain", "cardano", "--words", WORDS],
+        ["wallet", "restore", "--chain", "cardano", WORDS],
+        ["wallet", "restore", "--chain", "cardano", "--passphrase-file", WORDS],
+    ],
+)
+def test_wallet_usage_errors_never_echo_a_value(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    """A mnemonic typed into the wrong option is never printed back (issue 7.10)."""
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    try:
+        code = main([*argv, "--state-dir", str(tmp_path)])
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1
+    assert "abandon" not in out + err

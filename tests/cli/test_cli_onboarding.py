@@ -145,7 +145,10 @@ def test_cardano_needs_minimums(tmp_path: Path, machine: dict[str, Any]) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["onboard", "-c", "abc", "-m", "1", "-n", "x", "-a", "y"], "'abc' is not a whole number of 0 or more"),
+        (
+            ["onboard", "-c", "abc", "-m", "1", "-n", "x", "-a", "y"],
+            "'abc' is not a whole number of 0 or more",
+        ),
         (
             ["onboard", "-c", "-5", "-m", "1", "-n", "x", "-a", "y"],
             "'-5' is not a whole number of 0 or more",

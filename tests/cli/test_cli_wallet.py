@@ -206,7 +206,8 @@ def test_export_cardano_keys(tmp_path: Path) -> None:
         ("0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266", [], 1, "checksum"),
         (ETH_ADDRESS[:30], [], 1, "length"),
         (CARDANO_MAINNET, ["--channel", "nunet-team"], 0, "mainnet"),
-        (CARDANO_TESTNET, ["--channel", "nunet-team"], 1, "wrong network"),
+        (CARDANO_TESTNET, ["--channel", "nunet-team"], 0, "testnet"),  # any network, as DMS
+        (CARDANO_TESTNET, ["--network", "mainnet"], 0, "testnet"),  # with a warning
         (CARDANO_MAINNET[:-1] + ("q" if CARDANO_MAINNET[-1] != "q" else "p"), [], 1, "checksum"),
         ("garbage", [], 1, "no"),
     ],
@@ -222,7 +223,16 @@ def test_check_unknown_channel_is_refused_as_in_onboard(tmp_path: Path) -> None:
     result = run_cli("wallet", "check", ETH_ADDRESS, "--channel", "moon", state_dir=tmp_path / "s")
     assert result.returncode == 1 and "nunet-team" in result.stderr
     onboard = run_cli(
-        "onboard", "-y", "-c", "1", "-m", "1", "-n", "moon", "-a", ETH_ADDRESS,
+        "onboard",
+        "-y",
+        "-c",
+        "1",
+        "-m",
+        "1",
+        "-n",
+        "moon",
+        "-a",
+        ETH_ADDRESS,
         state_dir=tmp_path / "s",
     )
     assert onboard.returncode == 1 and "'moon' is not known" in onboard.stderr

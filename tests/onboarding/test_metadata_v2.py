@@ -65,7 +65,9 @@ def test_render_is_go_marshal_indent_with_omitempty() -> None:
 def test_go_float_form() -> None:
     prices = {0.25: "0.25", 1.0: "1", 100.0: "100", 1e21: "1e+21", 1e-7: "1e-7", 1e-6: "0.000001"}
     for value, text in prices.items():
-        assert metadata_v2.render({"ntx_price": value}).decode().endswith(f' "ntx_price": {text}\n}}')
+        assert (
+            metadata_v2.render({"ntx_price": value}).decode().endswith(f' "ntx_price": {text}\n}}')
+        )
 
 
 def test_written_on_onboard_and_resource_config_removed_at_offboard(
