@@ -62,7 +62,7 @@ def _address_problem(ctl: OnboardingController, address: str, channel: str) -> P
     if check.valid:
         return None
     detail = f"not a valid address: {check.reason}"
-    return Problem("payment_addr", f"payment address is {detail}", detail)
+    return Problem("payment_addr", f"payment address is not valid: {check.reason}", detail)
 
 
 def onboard(
