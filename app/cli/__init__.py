@@ -2,7 +2,8 @@
 
 argparse, not a third-party CLI framework: it costs nothing to import, and
 ``status`` has 150 ms for everything. Each command imports what it needs when it
-runs. Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage.
+runs. Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage, 130
+interrupted. Whatever happens, the user gets one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,64 +11,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
-from app.cli import onboarding_cmds, wallet_cmds
-from app.cli.output import PROG, error
+from app.cli.args import UsageError, flag_for
+from app.cli.output import PROG, error, guard_stdout
+from app.cli.parser import Parser, build_parser
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad usage in one line, with where to read more."""
-
-    redact_unrecognized = False
-
-    def error(self, message: str) -> NoReturn:
-        flat = " ".join(message.split())
-        if self.redact_unrecognized and flat.startswith("unrecognized arguments"):
-            # Someone may have typed a mnemonic on the command line: never echo it back.
-            flat = (
-                "unexpected arguments (not shown, as they may be secret); a mnemonic is read "
-                "from a prompt or stdin, never from the command line"
-            )
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {flat} (see '{self.prog} --help')\n")
-
-
-def _common() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    common.add_argument(
-        "--state-dir",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="state directory (default: $NUNET_ONBOARD_STATE_DIR, the config file, or the user data dir)",
-    )
-    common.add_argument(
-        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="also log to stderr"
-    )
-    return common
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=PROG,
-        description=(
-            "Onboard this machine to the NuNet compute network. With no command, "
-            "starts the full-screen app."
-        ),
-        epilog="Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage.",
-    )
-    parser.add_argument("--state-dir", metavar="DIR", help="state directory")
-    parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
-    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    common = _common()
-    onboarding_cmds.register(sub, common)
-    wallet_cmds.register(sub, common)
-    return parser
+__all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "UsageError", "build", "entry", "main"]
 
 
 class _VersionAction(argparse.Action):
@@ -89,38 +43,97 @@ def _version() -> str:
         return "unknown"
 
 
+def build() -> argparse.ArgumentParser:
+    """The whole parser (for tests and the docs)."""
+    return build_parser(_VersionAction)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    _Parser.redact_unrecognized = "wallet" in argv
-    args = parser.parse_args(argv)
+    guard_stdout()
+    Parser.redact_values = "wallet" in argv
+    try:
+        args = build().parse_args(argv)
+    except KeyboardInterrupt:
+        return 130
     if args.command is None:
         return _launch_tui(args)
-    from app.onboarding.errors import OnboardError
+    return _run(args, argv)
+
+
+def _run(args: argparse.Namespace, argv: list[str]) -> int:
+    from app.onboarding.errors import OnboardError, RuleViolation
 
     try:
         code: int = args.handler(args)
+        sys.stdout.flush()
         return code
+    except RuleViolation as exc:
+        error("; ".join(p.said_as(flag_for(p.field, argv)) for p in exc.problems))
+        return EXIT_REFUSED
     except OnboardError as exc:
         error(str(exc))
         return EXIT_REFUSED
-    except onboarding_cmds.UsageError as exc:
+    except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback, ever
+        return _unexpected(args, exc)
+
+
+def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
+    """One line on stderr and the traceback in the log file, exit 1.
+
+    A wallet command's error text is not shown: it could hold what was typed.
+    """
+    import logging
+
+    where = _log_unexpected(args, exc)
+    what = type(exc).__name__
+    if not Parser.redact_values:
+        from app.onboarding.units import shown
+
+        what += f": {shown(str(exc))}"
+    error(f"unexpected error ({what}); nothing more was done. {where}")
+    logging.shutdown()
+    return EXIT_REFUSED
+
+
+def _log_unexpected(args: argparse.Namespace, exc: Exception) -> str:
+    import logging
+
+    from app.logs import LOGGER_NAME
+
+    logger = logging.getLogger(LOGGER_NAME)
+    try:
+        if not any(isinstance(h, logging.FileHandler) for h in logger.handlers):
+            from app.logs import configure_logging
+            from app.paths import resolve_state_dir
+
+            state_dir = resolve_state_dir(getattr(args, "state_dir", None))
+            configure_logging(state_dir / "logs" / "nunet-onboard.log")
+        files = [h.baseFilename for h in logger.handlers if isinstance(h, logging.FileHandler)]
+        logger.propagate = False
+        logger.error("unexpected error in %s", args.command, exc_info=exc)
+    except Exception:  # noqa: BLE001 - logging must not turn one error into two
+        return "It could not be logged."
+    return f"Details are in {files[0]}." if files else "It could not be logged."
 
 
 def _launch_tui(args: argparse.Namespace) -> int:
+    from app.cli.session import make_controller
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         error(
             "the app needs a terminal; for scripts use a command, e.g. 'nunet-onboard status' (see --help)"
         )
         return EXIT_USAGE
     try:
-        controller = onboarding_cmds.make_controller(args, log=True)
-    except onboarding_cmds.UsageError as exc:
+        controller = make_controller(args, log=True)
+    except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
     from app.tui import run

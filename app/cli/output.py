@@ -3,11 +3,97 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 PROG = "nunet-onboard"
+
+
+class _QuietStdout:
+    """stdout that, once its reader has gone (``| head -1``), drops the rest quietly.
+
+    The command then runs to its end and exits with its own code (a script with
+    ``pipefail`` still learns whether ``status --check`` passed); nothing prints
+    "Broken pipe" or a traceback, at exit either, because fd 1 is pointed at
+    /dev/null as soon as the pipe is found closed.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.broken = False
+
+    def _drop(self) -> None:
+        self.broken = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._inner.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                return int(self._inner.write(text))
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._inner.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def guard_stdout() -> None:
+    """Install the quiet stdout (once)."""
+    if not isinstance(sys.stdout, _QuietStdout) and sys.stdout is not None:
+        sys.stdout = _QuietStdout(sys.stdout)
+
+
+def mb(value: int) -> str:
+    return f"{value} MB ({value / 1024:.1f} GiB)"
+
+
+def when(timestamp: int) -> str:
+    from datetime import UTC, datetime
+
+    moment = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{moment} ({timestamp})"
+
+
+def print_metadata(metadata: Any, as_json: bool, title: str) -> None:
+    """DMS's Metadata: its JSON for scripts, labelled rows with units for people."""
+    if as_json:
+        print_json(metadata.model_dump(mode="json"))
+        return
+    print_pairs(
+        [
+            ("Name", metadata.name),
+            ("Node id", metadata.node_id),
+            ("Channel", metadata.network),
+            ("Payment address", metadata.public_key),
+            ("Reserved CPU", f"{metadata.reserved.cpu} MHz of {metadata.resource.cpu_max} MHz"),
+            (
+                "Reserved memory",
+                f"{metadata.reserved.memory} MB of {metadata.resource.memory_max} MB",
+            ),
+            ("Left for the host", f"{metadata.available.cpu} MHz, {metadata.available.memory} MB"),
+            ("Cores", metadata.resource.total_core),
+            ("GPUs of the machine", ", ".join(g.name for g in metadata.gpu_info) or "none"),
+            ("Cardano", "yes" if metadata.allow_cardano else "no"),
+            ("NTX price", f"{metadata.ntx_price} NTX/min"),
+            ("Updated", when(metadata.update_timestamp)),
+        ],
+        title=title,
+    )
 
 
 def print_json(data: Any) -> None:

@@ -14,28 +14,27 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli.onboarding_cmds import UsageError, light_controller, make_controller
+from app.cli.args import UsageError
 from app.cli.output import print_json, print_pairs, print_table, warn
+from app.cli.session import light_controller, make_controller
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.wallets import NewWallet
 
-# Copies of app.wallets' lists: the parser is built for every command, status included,
-# which must not import the wallet layer. tests/cli/test_cli_wallet.py keeps them equal.
-CHAINS = ("ethereum", "cardano")
-NETWORKS = ("mainnet", "testnet")
-WORD_COUNTS = (12, 15, 18, 21, 24)
-
 
 def _read_secret_file(path: str, what: str) -> str:
+    """A secret from a file. The path is never echoed: a mnemonic typed in its place
+    would otherwise be printed back (and a file of a secret is small: 64 KiB at most)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read the {what} file {path}: {exc.strerror}") from None
+        with Path(path).open(encoding="utf-8") as fh:
+            text = fh.read(65536)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not text"
+        raise UsageError(f"cannot read the {what} file given ({reason})") from None
     value = text.rstrip("\r\n")
     if not value:
-        raise UsageError(f"the {what} file {path} is empty")
+        raise UsageError(f"the {what} file given is empty")
     return value
 
 
@@ -162,11 +161,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     controller = light_controller(args)
     if args.channel is not None:
+        from app.onboarding.errors import RuleViolation
         from app.onboarding.rules import check_channel
 
         problem = check_channel(args.channel)
-        if problem:
-            raise UsageError(problem.message)
+        if problem:  # exit 1, as the same channel is in onboard
+            raise RuleViolation([problem])
     result = controller.check_address(args.address, channel=args.channel, network=args.network)
     data = {
         "address": result.address,
@@ -175,6 +175,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "network": result.network,
         "kind": result.kind,
         "reason": result.reason,
+        "warnings": list(result.warnings),
     }
     if args.json:
         print_json(data)
@@ -188,6 +189,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 ("Kind", result.kind),
             ]
         )
+    for warning in result.warnings:
+        warn(f"warning: {warning}")
     return 0 if result.valid else 1
 
 
@@ -213,86 +216,3 @@ def cmd_list(args: argparse.Namespace) -> int:
         ],
     )
     return 0
-
-
-def _words(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n not in WORD_COUNTS:
-        raise argparse.ArgumentTypeError(
-            f"{text} words is not allowed; choose 12, 15, 18, 21 or 24"
-        )
-    return n
-
-
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    wallet = sub.add_parser(
-        "wallet",
-        help="create, restore, check and list payment addresses",
-        description="Payment addresses for NuNet: Ethereum or Cardano.",
-    )
-    wsub = wallet.add_subparsers(
-        dest="wallet_command", metavar="ACTION", required=True, parser_class=type(wallet)
-    )
-
-    def chain_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--chain", choices=CHAINS, required=True, help="ethereum or cardano")
-        p.add_argument(
-            "--network",
-            choices=NETWORKS,
-            default="mainnet",
-            help="Cardano network (default mainnet)",
-        )
-
-    def export_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--export",
-            metavar="DIR",
-            help="also write key files there (Ethereum: encrypted keystore; Cardano: .skey/.vkey, 0600)",
-        )
-        p.add_argument(
-            "--password-file",
-            metavar="FILE",
-            help="keystore password from this file (else a prompt, typed twice)",
-        )
-
-    p = wsub.add_parser("new", parents=[common], help="a new wallet from a fresh mnemonic")
-    chain_args(p)
-    p.add_argument(
-        "--words",
-        type=_words,
-        default=24,
-        metavar="N",
-        help="mnemonic length: 12, 15, 18, 21 or 24 (default 24)",
-    )
-    export_args(p)
-    p.set_defaults(handler=cmd_new)
-
-    p = wsub.add_parser(
-        "restore",
-        parents=[common],
-        help="a wallet from its mnemonic (prompt or stdin)",
-        description="Restore a wallet. The mnemonic is read from a prompt with echo off, or from stdin when it is not a terminal; never from the command line.",
-    )
-    chain_args(p)
-    p.add_argument("--account", type=int, default=0, metavar="N", help="account index (default 0)")
-    p.add_argument(
-        "--passphrase-file", metavar="FILE", help="BIP-39 passphrase from this file (default none)"
-    )
-    export_args(p)
-    p.set_defaults(handler=cmd_restore)
-
-    p = wsub.add_parser(
-        "check", parents=[common], help="check an address: chain, network, and why it is invalid"
-    )
-    p.add_argument("address")
-    p.add_argument(
-        "--channel", metavar="NAME", help="check the Cardano network this channel expects"
-    )
-    p.add_argument("--network", choices=NETWORKS, help="the Cardano network expected")
-    p.set_defaults(handler=cmd_check)
-
-    p = wsub.add_parser("list", parents=[common], help="wallets made here (public facts only)")
-    p.set_defaults(handler=cmd_list)

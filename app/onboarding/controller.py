@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding import identity, offboarding, offer_ops, rules, wallet_ops
+from app.onboarding import identity, metadata_v2, offboarding, offer_ops, rules, wallet_ops
 from app.onboarding.errors import NotOnboarded
 from app.onboarding.offboarding import OffboardPlan, OffboardResult
 from app.onboarding.records import public_wallet_facts
@@ -59,6 +59,7 @@ class OnboardingController:
     ) -> None:
         self.state_dir = Path(state_dir)
         self.store = StateStore(self.state_dir)
+        self.store.after_write = metadata_v2.hook(self.state_dir)
         self._probe = probe
         self._gpu_timeout_s = gpu_timeout_s
         self._machine: MachineInfo | None = None
@@ -67,6 +68,11 @@ class OnboardingController:
     @property
     def state_path(self) -> Path:
         return self.store.path
+
+    @property
+    def metadata_path(self) -> Path:
+        """DMS's metadataV2.json, derived from the state file and kept equal to it."""
+        return metadata_v2.path(self.state_dir)
 
     @property
     def log_path(self) -> Path:
@@ -162,6 +168,12 @@ class OnboardingController:
         """Every rule the offer breaks, for the form's live errors and for the operations."""
         return offer_ops.validate(self, capacity)
 
+    def warnings(self, capacity: CapacityForNunet) -> list[Problem]:
+        """What deserves a second look but is accepted (as DMS accepts it): never a refusal."""
+        from app.onboarding import advice
+
+        return advice.warnings(self, capacity)
+
     def onboard(self, capacity: CapacityForNunet, *, base_revision: int | None = None) -> Metadata:
         return offer_ops.onboard(self, capacity, base_revision=base_revision)
 
@@ -181,12 +193,14 @@ class OnboardingController:
     def check_address(
         self, address: str, *, channel: str | None = None, network: str | None = None
     ) -> AddressCheck:
+        """What the address is; ``network`` (if given) only adds a warning when it differs.
+
+        ``channel`` does not narrow the Cardano network: DMS accepts an address of
+        either network on every channel (its own manual onboards addr1... on nunet-test).
+        """
         from app.wallets import check_address
 
-        if network is None and channel is not None and channel in rules.CHANNELS:
-            from app.wallets import expected_network
-
-            network = expected_network(channel)
+        del channel  # kept for callers; no channel implies a network
         return check_address(address.strip(), network=network)
 
     def new_wallet(self, chain: str, *, network: str = "mainnet", words: int = 24) -> NewWallet:

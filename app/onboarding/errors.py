@@ -16,10 +16,22 @@ class OnboardError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One rule broken by one field, e.g. ("cpu", "cpu 500 MHz is below ...")."""
+    """One rule broken (or one warning) for one field of the offer.
+
+    ``message`` is a whole sentence in a person's words ("payment address is not
+    valid: ..."), never an internal name. ``detail`` is the same without naming
+    the field, so that each interface can put its own name in front: the CLI the
+    flag the user typed ("-a/--address: ..."), the app the field's label ("Pay
+    to: ..."). ``field`` is the offer's field name, for placing the message.
+    """
 
     field: str
     message: str
+    detail: str = ""
+
+    def said_as(self, name: str) -> str:
+        """The problem introduced by ``name`` (a flag or a label) instead of the field."""
+        return f"{name}: {self.detail or self.message}"
 
 
 class RuleViolation(OnboardError):

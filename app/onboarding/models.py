@@ -24,7 +24,7 @@ class CapacityForNunet(_Model):
     channel: str
     payment_addr: str
     cardano: bool = False
-    server_mode: bool = False
+    server_mode: bool = Field(default=True, description="DMS's -l/--local-enable, default true")
     is_available: bool = True
     disk: NonNegativeInt = Field(default=0, description="GB offered (bytes / 1024**3)")
     gpus: tuple[NonNegativeInt, ...] = Field(default=(), description="GPU indices offered")

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.onboarding import identity
+from app.onboarding import identity, metadata_v2
 from app.onboarding.errors import NotOnboarded, OnboardError, StateCorrupt, StateError
 from app.onboarding.records import history_entry
 
@@ -137,6 +137,10 @@ def offboard(
             if not force:
                 raise
             failed.append(str(exc))
+    if force or has_meta:  # a forced offboard of an unreadable state writes no update
+        left = metadata_v2.remove(ctl.state_dir)
+        if left:
+            failed.append(left)
     if has_key:
         try:
             ctl.key_path.unlink()

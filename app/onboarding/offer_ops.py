@@ -56,14 +56,13 @@ def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Prob
 
 def _address_problem(ctl: OnboardingController, address: str, channel: str) -> Problem | None:
     if not address.strip():
-        return Problem(
-            "payment_addr",
-            "payment_addr is empty; give an Ethereum (0x...) or Cardano (addr1...) address",
-        )
+        detail = "is empty; give an Ethereum (0x...) or Cardano (addr1...) address"
+        return Problem("payment_addr", f"payment address {detail}", detail)
     check = ctl.check_address(address, channel=channel)
     if check.valid:
         return None
-    return Problem("payment_addr", f"payment_addr is not valid: {check.reason}")
+    detail = f"not a valid address: {check.reason}"
+    return Problem("payment_addr", f"payment address is not valid: {check.reason}", detail)
 
 
 def onboard(

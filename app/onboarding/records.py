@@ -6,7 +6,6 @@ build the very same records from an offer and the machine.
 
 from __future__ import annotations
 
-import math
 import socket
 import time
 from datetime import UTC, datetime
@@ -35,7 +34,8 @@ def build_records(
     )
 
     m = machine
-    offered = set(capacity.gpus)
+    # Every GPU of the machine, as DMS's Check_gpu records them; the offer's ``gpus``
+    # says which of them are offered.
     gpu_info = [
         GpuInfo(
             name=g.name,
@@ -47,10 +47,8 @@ def build_records(
             uuid=g.uuid,
         )
         for g in m.gpus.devices
-        if g.index in offered
     ]
     per_core = m.cpu.mhz_per_core or 1.0
-    cores = capacity.cores or min(m.usable_cores, max(1, math.ceil(capacity.cpu / per_core)))
     metadata = Metadata(
         name=m.os.hostname or socket.gethostname(),
         update_timestamp=int(time.time()),
@@ -71,8 +69,8 @@ def build_records(
     )
     resources = AvailableResources(
         tot_cpu_hz=capacity.cpu,
-        cpu_no=cores,
-        cpu_hz=round(per_core, 2),
+        cpu_no=m.usable_cores,  # DMS: CpuNo: int(numCores), the machine's cores
+        cpu_hz=per_core,  # not rounded: DMS stores the clock as measured
         vcpu=int(capacity.cpu // per_core),
         ram=capacity.memory,
         disk=capacity.disk,

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from app.onboarding.errors import Problem
 
 CHANNELS: tuple[str, ...] = ("nunet-staging", "nunet-test", "nunet-team", "nunet-edge")
-MIN_SHARE = 0.10
-MAX_SHARE = 0.90
 CARDANO_MIN_MEMORY_MB = 10_000
 CARDANO_MIN_CPU_MHZ = 6_000
 
@@ -33,52 +31,51 @@ class OfferLimits:
 
     @property
     def cpu_min(self) -> int:
-        return _ceil_share(self.cpu_total, MIN_SHARE)
+        return share_bounds(self.cpu_total)[0]
 
     @property
     def cpu_max(self) -> int:
-        return _floor_share(self.cpu_total, MAX_SHARE)
+        return share_bounds(self.cpu_total)[1]
 
     @property
     def memory_min(self) -> int:
-        return _ceil_share(self.memory_total, MIN_SHARE)
+        return share_bounds(self.memory_total)[0]
 
     @property
     def memory_max(self) -> int:
-        return _floor_share(self.memory_total, MAX_SHARE)
+        return share_bounds(self.memory_total)[1]
 
 
-def _ceil_share(total: int, share: float) -> int:
-    # Integer arithmetic so that exactly 10 % of 10384 is 1038.4 -> 1039 is the
-    # smallest allowed whole MHz, with no float rounding surprises at the edge.
-    num = round(share * 100)
-    return -(-total * num // 100)
+def share_bounds(total: int) -> tuple[int, int]:
+    """DMS's bounds exactly: it refuses ``offer < int(total/10)`` and ``offer > int(total*9/10)``.
+
+    Go's integer conversion truncates, so both ends are truncated: on 24105 MB DMS
+    accepts 2410 (10 % is 2410.5). Rounding the lower end up would refuse an offer
+    DMS accepts, which a drop-in must never do. Integer arithmetic, so no float
+    rounding moves an edge.
+    """
+    return total // 10, total * 9 // 10
 
 
-def _floor_share(total: int, share: float) -> int:
-    num = round(share * 100)
-    return total * num // 100
+def _problem(field: str, name: str, detail: str) -> Problem:
+    return Problem(field, f"{name} {detail}", detail)
 
 
 def check_share(field: str, unit: str, value: int, total: int) -> Problem | None:
-    """10-90 % of the machine's total, inclusive (DMS's min and max)."""
-    low, high = _ceil_share(total, MIN_SHARE), _floor_share(total, MAX_SHARE)
-    if low > high:
-        return Problem(
-            field,
-            f"{field} cannot be offered: the machine's total of {total} {unit} is too small "
-            f"(no whole {unit} lies between 10 % and 90 % of it)",
-        )
+    """10-90 % of the machine's total, inclusive, truncated as DMS truncates."""
+    low, high = share_bounds(total)
     if value < low:
-        return Problem(
+        return _problem(
             field,
-            f"{field} {value} {unit} is below the minimum {low} {unit} "
+            field,
+            f"{value} {unit} is below the minimum {low} {unit} "
             f"(10 % of {total} {unit}); allowed {low}-{high} {unit}",
         )
     if value > high:
-        return Problem(
+        return _problem(
             field,
-            f"{field} {value} {unit} is above the maximum {high} {unit} "
+            field,
+            f"{value} {unit} is above the maximum {high} {unit} "
             f"(90 % of {total} {unit}); allowed {low}-{high} {unit}",
         )
     return None
@@ -89,61 +86,76 @@ def check_channel(channel: str) -> Problem | None:
         return None
     allowed = ", ".join(CHANNELS)
     if not channel.strip():
-        return Problem("channel", f"no channel chosen; choose one of: {allowed}")
-    return Problem("channel", f"channel {channel!r} is not known; allowed: {allowed}")
+        detail = f"no channel chosen; choose one of: {allowed}"
+        return Problem("channel", detail, detail)
+    from app.onboarding.units import shown
+
+    return _problem("channel", "channel", f"{shown(channel)} is not known; allowed: {allowed}")
 
 
-def check_cardano(cardano: bool, cpu: int, memory: int) -> list[Problem]:
+def check_cardano(
+    cardano: bool,
+    cpu: int,
+    memory: int,
+    *,
+    cpu_max: int | None = None,
+    memory_max: int | None = None,
+) -> list[Problem]:
+    """A Cardano node's minimums; when the machine cannot reach them at all, say so."""
     if not cardano:
         return []
     problems = []
     if memory < CARDANO_MIN_MEMORY_MB:
-        problems.append(
-            Problem(
-                "memory",
-                f"a Cardano node needs at least {CARDANO_MIN_MEMORY_MB} MB of memory; "
-                f"memory {memory} MB offered",
-            )
-        )
+        detail = f"a Cardano node needs at least {CARDANO_MIN_MEMORY_MB} MB of memory; "
+        if memory_max is not None and memory_max < CARDANO_MIN_MEMORY_MB:
+            detail += f"this machine can offer at most {memory_max} MB"
+        else:
+            detail += f"{memory} MB offered"
+        problems.append(Problem("memory", detail, detail))
     if cpu < CARDANO_MIN_CPU_MHZ:
-        problems.append(
-            Problem(
-                "cpu",
-                f"a Cardano node needs at least {CARDANO_MIN_CPU_MHZ} MHz of CPU; cpu {cpu} MHz offered",
-            )
-        )
+        detail = f"a Cardano node needs at least {CARDANO_MIN_CPU_MHZ} MHz of CPU; "
+        if cpu_max is not None and cpu_max < CARDANO_MIN_CPU_MHZ:
+            detail += f"this machine can offer at most {cpu_max} MHz"
+        else:
+            detail += f"{cpu} MHz offered"
+        problems.append(Problem("cpu", detail, detail))
     return problems
 
 
 def check_cores(cores: int | None, total: int) -> Problem | None:
     if cores is None or 1 <= cores <= total:
         return None
-    return Problem("cores", f"cores {cores} is outside the allowed 1-{total}")
+    return _problem("cores", "cores", f"{cores} is outside the allowed 1-{total}")
 
 
 def check_price(price: float) -> Problem | None:
     if price >= 0 and price == price:  # NaN is not a price
         return None
-    return Problem(
-        "ntx_price", f"ntx_price {price} is not allowed; it must be 0 or more NTX per minute"
+    return _problem(
+        "ntx_price",
+        "NTX price",
+        f"{price} is not allowed; it must be 0 or more NTX per minute",
     )
 
 
 def check_disk(disk: int, free: int) -> Problem | None:
     if 0 <= disk <= free:
         return None
-    return Problem("disk", f"disk {disk} GB is more than the {free} GB free; allowed 0-{free} GB")
+    return _problem(
+        "disk", "disk", f"{disk} GB is more than the {free} GB free; allowed 0-{free} GB"
+    )
 
 
 def check_gpus(requested: Sequence[int], present: Iterable[int]) -> Problem | None:
     present_set = sorted(set(present))
     missing = [i for i in requested if i not in present_set]
     if len(set(requested)) != len(requested):
-        return Problem("gpus", f"gpus {list(requested)} names a GPU twice")
+        return _problem("gpus", "gpus", f"{list(requested)} names a GPU twice")
     if not missing:
         return None
     allowed = ", ".join(map(str, present_set)) if present_set else "none (no GPU was found)"
-    return Problem("gpus", f"gpu {missing[0]} does not exist; allowed indices: {allowed}")
+    detail = f"gpu {missing[0]} does not exist; allowed indices: {allowed}"
+    return Problem("gpus", detail, detail)
 
 
 def check_resources(
@@ -165,5 +177,7 @@ def check_resources(
         check_gpus(gpus, limits.gpu_indices),
     ]
     problems = [p for p in found if p is not None]
-    problems.extend(check_cardano(cardano, cpu, memory))
+    problems.extend(
+        check_cardano(cardano, cpu, memory, cpu_max=limits.cpu_max, memory_max=limits.memory_max)
+    )
     return problems

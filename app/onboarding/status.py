@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding import identity, rules
+from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import StateCorrupt, StateError
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     """DMS's status plus what is wrong and how to fix it. Never raises for a bad state."""
     base: dict[str, Any] = {
         "machine_uuid": uuid,
-        "metadata_path": str(ctl.state_path),
+        "metadata_path": str(ctl.metadata_path),
         "database_path": str(ctl.state_path),
     }
     try:
@@ -94,6 +94,16 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
             )
         )
     onboarded = metadata is not None and has_key
+    mismatch = metadata_v2.disagreement(ctl.state_dir, metadata)
+    if mismatch:
+        problems.append(
+            StatusProblem(
+                "metadata_file",
+                f"{mismatch}; it is derived from {ctl.state_path}, which is what counts",
+                "it is rewritten at the next onboard, resource-config or offboard; "
+                "or delete it if the machine is not onboarded",
+            )
+        )
     if metadata is not None and offer:
         problems.extend(drift(ctl, offer))
     return OnboardingStatus(

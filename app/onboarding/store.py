@@ -77,6 +77,9 @@ class StateStore:
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / STATE_FILE
         self.lock_path = self.state_dir / LOCK_FILE
+        self.after_write: Callable[[State], None] | None = None
+        """Called with the new state after each ``update``, still under the lock
+        (the controller keeps metadataV2.json in step with it). Must not raise."""
 
     # -- directory ---------------------------------------------------------
     def ensure_dir(self) -> None:
@@ -186,6 +189,8 @@ class StateStore:
                 entry.setdefault("revision", revision + 1)
             state["history"] = state.get("history", [])[-HISTORY_LIMIT:]
             self.write(state)
+            if self.after_write is not None:
+                self.after_write(state)
             return state
 
     def write(self, state: State) -> None:

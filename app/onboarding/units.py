@@ -4,7 +4,9 @@ One parser for the command line, the app's typed values and ``apply`` files, so
 ``8GiB`` means the same everywhere. A bare number keeps DMS's meaning (MB of
 memory, GB of disk, both binary: bytes / 1024**2 and bytes / 1024**3). Units with
 an ``i`` are binary, without one they are decimal (SI), as in DMS's newer flags
-and in ``df -H``; the result is truncated to DMS's whole unit.
+and in ``df -H``; the result is truncated to DMS's whole unit. These are the units newer DMS reads
+with go-humanize's ``ParseBytes`` (case-insensitive, an optional space, decimals
+with a unit such as ``1.5GiB``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _BYTES = {
     "gb": 1000**3,
     "t": 1000**4,
     "tb": 1000**4,
+    "p": 1000**5,
+    "pb": 1000**5,
     "ki": 1024,
     "kib": 1024,
     "mi": 1024**2,
@@ -31,6 +35,8 @@ _BYTES = {
     "gib": 1024**3,
     "ti": 1024**4,
     "tib": 1024**4,
+    "pi": 1024**5,
+    "pib": 1024**5,
 }
 _MAX_TEXT = 40
 _NUMBER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*$", re.ASCII)
@@ -75,7 +81,7 @@ def _size(text: str, unit_bytes: int, unit_name: str) -> int:
     if not m or suffix not in _BYTES:
         raise UnitError(
             f"{shown(text)} is not a size; give {unit_name} (e.g. 8192) or a number with a unit "
-            "(KiB, MiB, GiB, TiB, or KB, MB, GB, TB)"
+            "(KiB, MiB, GiB, TiB, PiB, or KB, MB, GB, TB, PB)"
         )
     number = float(m.group(1))
     per = _BYTES[suffix]

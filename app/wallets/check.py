@@ -13,10 +13,12 @@ from __future__ import annotations
 import string
 from typing import Final
 
-from app.wallets.errors import WalletError
 from app.wallets.model import AddressCheck, require_network
 
-# Which Cardano network a DMS channel pays out on (the seed's channel list).
+# The Cardano network offered by default when a new wallet is made for a channel.
+# Only a default: DMS ties no channel to a network (its CreatePaymentAddress makes
+# mainnet addresses, and its manual onboards addr1... on nunet-test), so an address
+# of either network is accepted on every channel.
 CHANNEL_CARDANO_NETWORK: Final[dict[str, str]] = {
     "nunet-team": "mainnet",
     "nunet-staging": "testnet",
@@ -26,18 +28,27 @@ CHANNEL_CARDANO_NETWORK: Final[dict[str, str]] = {
 
 _HEX: Final = frozenset(string.hexdigits)
 _BECH32_CHARSET: Final = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BASE58: Final = frozenset("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
 _BYRON_PREFIXES: Final = ("Ae2", "DdzFF")
+_MAX_LENGTH: Final = 256  # the longest Byron (Daedalus) addresses are about 130 characters
 _GARBAGE: Final = "not an Ethereum (0x...) or Cardano (addr1... / addr_test1...) address"
-_STAKE_NEEDS_PAYMENT: Final = "a stake address, a payment address is needed"
+_STAKE_NEEDS_PAYMENT: Final = (
+    "a stake (reward) address, which cannot receive a payment; "
+    "give a payment address (addr1... / addr_test1...)"
+)
+NO_CHECKSUM_WARNING: Final = (
+    "this Ethereum address has no checksum (all one case), so a typo would not be caught: "
+    "check it character by character"
+)
+BYRON_WARNING: Final = (
+    "a Byron (legacy) address: it still receives payments, "
+    "but wallets today use Shelley addresses (addr1...)"
+)
 
 
 def expected_network(channel: str) -> str:
-    """The Cardano network a channel expects; unknown channels are refused by name."""
-    try:
-        return CHANNEL_CARDANO_NETWORK[channel]
-    except KeyError:
-        known = ", ".join(sorted(CHANNEL_CARDANO_NETWORK))
-        raise WalletError(f"unknown channel {channel!r}: choose one of {known}") from None
+    """The Cardano network offered by default for a new wallet on ``channel`` (mainnet if unknown)."""
+    return CHANNEL_CARDANO_NETWORK.get(channel, "mainnet")
 
 
 def _bad(
@@ -53,16 +64,19 @@ def _bad(
 def check_address(address: str, *, network: str | None = None) -> AddressCheck:
     """Classify ``address``; ``network`` is the Cardano network expected, if any.
 
-    Ethereum addresses have no network, so ``network`` only ever rejects Cardano ones.
+    Ethereum addresses have no network; a Cardano address of another network than
+    ``network`` is valid with a warning, never refused (DMS accepts it).
     Surrounding whitespace is ignored (pasted addresses often carry a newline).
     """
     if network is not None:
         require_network(network)
     if not isinstance(address, str):
-        return _bad(repr(address), "an address must be text")
+        return _bad("", "an address must be text")
     text = address.strip()
     if not text:
         return _bad(text, "empty address")
+    if len(text) > _MAX_LENGTH:
+        return _bad(text[:40] + "…", f"too long for an address ({len(text)} characters)")
     if text[:2] in ("0x", "0X"):
         return _check_ethereum(text)
     lowered = text.lower()
@@ -70,14 +84,35 @@ def check_address(address: str, *, network: str | None = None) -> AddressCheck:
         return _check_cardano(text, network)
     if len(text) == 40 and all(c in _HEX for c in text):
         return _bad(text, "missing the 0x prefix of an Ethereum address", chain="ethereum")
-    if text.startswith(_BYRON_PREFIXES):
-        return _bad(
-            text,
-            "a Byron (legacy) address, a Shelley address (addr1...) is needed",
-            chain="cardano",
-            kind="byron",
-        )
+    if text.startswith(_BYRON_PREFIXES) and set(text) <= _BASE58:
+        return _check_byron(text, network)
     return _bad(text, _GARBAGE)
+
+
+def _network_warnings(net: str, expected: str | None, text: str) -> tuple[str, ...]:
+    if expected is None or net == expected:
+        return ()
+    return (f"{text[:10]}... is a {net} address, not {expected}; check that this is the one meant",)
+
+
+def _check_byron(text: str, expected: str | None) -> AddressCheck:
+    """A Byron (legacy) address: base58 CBOR with a CRC32, checked by pycardano."""
+    from pycardano import Address, Network
+
+    try:
+        parsed = Address.from_primitive(text)
+    except Exception:  # noqa: BLE001 - pycardano raises assorted types on bad input
+        return _bad(text, "not a valid Byron address (bad checksum or data)", chain="cardano")
+    net = "mainnet" if parsed.network == Network.MAINNET else "testnet"
+    return AddressCheck(
+        text,
+        True,
+        "cardano",
+        net,
+        "byron",
+        None,
+        (BYRON_WARNING, *_network_warnings(net, expected, text)),
+    )
 
 
 def _check_ethereum(text: str) -> AddressCheck:
@@ -93,8 +128,9 @@ def _check_ethereum(text: str) -> AddressCheck:
     mixed = body != body.lower() and body != body.upper()
     if mixed and not is_checksum_address(candidate):
         return _bad(text, "bad EIP-55 checksum", chain="ethereum", kind="account")
+    warnings = () if mixed or not any(c.isalpha() for c in body) else (NO_CHECKSUM_WARNING,)
     return AddressCheck(
-        str(to_checksum_address(candidate)), True, "ethereum", None, "account", None
+        str(to_checksum_address(candidate)), True, "ethereum", None, "account", None, warnings
     )
 
 
@@ -159,12 +195,6 @@ def _check_cardano(text: str, expected: str | None) -> AddressCheck:
         )
     if kind == "stake":
         return _bad(text, _STAKE_NEEDS_PAYMENT, chain="cardano", network=net, kind=kind)
-    if expected is not None and net != expected:
-        return _bad(
-            text,
-            f"wrong network: {hrp}1... is a {net} address, {expected} expected",
-            chain="cardano",
-            network=net,
-            kind=kind,
-        )
-    return AddressCheck(lowered, True, "cardano", net, kind, None)
+    return AddressCheck(
+        lowered, True, "cardano", net, kind, None, _network_warnings(net, expected, lowered)
+    )

@@ -73,6 +73,9 @@ class AddressCheck:
     (reward address) or ``"byron"``.  ``reason`` is None exactly when ``valid``.
     ``address`` is the input without surrounding whitespace; when valid, its canonical
     form (EIP-55 checksummed for Ethereum, lower case for bech32), ready to store.
+    ``warnings`` are reasons to look twice at a valid address (no checksum, a legacy
+    Byron address, a network other than the one expected): shown, never refused,
+    because DMS accepts these addresses.
     """
 
     address: str
@@ -81,6 +84,7 @@ class AddressCheck:
     network: str | None
     kind: str | None
     reason: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def require_chain(chain: str) -> str:

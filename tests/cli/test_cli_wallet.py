@@ -206,7 +206,8 @@ def test_export_cardano_keys(tmp_path: Path) -> None:
         ("0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266", [], 1, "checksum"),
         (ETH_ADDRESS[:30], [], 1, "length"),
         (CARDANO_MAINNET, ["--channel", "nunet-team"], 0, "mainnet"),
-        (CARDANO_TESTNET, ["--channel", "nunet-team"], 1, "wrong network"),
+        (CARDANO_TESTNET, ["--channel", "nunet-team"], 0, "testnet"),  # any network, as DMS
+        (CARDANO_TESTNET, ["--network", "mainnet"], 0, "testnet"),  # with a warning
         (CARDANO_MAINNET[:-1] + ("q" if CARDANO_MAINNET[-1] != "q" else "p"), [], 1, "checksum"),
         ("garbage", [], 1, "no"),
     ],
@@ -217,9 +218,34 @@ def test_check(tmp_path: Path, address: str, extra: list[str], code: int, text: 
     assert text in result.stdout
 
 
-def test_check_unknown_channel_is_usage(tmp_path: Path) -> None:
+def test_check_unknown_channel_is_refused_as_in_onboard(tmp_path: Path) -> None:
+    """The same bad input, the same exit code: an unknown channel is 1 here and in onboard."""
     result = run_cli("wallet", "check", ETH_ADDRESS, "--channel", "moon", state_dir=tmp_path / "s")
-    assert result.returncode == 2 and "nunet-team" in result.stderr
+    assert result.returncode == 1 and "nunet-team" in result.stderr
+    onboard = run_cli(
+        "onboard",
+        "-y",
+        "-c",
+        "1",
+        "-m",
+        "1",
+        "-n",
+        "moon",
+        "-a",
+        ETH_ADDRESS,
+        state_dir=tmp_path / "s",
+    )
+    assert onboard.returncode == 1 and "'moon' is not known" in onboard.stderr
+
+
+def test_check_warnings_go_to_stderr(tmp_path: Path) -> None:
+    result = run_cli(
+        "wallet", "check", CARDANO_TESTNET, "--network", "mainnet", state_dir=tmp_path / "s"
+    )
+    assert result.returncode == 0
+    assert "warning: addr_test1... is a testnet address, not mainnet" in result.stderr
+    plain = run_cli("wallet", "check", ETH_ADDRESS.lower(), "--json", state_dir=tmp_path / "s")
+    assert "no checksum" in json.loads(plain.stdout)["warnings"][0]
 
 
 def test_wrong_chain_and_word_count_are_usage_errors(tmp_path: Path) -> None:
@@ -234,8 +260,8 @@ def test_wrong_chain_and_word_count_are_usage_errors(tmp_path: Path) -> None:
 def test_cli_choices_are_the_wallet_layers() -> None:
     """The CLI keeps its own copies (status builds the parser and must not import wallets)."""
     from app import wallets
-    from app.cli import wallet_cmds
+    from app.cli import parser
 
-    assert wallet_cmds.CHAINS == wallets.CHAINS
-    assert wallet_cmds.NETWORKS == wallets.NETWORKS
-    assert wallet_cmds.WORD_COUNTS == wallets.WORD_COUNTS
+    assert parser.WALLET_CHAINS == wallets.CHAINS
+    assert parser.WALLET_NETWORKS == wallets.NETWORKS
+    assert parser.WORD_COUNTS == wallets.WORD_COUNTS

@@ -34,14 +34,14 @@ def problems(**kw: object) -> list[str]:
     return [p.field for p in check_resources(limits=limits(), **offer)]  # type: ignore[arg-type]
 
 
-def test_bounds_are_whole_units_inside_10_and_90_percent() -> None:
+def test_bounds_are_truncated_as_dms_truncates() -> None:
     lim = limits()
-    assert (lim.cpu_min, lim.cpu_max) == (1039, 9345)
+    assert (lim.cpu_min, lim.cpu_max) == (1038, 9345)
     assert (lim.memory_min, lim.memory_max) == (1600, 14400)
 
 
 @pytest.mark.parametrize(
-    ("cpu", "ok"), [(1038, False), (1039, True), (9345, True), (9346, False), (0, False)]
+    ("cpu", "ok"), [(1037, False), (1038, True), (9345, True), (9346, False), (0, False)]
 )
 def test_cpu_edges(cpu: int, ok: bool) -> None:
     assert ("cpu" not in problems(cpu=cpu)) is ok
@@ -58,8 +58,9 @@ def test_message_names_value_minimum_and_total() -> None:
     problem = rules.check_share("cpu", "MHz", 500, TOTAL_MHZ)
     assert problem is not None
     assert problem.message == (
-        "cpu 500 MHz is below the minimum 1039 MHz (10 % of 10384 MHz); allowed 1039-9345 MHz"
+        "cpu 500 MHz is below the minimum 1038 MHz (10 % of 10384 MHz); allowed 1038-9345 MHz"
     )
+    assert problem.said_as("-c/--cpu").startswith("-c/--cpu: 500 MHz is below the minimum 1038")
     high = rules.check_share("memory", "MB", 15000, TOTAL_MB)
     assert high is not None and "above the maximum 14400 MB (90 % of 16000 MB)" in high.message
 
@@ -134,17 +135,33 @@ def test_empty_channel_says_none_was_chosen() -> None:
     assert problem is not None and problem.message.startswith("no channel chosen; choose one of:")
 
 
-@given(total=st.integers(min_value=1, max_value=10_000_000))
-def test_bounds_are_the_tightest_whole_units_for_any_total(total: int) -> None:
-    """Exactly the whole numbers v with 10 % <= v / total <= 90 % are allowed."""
-    lim = limits(cpu_total=total)
-    assert lim.cpu_min * 10 >= total and (lim.cpu_min - 1) * 10 < total
-    assert lim.cpu_max * 10 <= total * 9 and (lim.cpu_max + 1) * 10 > total * 9
-    if lim.cpu_min > lim.cpu_max:  # a total under 10: nothing fits, and the message says so
-        problem = rules.check_share("cpu", "MHz", lim.cpu_min, total)
-        assert problem is not None and "too small" in problem.message
-        return
-    assert rules.check_share("cpu", "MHz", lim.cpu_min, total) is None
-    assert rules.check_share("cpu", "MHz", lim.cpu_max, total) is None
-    assert rules.check_share("cpu", "MHz", lim.cpu_min - 1, total) is not None
-    assert rules.check_share("cpu", "MHz", lim.cpu_max + 1, total) is not None
+@given(total=st.integers(min_value=0, max_value=10**12), offer=st.integers(min_value=0))
+def test_share_rule_is_dms_integer_formula(total: int, offer: int) -> None:
+    """Refused exactly when DMS refuses: offer < int(total/10) or offer > int(total*9/10)."""
+    offer = offer % (total + 2)
+    dms_refuses = offer < int(total / 10) if total < 2**52 else offer < total // 10
+    dms_refuses = dms_refuses or offer > total * 9 // 10
+    assert (rules.check_share("cpu", "MHz", offer, total) is not None) is dms_refuses
+
+
+@pytest.mark.parametrize(
+    ("total", "low", "high"),
+    [(24105, 2410, 21694), (10384, 1038, 9345), (16000, 1600, 14400), (9, 0, 8), (1, 0, 0)],
+)
+def test_edges_on_several_totals(total: int, low: int, high: int) -> None:
+    """Both edges accepted, one unit beyond refused, and the message names the bounds."""
+    assert rules.share_bounds(total) == (low, high)
+    assert rules.check_share("memory", "MB", low, total) is None
+    assert rules.check_share("memory", "MB", high, total) is None
+    above = rules.check_share("memory", "MB", high + 1, total)
+    assert above is not None and f"allowed {low}-{high} MB" in above.message
+    if low > 0:
+        below = rules.check_share("memory", "MB", low - 1, total)
+        assert below is not None and f"below the minimum {low} MB" in below.message
+
+
+def test_cardano_minimum_out_of_reach_says_so() -> None:
+    found = rules.check_cardano(True, 3000, 12000, cpu_max=4401, memory_max=14000)
+    assert [p.detail for p in found] == [
+        "a Cardano node needs at least 6000 MHz of CPU; this machine can offer at most 4401 MHz"
+    ]

@@ -22,6 +22,8 @@ from app.onboarding.units import (
         ("512MiB", 512),
         ("8GB", 7629),
         ("1TiB", 1048576),
+        ("1.5GiB", 1536),
+        ("1PiB", 1024**3),
     ],
 )
 def test_memory_sizes(text: str, mb: int) -> None:

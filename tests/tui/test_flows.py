@@ -75,7 +75,7 @@ async def test_onboard_with_sliders_and_typing_refusal_then_fixed(
         # Memory typed on its slider: below the 10 % minimum is refused beside the field.
         await type_on_slider(pilot, "#memory-slider", "1000")
         assert screen.query_one("#memory-slider", Slider).value == 1000
-        assert "below the minimum 1639" in text_of(app, "#memory-message")
+        assert "below the minimum 1638" in text_of(app, "#memory-message")
         assert "Memory 1000 MB" in text_of(app, "#memory-message")
         assert review.disabled
 

@@ -69,12 +69,55 @@ def test_cardano_valid(address: str, network: str) -> None:
     assert check_address(address.upper()).valid  # bech32 allows all upper case
 
 
-def test_cardano_wrong_network() -> None:
+def test_cardano_other_network_is_valid_with_a_warning() -> None:
+    """DMS ties no channel to a network: another network is a warning, never a refusal."""
     result = check_address(ADA_TEST, network="mainnet")
-    assert not result.valid
-    assert result.reason == "wrong network: addr_test1... is a testnet address, mainnet expected"
+    assert result.valid and result.network == "testnet"
+    assert result.warnings == (
+        "addr_test1... is a testnet address, not mainnet; check that this is the one meant",
+    )
     result = check_address(ADA_MAIN, network="testnet")
-    assert result.reason == "wrong network: addr1... is a mainnet address, testnet expected"
+    assert result.valid and "is a mainnet address, not testnet" in result.warnings[0]
+    assert check_address(ADA_MAIN, network="mainnet").warnings == ()
+    assert check_address(ADA_MAIN).warnings == ()
+
+
+BYRON_ICARUS = "Ae2tdPwUPEZFRbyhz3cpfC2CumGzNkFBN2L42rcUc2yjQpEkxDbkPodpMAi"
+BYRON_DAEDALUS = (
+    "DdzFFzCqrhsrcTVhLygT24QwTnNqQqQ8mZrq5jykUzMveU26sxaH529kMpo7VhPrt5pwW3dXeB2k3EEv"
+    "KcNBRmzCfcQ7dTkyGzTs658C"
+)
+
+
+@pytest.mark.parametrize("address", [BYRON_ICARUS, BYRON_DAEDALUS])
+def test_byron_is_accepted_with_a_legacy_warning(address: str) -> None:
+    """DMS accepts Byron addresses; they can receive a payment, so we do too, and say legacy."""
+    result = check_address(address)
+    assert (result.valid, result.chain, result.kind, result.network) == (
+        True,
+        "cardano",
+        "byron",
+        "mainnet",
+    )
+    assert any("legacy" in w for w in result.warnings)
+
+
+def test_byron_with_a_bad_checksum_is_refused() -> None:
+    result = check_address(BYRON_ICARUS[:-1] + "j")
+    assert not result.valid and result.reason is not None and "Byron" in result.reason
+
+
+@pytest.mark.parametrize("address", [ETH.lower(), "0x" + ETH[2:].upper()])
+def test_ethereum_without_checksum_is_valid_with_a_warning(address: str) -> None:
+    result = check_address(address)
+    assert result.valid and result.address == ETH
+    assert len(result.warnings) == 1 and "no checksum" in result.warnings[0]
+    assert check_address(ETH).warnings == ()
+
+
+def test_a_huge_address_is_refused_without_echoing_it() -> None:
+    result = check_address("addr1" + "q" * 100_000)
+    assert not result.valid and len(result.address) < 50 and "too long" in (result.reason or "")
 
 
 @pytest.mark.parametrize(
@@ -99,7 +142,7 @@ def test_cardano_invalid(address: str, reason: str) -> None:
 def test_cardano_stake_address_is_not_a_payment_address() -> None:
     result = check_address("stake1uyehkck0lajq8gr28t9uxnuvgcqrc6070x3k9r8048z8y5gh6ffgw")
     assert (result.valid, result.kind, result.network) == (False, "stake", "mainnet")
-    assert result.reason == "a stake address, a payment address is needed"
+    assert result.reason is not None and result.reason.startswith("a stake (reward) address")
 
 
 def test_cardano_prefix_must_match_the_header() -> None:

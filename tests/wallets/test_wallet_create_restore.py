@@ -128,13 +128,13 @@ def test_repr_and_str_hide_secrets() -> None:
         assert wallet.public_facts()["address"] == wallet.address
 
 
-def test_channel_networks() -> None:
+def test_default_network_offered_for_a_new_wallet_per_channel() -> None:
+    """Only a default for new wallets: an address of either network is accepted anywhere."""
     assert expected_network("nunet-team") == "mainnet"
     assert {expected_network(c) for c in ("nunet-staging", "nunet-test", "nunet-edge")} == {
         "testnet"
     }
-    with pytest.raises(WalletError, match="unknown channel 'nunet-prod'"):
-        expected_network("nunet-prod")
+    assert expected_network("nunet-prod") == "mainnet"  # as DMS's CreatePaymentAddress
 
 
 def test_importing_the_package_loads_no_wallet_library() -> None:

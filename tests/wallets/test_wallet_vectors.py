@@ -178,7 +178,7 @@ def test_checker_on_cip19_vectors(key: tuple[str, str], address: str) -> None:
     if kind == "type-14":
         assert not result.valid
         assert result.kind == "stake"
-        assert result.reason == "a stake address, a payment address is needed"
+        assert result.reason is not None and "cannot receive a payment" in result.reason
     else:
         assert result.valid, result.reason
         assert result.kind == {"type-00": "payment", "type-06": "enterprise"}[kind]

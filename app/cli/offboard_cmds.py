@@ -1,0 +1,41 @@
+"""offboard: remove the onboarding, after saying what goes and what stays."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.cli.args import UsageError
+from app.cli.output import print_json, warn
+from app.cli.session import confirm, make_controller
+
+
+def cmd_offboard(args: argparse.Namespace) -> int:
+    controller = make_controller(args, log=True)
+    plan = controller.offboard_plan()
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "offboard removes the onboarding; confirm with --yes (no terminal to ask on)"
+            )
+        print("Offboarding will remove:")
+        for item in plan.remove or ("nothing (not onboarded)",):
+            print(f"  - {item}")
+        print("and keep:")
+        for item in plan.keep:
+            print(f"  - {item}")
+        if not confirm("Offboard this machine?"):
+            warn("not offboarded: cancelled")
+            return 1
+    result = controller.offboard(force=args.force)
+    if args.json:
+        print_json({"removed": result.removed, "kept": result.kept, "failed": result.failed})
+    else:
+        print("Offboarded." if not result.failed else "Offboarded, with problems:")
+        for item in result.removed:
+            print(f"  removed: {item}")
+        for item in result.kept:
+            print(f"  kept: {item}")
+        for item in result.failed:
+            print(f"  failed: {item}")
+    return 1 if result.failed else 0

@@ -1,0 +1,130 @@
+"""onboard and resource-config: an offer from the flags, checked, warned about, written.
+
+Rule breaks are raised as ``RuleViolation`` and worded by the top level with the
+flag the user typed; warnings (accepted, but worth a second look) go to stderr
+here, before anything is asked or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from app.cli.args import UsageError, flag_for
+from app.cli.output import print_metadata, print_pairs, warn
+from app.cli.session import confirm, make_controller
+
+if TYPE_CHECKING:
+    from app.onboarding.controller import OnboardingController
+    from app.onboarding.models import CapacityForNunet
+
+# The offer's fields that a flag may set; what is not given stays as it is.
+_FIELDS = (
+    "cpu",
+    "memory",
+    "channel",
+    "payment_addr",
+    "ntx_price",
+    "cardano",
+    "is_available",
+    "server_mode",
+    "disk",
+    "gpus",
+    "cores",
+)
+
+
+def capacity_from_args(
+    args: argparse.Namespace, base: CapacityForNunet | None = None
+) -> CapacityForNunet:
+    """The offer: ``base`` (the current one, for resource-config) changed by the flags given."""
+    from pydantic import ValidationError
+
+    from app.onboarding.models import CapacityForNunet
+
+    fields: dict[str, Any] = {} if base is None else base.model_dump()
+    for name in _FIELDS:
+        value = getattr(args, name, None)
+        if value is not None:
+            fields[name] = value
+    try:
+        return CapacityForNunet(**fields)
+    except ValidationError as exc:
+        # The flags' types already checked every value; what is left is a missing or
+        # stored value of the wrong kind. Never show pydantic's own words.
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "offer"
+        raise UsageError(f"{flag_for(field)}: this value is missing or not allowed") from None
+
+
+def _note_ignored(args: argparse.Namespace) -> None:
+    if getattr(args, "plugin", None):
+        warn(
+            "note: -p/--plugin is accepted for DMS compatibility and ignored "
+            "(plugins are not part of onboarding)"
+        )
+
+
+def print_warnings(controller: OnboardingController, capacity: CapacityForNunet) -> None:
+    """Each warning on stderr, naming the flag: the offer is accepted as it is."""
+    for problem in controller.warnings(capacity):
+        warn(f"warning: {problem.said_as(flag_for(problem.field))}")
+
+
+def _show_offer(capacity: CapacityForNunet) -> None:
+    print_pairs(
+        [
+            ("CPU", f"{capacity.cpu} MHz"),
+            ("Memory", f"{capacity.memory} MB"),
+            ("Disk", f"{capacity.disk} GB"),
+            ("GPUs", ",".join(map(str, capacity.gpus)) or "none"),
+            ("Channel", capacity.channel),
+            ("Payment address", capacity.payment_addr),
+            ("NTX price", f"{capacity.ntx_price} NTX/min"),
+            ("Cardano", "yes" if capacity.cardano else "no"),
+            ("Available to jobs", "yes" if capacity.is_available else "no"),
+            ("Server mode", "yes" if capacity.server_mode else "no"),
+        ],
+        title="This will be onboarded:",
+    )
+
+
+def cmd_onboard(args: argparse.Namespace) -> int:
+    from app.onboarding.errors import AlreadyOnboarded, RuleViolation
+
+    _note_ignored(args)
+    controller = make_controller(args, log=True)
+    capacity = capacity_from_args(args)
+    ask = not args.yes and sys.stdin.isatty() and not args.json
+    # Refuse before warning or asking: nobody should weigh an offer that cannot be
+    # onboarded. controller.onboard makes these same checks again under the lock.
+    if controller.is_onboarded():
+        raise AlreadyOnboarded()
+    problems = controller.validate(capacity)
+    if problems:
+        raise RuleViolation(problems)
+    print_warnings(controller, capacity)
+    if ask:
+        _show_offer(capacity)
+        if not confirm("Onboard this machine with this offer?"):
+            warn("not onboarded: cancelled")
+            return 1
+    metadata = controller.onboard(capacity)
+    print_metadata(metadata, args.json, "Onboarded")
+    return 0
+
+
+def cmd_resource_config(args: argparse.Namespace) -> int:
+    from app.onboarding.errors import NotOnboarded
+
+    _note_ignored(args)
+    controller = make_controller(args, log=True)
+    current = controller.current_offer()
+    if current is None:  # controller.resource_config checks the rest (the identity)
+        raise NotOnboarded("changing the resource configuration")
+    capacity = capacity_from_args(args, base=current)
+    if not controller.validate(capacity):  # refusals come from resource_config below
+        print_warnings(controller, capacity)
+    metadata = controller.resource_config(capacity)
+    print_metadata(metadata, args.json, "Resource configuration changed")
+    return 0

@@ -1,0 +1,57 @@
+"""What every command needs before it runs: the controller, logging, and a question to ask."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from app.cli.args import UsageError
+
+if TYPE_CHECKING:
+    from app.onboarding.controller import OnboardingController
+
+
+def make_controller(args: argparse.Namespace, *, log: bool = False) -> OnboardingController:
+    """The controller for the chosen state directory, with settings and logging loaded."""
+    from app.config import ConfigError, load_settings
+    from app.logs import configure_logging
+    from app.onboarding.controller import OnboardingController
+
+    try:
+        settings = load_settings(getattr(args, "state_dir", None))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    controller = OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
+    if log:
+        configure_logging(
+            controller.log_path,
+            verbose=getattr(args, "verbose", False),
+            level=settings.log_level,
+            max_bytes=settings.log_max_bytes,
+            backups=settings.log_backups,
+        )
+    return controller
+
+
+def light_controller(args: argparse.Namespace) -> OnboardingController:
+    """For read-only commands on the fast path: no pydantic-settings, no log file."""
+    from app.onboarding.controller import OnboardingController
+    from app.paths import resolve_state_dir
+
+    try:
+        state_dir = resolve_state_dir(getattr(args, "state_dir", None))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return OnboardingController(state_dir)
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal; False when there is none to ask."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -1,0 +1,45 @@
+"""status and info: what is onboarded, and what is wrong with it."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.output import print_json, print_metadata, print_pairs
+from app.cli.session import light_controller
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """DMS's status plus problems; with ``--check``, the exit code says whether all is well."""
+    status = light_controller(args).status()
+    failing = args.check and (not status.onboarded or bool(status.problems))
+    if args.json:
+        print_json(status.to_dict())
+        return 1 if failing else 0
+    print_pairs(
+        [
+            ("Onboarded", "yes" if status.onboarded else "no"),
+            ("Available to jobs", "yes" if status.is_available else "no"),
+            ("Channel", status.channel),
+            ("Node id", status.node_id),
+            ("Payment address", status.payment_addr),
+            (
+                "Reserved",
+                None
+                if status.reserved_cpu is None
+                else f"{status.reserved_cpu} MHz, {status.reserved_memory} MB",
+            ),
+            ("Machine UUID", status.machine_uuid),
+            ("State file", status.database_path),
+            ("Metadata file", status.metadata_path),
+        ],
+        title="Onboarding status",
+    )
+    for problem in status.problems:
+        print(f"  problem: {problem.message}\n    fix: {problem.fix}")
+    return 1 if failing else 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    controller = light_controller(args)
+    print_metadata(controller.get_metadata(), args.json, "Metadata")
+    return 0

@@ -1,0 +1,225 @@
+"""``metadataV2.json``: DMS's metadata file, derived from ``state.json`` and kept equal to it.
+
+DMS-era tools read the metadata from ``metadataV2.json`` (DMS's
+``OnboardingStatus.metadata_path`` points there), so we write it beside
+``state.json`` in DMS's exact form: Go's ``json.MarshalIndent(v, "", " ")`` of its
+``MetadataV2`` struct, where every field is ``omitempty``. In Go that leaves out
+empty strings, 0, false and empty lists, but never a struct, so ``resource``,
+``available`` and ``reserved`` are always there (as ``{}`` when all inside is 0);
+``gpu_info`` entries are DMS's ``Gpu`` (name, tot_vram, free_vram, no omitempty).
+
+``state.json`` stays the one source of truth: this file is rewritten from it after
+every write (inside the store's lock), removed when the metadata goes, and a file
+that disagrees is reported by ``status``, never read back.
+
+Plain ``json`` and no pydantic: ``status`` compares the file on its fast path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("nunet_onboard.metadata")
+
+FILE_NAME = "metadataV2.json"
+_MAX_READ = 1 << 20  # a metadata file is a few hundred bytes; never read a huge one whole
+
+# (key, omitempty applies): Go struct order. Structs ignore omitempty in encoding/json.
+_TOP = ("name", "update_timestamp")
+_STRUCTS = {
+    "resource": ("memory_max", "total_core", "cpu_max"),
+    "available": ("cpu", "memory"),
+    "reserved": ("cpu", "memory"),
+}
+_TAIL = ("network", "public_key", "node_id", "allow_cardano", "gpu_info", "dashboard", "ntx_price")
+_GPU = ("name", "tot_vram", "free_vram")
+
+
+def path(state_dir: Path) -> Path:
+    return Path(state_dir) / FILE_NAME
+
+
+def _empty(value: Any) -> bool:
+    """Go's omitempty: false, 0, "", and an empty list or map are left out."""
+    return value is None or value is False or value == 0 or value == "" or value == []
+
+
+def dms_form(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The metadata as DMS's MetadataV2 struct would marshal it: its keys, its order."""
+    out: dict[str, Any] = {}
+    for key in _TOP:
+        if not _empty(metadata.get(key)):
+            out[key] = metadata[key]
+    for key, fields in _STRUCTS.items():
+        inner = metadata.get(key) or {}
+        out[key] = {f: inner[f] for f in fields if not _empty(inner.get(f))}
+    for key in _TAIL:
+        value = metadata.get(key)
+        if _empty(value):
+            continue
+        if key == "gpu_info":
+            value = [{f: gpu.get(f, 0 if f != "name" else "") for f in _GPU} for gpu in value or ()]
+        out[key] = value
+    return out
+
+
+def _go_float(value: float) -> str:
+    """Go's float64 encoding: shortest digits, 'f' form in [1e-6, 1e21), else 'e' form."""
+    if value == 0:
+        return "0"
+    if 1e-6 <= abs(value) < 1e21:
+        from decimal import Decimal
+
+        return format(Decimal(repr(value)).normalize(), "f")
+    mantissa, exponent = repr(value).split("e")
+    if exponent.startswith("-0") and len(exponent) == 3:  # Go cleans e-07 to e-7
+        exponent = "-" + exponent[2]
+    return f"{mantissa}e{exponent}"
+
+
+_GO_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _go_string(text: str) -> str:
+    """Go's string encoding: HTML-safe (<, >, & escaped), UTF-8 kept, U+2028/9 escaped."""
+    out = ['"']
+    for char in text:
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif char < " " or char in "<>&\u2028\u2029":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _encode(value: Any, depth: int) -> str:
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_go_string(k)}: {_encode(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + _encode(v, depth + 1) for v in value) + "\n" + pad + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _go_float(value)
+    if value is None:
+        return "null"
+    return _go_string(str(value))
+
+
+def render(metadata: dict[str, Any]) -> bytes:
+    """The file's bytes, exactly as DMS writes them (no trailing newline, as MarshalIndent)."""
+    return _encode(dms_form(metadata), 0).encode()
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _read(target: Path) -> bytes | None:
+    """The file's bytes, None when absent; at most ``_MAX_READ`` + 1 bytes."""
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read(_MAX_READ + 1)
+
+
+def sync(state_dir: Path, state: dict[str, Any]) -> None:
+    """Make the file match the state: written when there is metadata, removed when not.
+
+    Called by the store after each write, under its lock. Unchanged content is
+    not rewritten, so a write that does not touch the metadata costs one read.
+    """
+    target = path(state_dir)
+    metadata = state.get("metadata")
+    if not isinstance(metadata, dict):
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        return
+    data = render(metadata)
+    try:
+        if _read(target) == data:
+            return
+    except OSError:
+        pass  # unreadable (a symlink, a directory): replace it below
+    _write_atomically(target, data)
+
+
+def hook(state_dir: Path) -> Callable[[dict[str, Any]], None]:
+    """The store's after-write hook: sync the file, and never fail the write it follows.
+
+    The state is already saved when this runs; raising would make the caller undo
+    half an operation (onboard removes the new key on error). A file that could not
+    be written is logged here and reported by ``status`` as disagreeing.
+    """
+
+    def after_write(state: dict[str, Any]) -> None:
+        try:
+            sync(state_dir, state)
+        except OSError as exc:
+            log.warning("could not update %s: %s", path(state_dir), exc.strerror or exc)
+
+    return after_write
+
+
+def remove(state_dir: Path) -> str | None:
+    """Remove the file; the reason when it could not be removed, else None."""
+    try:
+        path(state_dir).unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"could not remove {path(state_dir)}: {exc.strerror}"
+    return None
+
+
+def disagreement(state_dir: Path, metadata: Any) -> str | None:
+    """Why the file does not match ``state.json``'s metadata, or None when it does."""
+    target = path(state_dir)
+    try:
+        found = _read(target)
+    except OSError as exc:
+        return f"{target} cannot be read ({exc.strerror or exc})"
+    if not isinstance(metadata, dict):
+        return None if found is None else f"{target} is left over from an earlier onboarding"
+    if found is None:
+        return f"{target} is missing"
+    try:
+        expected = render(metadata)
+    except (TypeError, ValueError, AttributeError):
+        return None  # the state itself is malformed; status reports that elsewhere
+    if found != expected:
+        return f"{target} differs from the state file (edited by hand?)"
+    return None

@@ -1,0 +1,129 @@
+"""metadataV2.json: DMS's exact form, kept equal to state.json, removed at offboard."""
+
+from __future__ import annotations
+
+import json
+
+from app.onboarding import metadata_v2
+from app.onboarding.controller import OnboardingController
+from app.onboarding.models import CapacityForNunet
+from tests.conftest import ETH_ADDRESS
+from tests.fakes import fake_machine
+
+
+def offer(**kw: object) -> CapacityForNunet:
+    fields: dict[str, object] = dict(
+        cpu=10000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS
+    )
+    fields.update(kw)
+    return CapacityForNunet(**fields)  # type: ignore[arg-type]
+
+
+def test_render_is_go_marshal_indent_with_omitempty() -> None:
+    """Empty fields go (false, 0, "", []), structs stay even when empty, one-space indent."""
+    metadata = {
+        "name": "node-01",
+        "update_timestamp": 1700000000,
+        "resource": {"memory_max": 16384, "total_core": 8, "cpu_max": 20800},
+        "available": {"cpu": 0, "memory": 0},
+        "reserved": {"cpu": 10000, "memory": 8000},
+        "network": "nunet-team",
+        "public_key": "a<b>&c",
+        "node_id": "",
+        "allow_cardano": False,
+        "gpu_info": [{"name": "RTX", "tot_vram": 24576, "free_vram": 0, "index": 0, "uuid": "x"}],
+        "dashboard": "",
+        "ntx_price": 0.0,
+    }
+    assert metadata_v2.render(metadata).decode() == (
+        "{\n"
+        ' "name": "node-01",\n'
+        ' "update_timestamp": 1700000000,\n'
+        ' "resource": {\n'
+        '  "memory_max": 16384,\n'
+        '  "total_core": 8,\n'
+        '  "cpu_max": 20800\n'
+        " },\n"
+        ' "available": {},\n'
+        ' "reserved": {\n'
+        '  "cpu": 10000,\n'
+        '  "memory": 8000\n'
+        " },\n"
+        ' "network": "nunet-team",\n'
+        ' "public_key": "a\\u003cb\\u003e\\u0026c",\n'
+        ' "gpu_info": [\n'
+        "  {\n"
+        '   "name": "RTX",\n'
+        '   "tot_vram": 24576,\n'
+        '   "free_vram": 0\n'
+        "  }\n"
+        " ]\n"
+        "}"
+    )
+
+
+def test_go_float_form() -> None:
+    prices = {0.25: "0.25", 1.0: "1", 100.0: "100", 1e21: "1e+21", 1e-7: "1e-7", 1e-6: "0.000001"}
+    for value, text in prices.items():
+        assert (
+            metadata_v2.render({"ntx_price": value}).decode().endswith(f' "ntx_price": {text}\n}}')
+        )
+
+
+def test_written_on_onboard_and_resource_config_removed_at_offboard(
+    controller: OnboardingController,
+) -> None:
+    path = controller.metadata_path
+    assert path.name == "metadataV2.json" and path.parent == controller.state_path.parent
+    controller.onboard(offer(ntx_price=0.5, cardano=False))
+    assert path.stat().st_mode & 0o777 == 0o600
+    data = json.loads(path.read_bytes())
+    state = json.loads(controller.state_path.read_text())
+    assert data["reserved"] == state["metadata"]["reserved"]
+    assert "allow_cardano" not in data and "dashboard" not in data and data["ntx_price"] == 0.5
+    assert path.read_bytes() == metadata_v2.render(state["metadata"])
+    assert controller.status().metadata_path == str(path)
+    assert controller.status().problems == ()
+
+    controller.resource_config(offer(cpu=12000, memory=12000, cardano=True))
+    data = json.loads(path.read_bytes())
+    assert data["reserved"] == {"cpu": 12000, "memory": 12000} and data["allow_cardano"] is True
+    assert "ntx_price" not in data  # 0 is left out, as Go's omitempty does
+
+    controller.offboard()
+    assert not path.exists()
+
+
+def test_an_edited_file_is_reported_not_believed(controller: OnboardingController) -> None:
+    controller.onboard(offer())
+    controller.metadata_path.write_text('{"reserved": {"cpu": 1}}')
+    status = controller.status()
+    assert status.onboarded and status.reserved_cpu == 10000
+    (problem,) = status.problems
+    assert problem.kind == "metadata_file" and "differs from the state file" in problem.message
+    controller.resource_config(offer(cpu=11000))  # the next write puts it right
+    assert controller.status().problems == ()
+
+
+def test_a_left_over_file_is_reported_and_forced_offboard_removes_it(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(offer())
+    controller.state_path.write_text("{not json")
+    result = controller.offboard(force=True)
+    assert not controller.metadata_path.exists(), result
+    controller.metadata_path.write_text("{}")
+    problem = controller.status().problems[0]
+    assert "left over" in problem.message
+
+
+def test_a_write_that_cannot_update_the_file_still_succeeds(state_dir: object) -> None:
+    """The state is the truth: a blocked metadataV2.json is reported, the onboard stands."""
+    ctl = OnboardingController(state_dir, probe=lambda: fake_machine())  # type: ignore[arg-type]
+    ctl.store.ensure_dir()
+    ctl.metadata_path.mkdir()  # a directory where the file goes: os.replace fails
+    (ctl.metadata_path / "x").write_text("")
+    ctl.onboard(offer())
+    status = ctl.status()
+    assert status.onboarded
+    assert [p.kind for p in status.problems] == ["metadata_file"]
