@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from app.cli import onboarding_cmds, wallet_cmds
+from app.cli import apply_cmd, onboarding_cmds, wallet_cmds
 from app.cli.output import PROG, error
 
 EXIT_OK = 0
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common()
     onboarding_cmds.register(sub, common)
     wallet_cmds.register(sub, common)
+    apply_cmd.register(sub)
     return parser
 
 
