@@ -56,7 +56,7 @@ capacity:
   type: dict
   returned: always
 allowed:
-  description: What an offer may be on this node, e.g. C({"cpu": {"min": 420, "max": 3780}}).
+  description: 'What an offer may be on this node, for example C({"cpu": {"min": 420, "max": 3780}}).'
   type: dict
   returned: always
 status:
