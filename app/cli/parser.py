@@ -89,8 +89,15 @@ def build_parser(version_action: type[argparse.Action]) -> Parser:
     register_offer(sub)
     register_status(sub)
     register_offboard(sub)
+    register_apply(sub)
     register_wallet(sub)
     return parser
+
+
+def register_apply(sub: Any) -> None:
+    from app.cli.apply_cmd import register
+
+    register(sub)
 
 
 def register_capacity(sub: Any) -> None:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
         Metadata,
         Provisioned,
     )
+    from app.onboarding.offer import Target
+    from app.onboarding.plan import Plan
     from app.wallets import AddressCheck, NewWallet
 
 __all__ = [
@@ -181,6 +183,12 @@ class OnboardingController:
         self, capacity: CapacityForNunet, *, base_revision: int | None = None
     ) -> Metadata:
         return offer_ops.resource_config(self, capacity, base_revision=base_revision)
+
+    def apply(self, target: Target, *, check: bool = False) -> Plan:
+        """Converge to a declarative offer (``apply``): plan, and unless ``check``, do it."""
+        from app.onboarding import plan
+
+        return plan.apply(self, target, check=check)
 
     # -- offboarding -----------------------------------------------------------
     def offboard_plan(self) -> OffboardPlan:

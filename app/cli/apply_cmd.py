@@ -1,0 +1,155 @@
+"""``nunet-onboard apply FILE|-``: converge this node to a declarative offer.
+
+The fleet command: Ansible's ``nunet.onboard.offer`` module runs it on every node
+with ``--json``. Exit codes: 0 the node is as the file says (changed or not), 1 a
+rule or the state refuses it, 2 the file (or the command line) is wrong.
+
+Planning uses the light controller (no pydantic-settings, no log file) so that a
+re-run that changes nothing costs about what ``status`` does; only when something
+is to be written are the settings and the log file loaded, and the plan made
+again from the state as it is then, so what is written is what was planned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.cli.output import error, print_json, print_pairs, warn
+
+if TYPE_CHECKING:
+    from app.onboarding.controller import OnboardingController
+    from app.onboarding.offer import Target
+    from app.onboarding.plan import Plan
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class _BadInput(Exception):
+    """A file, or a setting, that cannot be used (exit code 2)."""
+
+
+def register(sub: Any) -> None:
+    """Add ``apply`` to the ``nunet-onboard`` subcommands."""
+    p = sub.add_parser(
+        "apply",
+        help="converge this node to a declarative offer (TOML or JSON; for fleets)",
+        description=(
+            "Read a declarative offer (TOML, or JSON) and do only what is needed for this node "
+            "to match it: onboard, resource-config, offboard, or nothing. cpu, memory and disk "
+            'may be percentages of this machine\'s usable total ("60%%"). Never makes a wallet.'
+        ),
+        epilog="Exit codes: 0 the node is as the file says, 1 refused by a rule or the state, 2 bad file.",
+    )
+    p.add_argument("file", metavar="FILE", help="the offer file, or - to read it from stdin")
+    p.add_argument(
+        "--check", action="store_true", help="plan only: say what would change, write nothing"
+    )
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--state-dir", metavar="DIR", default=argparse.SUPPRESS, help="state directory")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="also log to stderr"
+    )
+    p.set_defaults(handler=cmd_apply)
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from app.onboarding.errors import OnboardError
+
+    try:
+        target = _read_target(args.file)
+        controller = _light_controller(args)
+        plan = controller.apply(target, check=True)
+        if plan.changed and not args.check:
+            plan = _logged_controller(args).apply(target)
+    except _BadInput as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except OnboardError as exc:
+        error(str(exc))
+        return EXIT_REFUSED
+    _report(plan, args)
+    return EXIT_OK
+
+
+def _read_target(file: str) -> Target:
+    from app.onboarding.offer import MAX_FILE_BYTES, TargetError, load_target
+
+    name = "stdin" if file == "-" else file
+    try:
+        if file == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with Path(file).open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _BadInput(
+            f"{name} is larger than {MAX_FILE_BYTES // 1024} KiB; an offer is a few lines"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _BadInput(f"{name} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        return load_target(text, name=name)
+    except TargetError as exc:
+        raise _BadInput(str(exc)) from None
+
+
+def _light_controller(args: argparse.Namespace) -> OnboardingController:
+    from app.onboarding.controller import OnboardingController
+    from app.paths import resolve_state_dir
+
+    try:
+        return OnboardingController(resolve_state_dir(getattr(args, "state_dir", None)))
+    except ValueError as exc:
+        raise _BadInput(str(exc)) from None
+
+
+def _logged_controller(args: argparse.Namespace) -> OnboardingController:
+    """With the settings and the log file, as every command that writes has."""
+    from app.config import ConfigError, load_settings
+    from app.logs import configure_logging
+    from app.onboarding.controller import OnboardingController
+
+    try:
+        settings = load_settings(getattr(args, "state_dir", None))
+    except ConfigError as exc:
+        raise _BadInput(str(exc)) from None
+    controller = OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
+    configure_logging(
+        controller.log_path,
+        verbose=getattr(args, "verbose", False),
+        level=settings.log_level,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
+    )
+    return controller
+
+
+def _report(plan: Plan, args: argparse.Namespace) -> None:
+    if args.json:
+        print_json(plan.to_dict())
+        return
+    for note in plan.warnings:
+        warn(f"warning: {note}")
+    if not plan.changed:
+        print("No change: this node is as the file says.")
+        return
+    print(f"Would {plan.action}:" if args.check else f"Applied: {plan.action}")
+    keys = sorted(set(plan.before) | set(plan.after))
+    rows = [
+        (key, f"{_value(plan.before, key)} -> {_value(plan.after, key)}")
+        for key in keys
+        if plan.before.get(key) != plan.after.get(key)
+    ]
+    if rows:
+        print_pairs(rows)
+
+
+def _value(offer: dict[str, Any], key: str) -> str:
+    return "-" if key not in offer else str(offer[key])

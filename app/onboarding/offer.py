@@ -1,0 +1,384 @@
+"""A declarative offer (``apply``'s file) read, checked and resolved on this machine.
+
+One file must fit a fleet of machines of every size, so ``cpu``, ``memory`` and
+``disk`` may be percentages of *this* machine's usable total (``"60%"``), resolved
+here; absolute values take the same units as the rest of the command line
+(``app.onboarding.units``). The result is the offer as the state stores it
+(``CapacityForNunet``'s JSON), as a plain dict: ``apply --check`` on a node that
+needs no change is ``status`` plus a comparison, and must not pay for pydantic.
+
+A file that is not what we accept raises ``TargetError`` (exit code 2) naming the
+key, its line and what is allowed. What the machine cannot meet is not decided
+here: the rules (``rules.py``) do that, with the machine's bounds in the message.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app.onboarding import rules
+from app.onboarding.units import UnitError, parse_decimal, parse_disk_gb, parse_memory_mb, shown
+
+if TYPE_CHECKING:
+    from app.hardware import MachineInfo
+
+MAX_FILE_BYTES = 64 * 1024
+STATES = ("onboarded", "offboarded")
+KEYS: tuple[str, ...] = (
+    "state",
+    "cpu",
+    "memory",
+    "disk",
+    "cores",
+    "gpus",
+    "channel",
+    "address",
+    "ntx_price",
+    "cardano",
+    "available",
+    "server_mode",
+    "force",
+)
+REQUIRED_TO_ONBOARD = ("cpu", "memory", "channel", "address")
+_PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$", re.ASCII)
+_MHZ = re.compile(r"^\s*([0-9]+)\s*(?:mhz)?\s*$", re.ASCII | re.IGNORECASE)
+
+
+class TargetError(ValueError):
+    """The file is not a declarative offer we accept (exit code 2); nothing was done."""
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A size as written: a percentage of the machine's total, or an absolute whole number."""
+
+    percent: tuple[int, int] | None = None
+    """The percentage as an exact fraction (numerator, denominator): "12.5%" is (125, 10).
+    Integers, not ``fractions.Fraction``: its import (decimal, numbers) costs ``apply``'s
+    fast path a few milliseconds for one division."""
+    absolute: int | None = None
+    text: str = ""
+    """What the file said, for messages ("60%")."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the file asks this node to be; sizes still unresolved."""
+
+    state: str = "onboarded"
+    cpu: Amount | None = None
+    memory: Amount | None = None
+    disk: Amount | None = None
+    cores: int | None = None
+    gpus: str | tuple[int, ...] = "none"
+    """"all", "none" or the indices."""
+    channel: str = ""
+    address: str = ""
+    ntx_price: float = 0.0
+    cardano: bool = False
+    available: bool = True
+    server_mode: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The offer for this machine (the state's JSON shape) and how each size was reached."""
+
+    offer: dict[str, Any]
+    percents: dict[str, str] = field(default_factory=dict)
+    """Field -> the percentage written ("60%"), for messages."""
+    warnings: tuple[str, ...] = ()
+
+
+# -- reading the file ------------------------------------------------------------------
+def load_target(text: str, *, name: str = "-") -> Target:
+    """Parse TOML (or JSON, for programs) into a ``Target``; ``TargetError`` says what is wrong."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise TargetError(
+            f"{name} is larger than {MAX_FILE_BYTES // 1024} KiB; an offer is a few lines"
+        )
+    is_json = name.endswith(".json") or text.lstrip().startswith("{")
+    data = _parse_json(text, name) if is_json else _parse_toml(text, name)
+    return parse_target(data, lines=_key_lines(text, is_json), name=name)
+
+
+def _parse_json(text: str, name: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TargetError(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise TargetError(f"{name}: not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise TargetError(f'{name}: the JSON must be an object of keys, e.g. {{"cpu": "50%"}}')
+    return data
+
+
+def _parse_toml(text: str, name: str) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TargetError(f"{name}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise TargetError(f"{name}: not valid TOML (nested too deeply)") from None
+
+
+def _key_lines(text: str, is_json: bool) -> dict[str, int]:
+    """The line each top-level key is written on (first occurrence), for messages."""
+    lines: dict[str, int] = {}
+    pattern = (
+        re.compile(r'^\s*[{,]?\s*"([A-Za-z_]+)"\s*:')
+        if is_json
+        else re.compile(r"^\s*([A-Za-z_]+)\s*=")
+    )
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = pattern.match(line)
+        if m and m.group(1) not in lines:
+            lines[m.group(1)] = number
+    return lines
+
+
+def parse_target(
+    data: dict[str, Any], *, lines: dict[str, int] | None = None, name: str = "-"
+) -> Target:
+    """Check every key's type and form; sizes are parsed but not yet resolved."""
+    lines = lines or {}
+
+    def where(key: str) -> str:
+        line = lines.get(key)
+        return f"{name} line {line}: {key}" if line else f"{name}: {key}"
+
+    unknown = [k for k in data if k not in KEYS]
+    if unknown:
+        raise TargetError(
+            f"{where(str(unknown[0]))} is not a known key; allowed: {', '.join(KEYS)}"
+        )
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        try:
+            values[key] = _PARSERS[key](value)
+        except (TypeError, ValueError) as exc:
+            raise TargetError(f"{where(key)}: {exc}") from None
+    target = Target(**values)
+    if target.state == "onboarded":
+        missing = [k for k in REQUIRED_TO_ONBOARD if k not in data]
+        if missing:
+            raise TargetError(
+                f'{name}: {", ".join(missing)} missing; state = "onboarded" needs '
+                f"{', '.join(REQUIRED_TO_ONBOARD)}"
+            )
+    return target
+
+
+def _state(value: Any) -> str:
+    if value not in STATES:
+        raise ValueError(f'{_show(value)} is not allowed; use "onboarded" or "offboarded"')
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    """A value from the file for a message: text quoted, anything else as TOML/JSON writes it."""
+    if isinstance(value, str):
+        return shown(value)
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _amount(unit: str, parse_text: Any) -> Any:
+    def parse(value: Any) -> Amount:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f'{_show(value)} is not allowed; give a percentage ("60%") or {unit}')
+        if isinstance(value, int):
+            if value < 0:
+                raise ValueError(f"{value} is negative; give 0 or more {unit}")
+            return Amount(absolute=value, text=str(value))
+        m = _PERCENT.match(value) if len(value) <= 40 else None
+        if m:
+            whole, _, decimals = m.group(1).partition(".")
+            percent = (int(whole + decimals), 10 ** len(decimals))
+            if percent[0] > 100 * percent[1]:
+                raise ValueError(f"{shown(value)} is more than 100%; give a percentage of 0-100")
+            return Amount(percent=percent, text=value.strip())
+        try:
+            return Amount(absolute=parse_text(value), text=value.strip())
+        except UnitError as exc:
+            raise ValueError(f'{exc}, or a percentage ("60%")') from None
+
+    return parse
+
+
+def _mhz(text: str) -> int:
+    m = _MHZ.match(text) if len(text) <= 40 else None
+    if not m:
+        raise UnitError(f'{shown(text)} is not a whole number of MHz (e.g. 5200 or "5200MHz")')
+    return int(m.group(1))
+
+
+def _cores(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{_show(value)} is not allowed; give a whole number of 1 or more")
+    return value
+
+
+def _gpus(value: Any) -> str | tuple[int, ...]:
+    if value in ("all", "none"):
+        return str(value)
+    if isinstance(value, list) and all(
+        isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value
+    ):
+        return tuple(value)
+    raise ValueError(f'{_show(value)} is not allowed; use "all", "none" or a list such as [0, 1]')
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{_show(value)} is not text")
+    if len(value) > 200:
+        raise ValueError(f"{shown(value)} is longer than 200 characters")
+    return value.strip()
+
+
+def _channel(value: Any) -> str:
+    text = _text(value)
+    if text not in rules.CHANNELS:
+        raise ValueError(
+            f"{shown(text)} is not a known channel; allowed: {', '.join(rules.CHANNELS)}"
+        )
+    return text
+
+
+def _price(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"{_show(value)} is not a number of NTX per minute")
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except UnitError as exc:
+            raise ValueError(f"{exc}; give 0 or more NTX per minute") from None
+    if isinstance(value, int) and abs(value) > 10**15:
+        raise ValueError(f"{_show(value)} is too large for a price in NTX per minute")
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{_show(value)} is not allowed; give 0 or more NTX per minute")
+    return number + 0.0
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{_show(value)} is not allowed; use true or false")
+    return value
+
+
+_PARSERS: dict[str, Any] = {
+    "state": _state,
+    "cpu": _amount("MHz", _mhz),
+    "memory": _amount('MB (or a size such as "8GiB")', parse_memory_mb),
+    "disk": _amount('GB (or a size such as "100GiB")', parse_disk_gb),
+    "cores": _cores,
+    "gpus": _gpus,
+    "channel": _channel,
+    "address": _text,
+    "ntx_price": _price,
+    "cardano": _flag,
+    "available": _flag,
+    "server_mode": _flag,
+    "force": _flag,
+}
+
+
+# -- resolving on this machine -----------------------------------------------------------
+def resolve(target: Target, machine: MachineInfo) -> Resolved:
+    """The offer this machine should have: percentages of its usable totals made whole.
+
+    A percentage is truncated to a whole unit; one within 10-90 % is then kept inside
+    the rules' whole-number bounds (10 % of 10384 MHz is 1038.4, and the smallest
+    whole offer the rule allows is 1039), so "10%" always means the minimum.
+    """
+    totals = {
+        "cpu": machine.usable_cpu_mhz,
+        "memory": machine.usable_memory_mb,
+        # The partition's size, not its free space: free space moves with every file
+        # written, and a re-run must not re-offer because a log grew. The rules still
+        # refuse more than is free.
+        "disk": machine.disk.total_gb,
+    }
+    sizes: dict[str, int] = {}
+    percents: dict[str, str] = {}
+    for name in ("cpu", "memory", "disk"):
+        amount: Amount | None = getattr(target, name)
+        if amount is None:
+            sizes[name] = 0
+        elif amount.percent is None:
+            sizes[name] = int(amount.absolute or 0)
+        else:
+            sizes[name] = _share(totals[name], amount.percent, bounded=name != "disk")
+            percents[name] = amount.text
+    gpus, warnings = _resolve_gpus(target.gpus, machine)
+    warnings.extend(_address_warnings(target.address))
+    offer = {
+        "memory": sizes["memory"],
+        "cpu": sizes["cpu"],
+        "ntx_price": float(target.ntx_price),
+        "channel": target.channel,
+        "payment_addr": target.address,
+        "cardano": target.cardano,
+        "server_mode": target.server_mode,
+        "is_available": target.available,
+        "disk": sizes["disk"],
+        "gpus": list(gpus),
+        "cores": target.cores,
+    }
+    return Resolved(offer=offer, percents=percents, warnings=tuple(warnings))
+
+
+def _resolve_gpus(
+    wanted: str | tuple[int, ...], machine: MachineInfo
+) -> tuple[tuple[int, ...], list[str]]:
+    if isinstance(wanted, tuple):
+        return wanted, []
+    if wanted == "none":
+        return (), []
+    present = tuple(g.index for g in machine.gpus.devices)
+    if present:
+        return present, []
+    why = "; ".join(machine.gpus.problems) or "none found"
+    return (), [f'gpus = "all" but this machine has no GPU ({why}); none offered']
+
+
+def _address_warnings(address: str) -> list[str]:
+    """Cheap hints that need no wallet library (the full check runs before any write)."""
+    digits = address[2:]
+    one_case = digits.islower() or digits.isupper()  # False when there is no letter at all
+    if address[:2] == "0x" and len(digits) == 40 and one_case:
+        return [
+            f"address {address} has no EIP-55 checksum (all one case), so a typo in it "
+            "would not be caught; prefer the checksummed form"
+        ]
+    return []
+
+
+def _share(total: int, percent: tuple[int, int], *, bounded: bool) -> int:
+    num, den = percent
+    value = total * num // (100 * den)
+    if bounded and 10 * den <= num <= 90 * den:
+        low, high = rules.share_bounds(total)
+        if low <= high:
+            value = min(max(value, low), high)
+    return value
+
+
+def explain(field_name: str, message: str, resolved: Resolved) -> str:
+    """A rule's message for a size given as a percentage: "memory 60% = 14463 MB is ..."."""
+    written = resolved.percents.get(field_name)
+    value = resolved.offer.get(field_name)
+    prefix = f"{field_name} {value} "
+    if written is None or not message.startswith(prefix):
+        return message
+    return f"{field_name} {written} = {value} {message[len(prefix) :]}"

@@ -1,0 +1,243 @@
+"""What ``apply`` would change on this node, and doing exactly that.
+
+``apply`` converges a node to a declarative offer: it reads the state once (its
+revision too), resolves the file's offer on this machine (``offer.py``), and plans
+one action: ``onboard``, ``resource-config``, ``offboard`` or ``none``. Carrying
+the plan out goes through the same operations as the CLI and the app, each
+writing only if the state is still at the planned revision, so a change made
+meanwhile (the app, another ``apply``) refuses cleanly instead of being lost.
+
+The no-change path (the common one in a fleet re-run) is a state read, a probe
+without GPUs and a dict comparison: no pydantic, no wallet library.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app.onboarding import identity, rules
+from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
+from app.onboarding.offer import Resolved, Target, explain, resolve
+
+if TYPE_CHECKING:
+    from app.onboarding.controller import OnboardingController
+    from app.onboarding.errors import Problem
+    from app.onboarding.models import CapacityForNunet
+
+log = logging.getLogger("nunet_onboard.controller")
+
+ACTIONS = ("onboard", "resource-config", "offboard", "none")
+OFFER_KEYS = (
+    "memory",
+    "cpu",
+    "ntx_price",
+    "channel",
+    "payment_addr",
+    "cardano",
+    "server_mode",
+    "is_available",
+    "disk",
+    "gpus",
+    "cores",
+)
+
+
+@dataclass(frozen=True)
+class Current:
+    """The node as the state says: ``absent``, ``onboarded``, ``inconsistent`` or ``unreadable``."""
+
+    condition: str
+    offer: dict[str, Any] | None = None
+    revision: int = 0
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One action and the offer before and after it (``{}`` when there is none)."""
+
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    revision: int
+    clean_first: bool = False
+    """An inconsistent or unreadable state is cleaned (``offboard --force``) first."""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "none"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``apply --json``: exactly these keys."""
+        return {
+            "changed": self.changed,
+            "action": self.action,
+            "before": self.before,
+            "after": self.after,
+            "warnings": list(self.warnings),
+        }
+
+
+def read_current(ctl: OnboardingController) -> Current:
+    """Classify the state without raising: the plan decides what each condition allows."""
+    try:
+        state = ctl.store.read()
+    except StateCorrupt as exc:
+        return Current("unreadable", problem=exc.problem)
+    except StateError as exc:
+        return Current("unreadable", problem=str(exc))
+    revision = int(state.get("revision") or 0)
+    offer = state.get("offer")
+    shown = offer_view(offer) if isinstance(offer, dict) else None
+    has_meta = state.get("metadata") is not None
+    has_key = identity.identity_exists(ctl.state_dir)
+    if has_meta and has_key:
+        return Current("onboarded", shown, revision)
+    if has_meta:
+        problem = f"the metadata is present but the node identity {ctl.key_path} is missing"
+        return Current("inconsistent", shown, revision, problem)
+    if has_key:
+        problem = f"a node identity {ctl.key_path} exists but there is no metadata"
+        return Current("inconsistent", shown, revision, problem)
+    return Current("absent", None, revision)
+
+
+def offer_view(offer: dict[str, Any]) -> dict[str, Any]:
+    """The stored offer in the resolved offer's shape, so the two compare key by key."""
+    defaults: dict[str, Any] = {
+        "ntx_price": 0.0,
+        "cardano": False,
+        "server_mode": False,
+        "is_available": True,
+        "disk": 0,
+        "gpus": [],
+        "cores": None,
+    }
+    view = {key: offer.get(key, defaults.get(key)) for key in OFFER_KEYS}
+    view["gpus"] = list(view["gpus"] or [])
+    return view
+
+
+def make_plan(current: Current, wanted: dict[str, Any] | None, *, force: bool) -> Plan:
+    """The one action that takes ``current`` to ``wanted`` (None: offboarded). Pure."""
+    before = current.offer or {}
+    after = wanted or {}
+    if current.condition in ("inconsistent", "unreadable"):
+        if not force:
+            raise StateError(
+                f"the onboarding state is {current.condition} ({current.problem}); nothing was "
+                "done: set force = true in the file to clean it up (as 'nunet-onboard offboard "
+                "--force' does) and apply again"
+            )
+        note = f"the state was {current.condition} ({current.problem}); cleaned up first (force)"
+        action = "offboard" if wanted is None else "onboard"
+        return Plan(action, before, after, current.revision, clean_first=True, warnings=(note,))
+    if current.condition == "absent":
+        return Plan("none" if wanted is None else "onboard", before, after, current.revision)
+    if wanted is None:
+        return Plan("offboard", before, after, current.revision)
+    action = "none" if before == after else "resource-config"
+    return Plan(action, before, after, current.revision)
+
+
+def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolved | None]:
+    """Plan ``target`` on this node; a rule the offer breaks raises ``RuleViolation``."""
+    current = read_current(ctl)
+    resolved = None
+    if target.state == "onboarded":
+        machine = ctl.machine(gpus=target.gpus != "none")
+        resolved = resolve(target, machine)
+    plan = make_plan(current, None if resolved is None else resolved.offer, force=target.force)
+    if resolved is not None:
+        plan = _with_warnings(plan, resolved.warnings)
+        if plan.action == "none":
+            _check_unchanged(ctl, resolved)
+        elif plan.action in ("onboard", "resource-config"):
+            _check_changed(ctl, resolved)
+    return plan, resolved
+
+
+def _with_warnings(plan: Plan, warnings: tuple[str, ...]) -> Plan:
+    if not warnings:
+        return plan
+    return Plan(
+        plan.action,
+        plan.before,
+        plan.after,
+        plan.revision,
+        plan.clean_first,
+        (*plan.warnings, *warnings),
+    )
+
+
+def _refuse(problems: list[Problem], resolved: Resolved) -> RuleViolation:
+    from app.onboarding.errors import Problem
+
+    return RuleViolation(
+        [Problem(p.field, explain(p.field, p.message, resolved)) for p in problems]
+    )
+
+
+def _check_unchanged(ctl: OnboardingController, resolved: Resolved) -> None:
+    """The stored offer is the target: it must still fit today's hardware (drift)."""
+    offer = resolved.offer
+    problems = rules.check_resources(
+        cpu=offer["cpu"],
+        memory=offer["memory"],
+        cardano=offer["cardano"],
+        disk=offer["disk"],
+        gpus=offer["gpus"],
+        cores=offer["cores"],
+        limits=ctl.limits(ctl.machine(gpus=bool(offer["gpus"]))),
+    )
+    if problems:
+        raise _refuse(problems, resolved)
+
+
+def _check_changed(ctl: OnboardingController, resolved: Resolved) -> None:
+    """Every rule, as onboard and resource-config check them, before anything is written."""
+    problems = ctl.validate(capacity_of(resolved))
+    if problems:
+        raise _refuse(problems, resolved)
+
+
+def capacity_of(resolved: Resolved) -> CapacityForNunet:
+    """The resolved offer as ``CapacityForNunet`` (pydantic: only when something changes)."""
+    from app.onboarding.models import CapacityForNunet
+
+    return CapacityForNunet(**{**resolved.offer, "gpus": tuple(resolved.offer["gpus"])})
+
+
+def carry_out(ctl: OnboardingController, plan: Plan, resolved: Resolved | None) -> None:
+    """Do the planned action, refusing (``StateChanged``) if the state moved on since the plan."""
+    if plan.action == "none":
+        return
+    revision: int | None = plan.revision
+    if plan.clean_first:
+        result = ctl.offboard(force=True)
+        if result.failed:
+            raise StateError(
+                "the broken state could not be cleaned up: " + "; ".join(result.failed)
+            )
+        revision = ctl.revision()
+        if plan.action == "offboard":
+            log.info("apply: cleaned up an inconsistent or unreadable state")
+            return
+    if plan.action == "offboard":
+        ctl.offboard(base_revision=revision)
+    elif plan.action == "onboard" and resolved is not None:
+        ctl.onboard(capacity_of(resolved), base_revision=revision)
+    elif plan.action == "resource-config" and resolved is not None:
+        ctl.resource_config(capacity_of(resolved), base_revision=revision)
+    log.info("apply: %s", plan.action)
+
+
+def apply(ctl: OnboardingController, target: Target, *, check: bool = False) -> Plan:
+    """Plan ``target`` and, unless ``check``, carry it out. Returns the plan either way."""
+    plan, resolved = plan_apply(ctl, target)
+    if not check:
+        carry_out(ctl, plan, resolved)
+    return plan
