@@ -291,13 +291,12 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 
 
 def cmd_resource_config(args: argparse.Namespace) -> int:
-    from app.onboarding.errors import NotOnboarded
-
     controller = make_controller(args, log=True)
-    current = controller.current_offer()
-    if current is None:  # controller.resource_config checks the rest (the identity)
-        raise NotOnboarded("changing the resource configuration")
-    metadata = controller.resource_config(_capacity_from_args(args, base=current))
+    # Only the fields given change; the merge with the stored offer happens under the lock.
+    changes: dict[str, Any] = {"cpu": args.cpu, "memory": args.memory}
+    if args.ntx_price is not None:
+        changes["ntx_price"] = args.ntx_price
+    metadata = controller.change_offer(changes)
     _print_metadata(metadata, args.json, "Resource configuration changed")
     return 0
 
@@ -328,6 +327,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     for problem in status.problems:
         print(f"  problem: {problem.message}\n    fix: {problem.fix}")
+    for note in status.notes:
+        print(f"  note: {note}")
     return 0
 
 

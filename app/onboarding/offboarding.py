@@ -129,7 +129,9 @@ def _read_for_offboard(
             ctl.store.remove_state_file()
             removed.append(f"the unreadable state file (kept at {exc.kept_at})")
         except OSError as err:
-            failed.append(f"could not remove {ctl.state_path}: {describe_os_error(err, ctl.state_path)}")
+            failed.append(
+                f"could not remove {ctl.state_path}: {describe_os_error(err, ctl.state_path)}"
+            )
     except StateError as exc:
         if not force:
             raise

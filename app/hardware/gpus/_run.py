@@ -120,7 +120,9 @@ def run_tool(argv: list[str], timeout_s: float) -> ToolOutput:
     )
 
 
-def _read_bounded(proc: subprocess.Popen[bytes], name: str, timeout_s: float) -> tuple[bytes, bytes]:
+def _read_bounded(
+    proc: subprocess.Popen[bytes], name: str, timeout_s: float
+) -> tuple[bytes, bytes]:
     """Both streams, read as they come until EOF, the deadline or the size bound."""
     assert proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + timeout_s
