@@ -90,6 +90,7 @@ def write_state(path: Path, content: str | bytes) -> None:
         ('{"schema_version":1,"extra":' + "[" * 200 + "]" * 200 + "}", "extra: nested more"),
         ('"just a string"', "not a JSON object"),
     ],
+    ids=lambda value: str(value)[:24],
 )
 def test_wrong_shapes_are_corrupt_with_the_field_path(
     controller: OnboardingController, content: str, says: str
