@@ -62,11 +62,14 @@ def write_state(path: Path, content: str | bytes) -> None:
             json.dumps({"schema_version": 1, "offer": {**GOOD_OFFER, "cpu": None}}),
             "offer.cpu: expected a whole number, got null",
         ),
-        ('{"schema_version":1,"history":null,"metadata":{"node_id":"x"}}', "metadata.name: missing"),
+        (
+            '{"schema_version":1,"history":null,"metadata":{"node_id":"x"}}',
+            "metadata.name: missing",
+        ),
         (json.dumps({"schema_version": 1, "offer": {**GOOD_OFFER, "cpu": "x"}}), "offer.cpu"),
         ('{"schema_version":1,"offer":{"cpu":NaN}}', "offer.memory: missing"),
         (
-            json.dumps({"schema_version": 1, "offer": GOOD_OFFER}).replace('0.5', "NaN"),
+            json.dumps({"schema_version": 1, "offer": GOOD_OFFER}).replace("0.5", "NaN"),
             "offer.ntx_price: expected a finite number, got NaN",
         ),
         (
@@ -213,7 +216,9 @@ json_values = st.recursive(
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
