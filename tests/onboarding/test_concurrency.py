@@ -112,8 +112,8 @@ def test_onboard_and_forced_offboard_raced_never_leave_half_an_onboarding(
     capacity = offer()
     one.validate(capacity)  # warm the address libraries once
     rng = random.Random(7)
+    errors: list[BaseException] = []
     for _ in range(200):
-        errors: list[BaseException] = []
 
         def onboard() -> None:
             try:

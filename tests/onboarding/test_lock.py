@@ -149,7 +149,7 @@ def test_a_bad_lock_timeout_is_one_clear_error(
     state_dir: Path, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("NUNET_ONBOARD_LOCK_TIMEOUT", value)
-    with pytest.raises(StateError, match="NUNET_ONBOARD_LOCK_TIMEOUT is .* from 0 to 600"):
+    with pytest.raises(StateError, match=r"NUNET_ONBOARD_LOCK_TIMEOUT is .* from 0 to 600"):
         StateStore(state_dir).update(lambda s: None)
 
 
@@ -163,7 +163,7 @@ def test_the_lock_timeout_comes_from_the_environment(
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         start = time.monotonic()
-        with pytest.raises(LockTimeout, match="within 0.3 s"):
+        with pytest.raises(LockTimeout, match=r"within 0\.3 s"):
             store.update(lambda s: None)
         assert 0.25 < time.monotonic() - start < 1.0
     finally:

@@ -131,7 +131,7 @@ def test_what_the_controller_writes_has_the_right_shape(controller: OnboardingCo
 def test_a_change_of_the_wrong_shape_is_never_written(controller: OnboardingController) -> None:
     onboarded_state(controller)
     before = controller.state_path.read_bytes()
-    with pytest.raises(OnboardError, match="offer.cpu: expected a whole number, got 'x'"):
+    with pytest.raises(OnboardError, match=r"offer\.cpu: expected a whole number, got 'x'"):
         controller.store.update(lambda s: s["offer"].update(cpu="x"))
     assert controller.state_path.read_bytes() == before
 
