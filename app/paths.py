@@ -34,8 +34,11 @@ def config_file() -> Path:
 def read_config_file(path: Path | None = None) -> dict[str, Any]:
     """The config file's table, or {} when there is none; a broken file is an error."""
     path = path or config_file()
-    if not path.exists():  # the usual case; spares status the tomllib import
-        return {}
+    try:
+        if not path.exists():  # the usual case; spares status the tomllib import
+            return {}
+    except OSError as exc:  # e.g. a parent directory we may not enter
+        raise ValueError(f"the config file {path} cannot be read: {exc.strerror}") from exc
     import tomllib
 
     try:

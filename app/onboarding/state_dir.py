@@ -52,6 +52,21 @@ def _is_ours(directory: Path, own_files: Iterable[str]) -> bool:
     return any(os.path.lexists(directory / name) for name in own_files)
 
 
+def _create(directory: Path) -> os.stat_result | None:
+    """Make the directory 0700 (None), or the stat of one that appeared meanwhile."""
+    try:
+        directory.mkdir(mode=0o700, parents=True)
+        os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
+        return None
+    except FileExistsError:
+        return os.stat(directory)
+    except OSError as exc:
+        raise StateError(
+            f"cannot create the state directory: {describe_os_error(exc, directory)}",
+            fix=_CHOOSE,
+        ) from exc
+
+
 def ensure_private_dir(directory: Path, own_files: Iterable[str]) -> None:
     """Create ``directory`` 0700, or check that an existing one is safe to use.
 
@@ -60,18 +75,12 @@ def ensure_private_dir(directory: Path, own_files: Iterable[str]) -> None:
     any other directory that others can reach is refused with the reason.
     """
     try:
-        directory.mkdir(mode=0o700, parents=True)
-        os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
-        return
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise StateError(
-            f"cannot create the state directory: {describe_os_error(exc, directory)}",
-            fix=_CHOOSE,
-        ) from exc
-    try:
         st = os.stat(directory)
+    except FileNotFoundError:
+        appeared = _create(directory)
+        if appeared is None:
+            return
+        st = appeared
     except OSError as exc:
         raise StateError(
             f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
