@@ -30,6 +30,7 @@ def bump(state):
     state["counter"] = state.get("counter", 0) + 1
     state["pad"] = pad
     state["copy"] = state["counter"]
+print("ready", flush=True)
 for _ in range(rounds):
     store.update(bump)
 """
@@ -39,7 +40,7 @@ def spawn_writer(state_dir: Path, rounds: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(state_dir), str(rounds)],
         cwd=REPO,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
 
@@ -78,6 +79,8 @@ def test_sigkill_at_random_points_leaves_old_or_new_state(state_dir: Path) -> No
     last_seen = 0
     for _ in range(12):
         proc = spawn_writer(state_dir, 10_000)
+        assert proc.stdout is not None
+        proc.stdout.readline()  # started: a loaded machine must not make the kill come first
         time.sleep(rng.uniform(0.12, 0.4))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
