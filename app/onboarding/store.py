@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 import threading
@@ -87,6 +88,26 @@ def _depth_over(value: Any, limit: int) -> bool:
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """True when the JSON text nests deeper than ``limit``, found without parsing it.
+
+    ``json.loads`` recurses in C; its recursion guard follows the interpreter's
+    recursion limit, which a library may have raised, and then 100,000 brackets
+    overflow the C stack and kill the process. So depth is measured first.
+    """
+    brackets = _JSON_STRING.sub(b'""', raw).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
     return False
 
 
@@ -159,6 +180,8 @@ class StateStore:
         if len(raw) > MAX_STATE_BYTES:
             reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
             raise StateCorrupt(self.path, reason, self._keep_aside(raw))
+        if _too_deep(raw, MAX_EXTRA_DEPTH + 8):
+            raise StateCorrupt(self.path, "nested too deeply", self._keep_aside(raw))
         try:
             data = json.loads(raw)
         except UnicodeDecodeError:
