@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default_factory=paths.default_state_dir)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     gpu_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    lock_timeout: float = Field(
+        default=paths.DEFAULT_LOCK_TIMEOUT_S, ge=0, le=paths.MAX_LOCK_TIMEOUT_S
+    )
+    """Seconds a write waits for the state lock; the store reads it via paths.lock_timeout_s."""
     cardano_network: Literal["mainnet", "testnet"] = "mainnet"
     usage_interval_s: float = Field(default=1.0, ge=0.2, le=60)
     log_max_bytes: int = Field(default=1_000_000, ge=10_000)

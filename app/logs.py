@@ -18,10 +18,15 @@ _HEX_KEY = re.compile(r"(?i)\b(?:0x)?[0-9a-f]{64,}\b")
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Every log file, rotated ones included, is created 0600."""
+    """Every log file, rotated ones included, is created 0600 and never opened through a link.
+
+    A symlink planted in the log directory would otherwise have root append log
+    lines to whatever file it points at.
+    """
 
     def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.baseFilename, flags, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding)
 
 
@@ -32,6 +37,18 @@ class RedactSecrets(logging.Filter):
             record.msg = _HEX_KEY.sub("<redacted>", message)
             record.args = None
         return True
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """Create ``directory`` and every missing parent 0700 (``mkdir(parents=True)`` gives
+    parents the umask's mode, and the state directory is one of them)."""
+    missing = []
+    for path in (directory, *directory.parents):
+        if path.exists():
+            break
+        missing.append(path)
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
 
 
 def configure_logging(
@@ -56,7 +73,9 @@ def configure_logging(
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     used: Path | None = None
     try:
-        log_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_private_dirs(log_file.parent)
+        if log_file.parent.is_symlink():
+            raise OSError(f"{log_file.parent} is a symbolic link")
         file_handler = _PrivateRotatingFileHandler(
             log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )

@@ -34,8 +34,11 @@ def config_file() -> Path:
 def read_config_file(path: Path | None = None) -> dict[str, Any]:
     """The config file's table, or {} when there is none; a broken file is an error."""
     path = path or config_file()
-    if not path.exists():  # the usual case; spares status the tomllib import
-        return {}
+    try:
+        if not path.exists():  # the usual case; spares status the tomllib import
+            return {}
+    except OSError as exc:  # e.g. a parent directory we may not enter
+        raise ValueError(f"the config file {path} cannot be read: {exc.strerror}") from exc
     import tomllib
 
     try:
@@ -63,3 +66,35 @@ def resolve_state_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if configured:
         return Path(str(configured)).expanduser()
     return default_state_dir()
+
+
+LOCK_TIMEOUT_ENV = ENV_PREFIX + "LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT_S = 5.0
+MAX_LOCK_TIMEOUT_S = 600.0
+
+
+def lock_timeout_s() -> float:
+    """How long a write waits for the state lock: env, then ``lock_timeout`` in the config file.
+
+    Read here rather than from ``Settings`` because every writer needs it, the fast
+    ``status`` path included, and pydantic-settings costs more than that path's
+    budget. A value that is not a number from 0 to 600 raises ValueError naming it.
+    """
+    raw: object = os.environ.get(LOCK_TIMEOUT_ENV)
+    where = LOCK_TIMEOUT_ENV
+    if raw is None or raw == "":
+        raw = read_config_file().get("lock_timeout")
+        where = f"lock_timeout in {config_file()}"
+    if raw is None:
+        return DEFAULT_LOCK_TIMEOUT_S
+    try:
+        value = float(str(raw).strip()) if not isinstance(raw, bool) else float("nan")
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= MAX_LOCK_TIMEOUT_S:  # NaN fails this too
+        shown = str(raw)[:40]
+        raise ValueError(
+            f"{where} is {shown!r}; give the seconds to wait for the state lock, "
+            f"from 0 to {MAX_LOCK_TIMEOUT_S:g}"
+        )
+    return value

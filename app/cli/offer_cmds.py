@@ -115,16 +115,16 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 
 
 def cmd_resource_config(args: argparse.Namespace) -> int:
-    from app.onboarding.errors import NotOnboarded
-
+    """Change only the parts of the offer given; the merge with the stored offer happens
+    inside the store's lock, so two runs at once changing different fields both stick."""
     _note_ignored(args)
     controller = make_controller(args, log=True)
-    current = controller.current_offer()
-    if current is None:  # controller.resource_config checks the rest (the identity)
-        raise NotOnboarded("changing the resource configuration")
-    capacity = capacity_from_args(args, base=current)
-    if not controller.validate(capacity):  # refusals come from resource_config below
-        print_warnings(controller, capacity)
-    metadata = controller.resource_config(capacity)
+    changes = {
+        name: getattr(args, name) for name in _FIELDS if getattr(args, name, None) is not None
+    }
+    metadata = controller.change_offer(changes)
+    offer = controller.current_offer()
+    if offer is not None:
+        print_warnings(controller, offer)
     print_metadata(metadata, args.json, "Resource configuration changed")
     return 0

@@ -36,6 +36,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     for problem in status.problems:
         print(f"  problem: {problem.message}\n    fix: {problem.fix}")
+    for note in status.notes:
+        print(f"  note: {note}")
     return 1 if failing else 0
 
 

@@ -66,6 +66,14 @@ class GpuReport:
     """Why no GPU (or not every GPU) was found, in words a person understands."""
     probed: bool = True
     """False when GPUs were not probed at all (the fast path)."""
+    faults: tuple[str, ...] = ()
+    """The problems that mean a GPU tool is broken (hung, failed, unreadable output),
+    as opposed to there being no GPU stack: a fault says nothing about the GPUs."""
+
+    @property
+    def readable(self) -> bool:
+        """The devices can be trusted: probed, and not "none found" because a tool broke."""
+        return self.probed and (bool(self.devices) or not self.faults)
 
 
 @dataclass(frozen=True)

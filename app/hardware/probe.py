@@ -122,7 +122,7 @@ def probe_machine(
         gpu_report, _ = _guarded(
             "GPUs",
             lambda: (probe_gpus(gpu_timeout_s), []),
-            lambda: GpuReport(problems=("GPU probe failed",)),
+            lambda: GpuReport(problems=("GPU probe failed",), faults=("GPU probe failed",)),
         )
     else:
         gpu_report = GpuReport(probed=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -189,6 +189,20 @@ class OnboardingController:
         from app.onboarding import plan
 
         return plan.apply(self, target, check=check)
+
+    def change_offer(
+        self, changes: Mapping[str, Any], *, base_revision: int | None = None
+    ) -> Metadata:
+        """Change only the named fields of the offer, merged with the stored one under the lock.
+
+        ``changes`` maps ``CapacityForNunet`` field names to new values; what is not
+        named stays as stored, even when another process changed it a moment ago.
+        """
+        return offer_ops.change_offer(self, changes, base_revision=base_revision)
+
+    def cancel_waits(self, *, forever: bool = False) -> None:
+        """Give up every wait for the state lock now (the app's cancel and quit)."""
+        self.store.cancel_waits(forever=forever)
 
     # -- offboarding -----------------------------------------------------------
     def offboard_plan(self) -> OffboardPlan:

@@ -58,7 +58,37 @@ class NotOnboarded(OnboardError):
 
 
 class StateError(OnboardError):
-    """The state directory or file cannot be used as it is."""
+    """The state directory or file cannot be used as it is.
+
+    ``fix`` is what to do about it, for status's "fix:" line; the message itself
+    already says it too, so the CLI's one line is complete on its own.
+    """
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix or "check the state directory (see the message above)"
+
+
+class LockTimeout(StateError):
+    """Another process held the state lock for longer than we wait; nothing was written."""
+
+    def __init__(self, lock_path: Path, timeout_s: float, holder: str | None) -> None:
+        who = holder or "another process"
+        self.holder = holder
+        super().__init__(
+            f"the onboarding state is locked by {who}, which did not let go within "
+            f"{timeout_s:g} s; nothing was written. Wait for it to finish and try again; "
+            f"if it is stopped or hung, end it (the lock is {lock_path}). The wait is set "
+            "by NUNET_ONBOARD_LOCK_TIMEOUT",
+            fix="end or wait for the process that holds the lock, then try again",
+        )
+
+
+class LockCancelled(StateError):
+    """The wait for the state lock was cancelled (the app quit, the user cancelled)."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled while waiting for the state lock; nothing was written")
 
 
 class StateCorrupt(StateError):
@@ -68,7 +98,8 @@ class StateCorrupt(StateError):
         where = f"; a copy is kept at {kept_at}" if kept_at else ""
         self.problem = f"the state file {path} cannot be read ({reason}){where}"
         """What is wrong, without the advice (status shows the advice on its own)."""
-        super().__init__(f"{self.problem}; run 'nunet-onboard offboard --force' to start clean")
+        fix = "run 'nunet-onboard offboard --force' to start clean"
+        super().__init__(f"{self.problem}; {fix}", fix=fix)
 
 
 class WalletError(OnboardError):

@@ -3,15 +3,26 @@
 The peer id is what DMS calls ``node_id``: the identity multihash of the
 protobuf-encoded public key (``KeyType Ed25519 = 1``), in base58btc. The key
 file is PKCS#8 PEM, created 0600 with ``O_EXCL`` so an existing identity is
-never overwritten by accident.
+never overwritten by accident, and never read through a symbolic link.
+
+An identity is a key that loads: a 0-byte or garbled ``node.key`` is not one
+(status reports it as the inconsistent state it is). ``identity_exists`` checks
+the PEM's exact Ed25519 PKCS#8 structure with the standard library alone, since
+``status`` calls it and cannot afford to import ``cryptography``.
 """
 
 from __future__ import annotations
 
+import binascii
 import os
 from pathlib import Path
 
 KEY_FILE = "node.key"
+MAX_KEY_BYTES = 4096
+# RFC 8410: SEQUENCE{ INTEGER 0, SEQUENCE{ OID 1.3.101.112 }, OCTET STRING{ OCTET STRING(32) } }
+_PKCS8_ED25519_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
+_PEM_BEGIN = b"-----BEGIN PRIVATE KEY-----"
+_PEM_END = b"-----END PRIVATE KEY-----"
 
 # libp2p crypto.pb PublicKey{Type: Ed25519 (1), Data: 32 bytes}
 _PB_ED25519_PREFIX = bytes([0x08, 0x01, 0x12, 0x20])
@@ -56,7 +67,8 @@ def create_identity(state_dir: Path) -> str:
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
     path = key_path(state_dir)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
+    fd = os.open(path, flags, 0o600)
     try:
         os.write(fd, pem)
         os.fsync(fd)
@@ -73,7 +85,7 @@ def load_peer_id(state_dir: Path) -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    key = serialization.load_pem_private_key(key_path(state_dir).read_bytes(), password=None)
+    key = serialization.load_pem_private_key(read_key_bytes(state_dir), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("the node key is not an Ed25519 key")
     raw_pub = key.public_key().public_bytes(
@@ -82,5 +94,36 @@ def load_peer_id(state_dir: Path) -> str:
     return peer_id_from_public_key(raw_pub)
 
 
+def read_key_bytes(state_dir: Path) -> bytes:
+    """The key file's bytes (at most 4 KB), never through a symlink; raises OSError."""
+    fd = os.open(key_path(state_dir), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(MAX_KEY_BYTES)
+    finally:
+        os.close(fd)
+
+
+def key_loads(pem: bytes) -> bool:
+    """True when ``pem`` is exactly one unencrypted Ed25519 PKCS#8 private key."""
+    body = pem.strip()
+    if not (body.startswith(_PEM_BEGIN) and body.endswith(_PEM_END)):
+        return False
+    try:
+        der = binascii.a2b_base64(body[len(_PEM_BEGIN) : -len(_PEM_END)])
+    except (binascii.Error, ValueError):
+        return False
+    return len(der) == len(_PKCS8_ED25519_PREFIX) + 32 and der.startswith(_PKCS8_ED25519_PREFIX)
+
+
+def key_present(state_dir: Path) -> bool:
+    """Something (a key or not) is at the key's path: offboard --force removes it."""
+    return os.path.lexists(key_path(state_dir))
+
+
 def identity_exists(state_dir: Path) -> bool:
-    return key_path(state_dir).is_file()
+    """A usable node identity: a regular key file that holds an Ed25519 key."""
+    try:
+        return key_loads(read_key_bytes(state_dir))
+    except OSError:
+        return False

@@ -6,13 +6,17 @@ not raised: force is the documented way out of a broken state.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.onboarding import identity, metadata_v2
 from app.onboarding.errors import NotOnboarded, OnboardError, StateCorrupt, StateError
+from app.onboarding.lock import deferred_signals
 from app.onboarding.records import history_entry
+from app.onboarding.state_dir import describe_os_error
+from app.onboarding.store import LockUnavailable
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -42,13 +46,15 @@ def offboard_plan(ctl: OnboardingController) -> OffboardPlan:
     remove: list[str] = []
     keep: list[str] = []
     onboarded = False
+    state: State | None = None
     try:
-        state: State | None = ctl.store.read()
+        state = ctl.store.read()
     except StateCorrupt as exc:
         remove.append(f"the unreadable state file {ctl.state_path}")
         if exc.kept_at:
             keep.append(f"a copy of it at {exc.kept_at}")
-        state = None
+    except StateError as exc:
+        keep.append(f"the state file, which cannot be read or removed here ({exc})")
     if state is not None:
         if state.get("metadata") is not None:
             onboarded = identity.identity_exists(ctl.state_dir)
@@ -66,14 +72,15 @@ def offboard_plan(ctl: OnboardingController) -> OffboardPlan:
                 keep.append(f"exported key file {p}")
         if state.get("history"):
             keep.append("the history of actions")
-    if identity.identity_exists(ctl.state_dir):
+    key_present = identity.key_present(ctl.state_dir)
+    if key_present:
         remove.append(f"the node identity {ctl.key_path}")
     keep.append(f"the log files in {ctl.log_path.parent}")
     return OffboardPlan(
         remove=tuple(remove),
         keep=tuple(keep),
         onboarded=onboarded,
-        removes_identity=identity.identity_exists(ctl.state_dir),
+        removes_identity=key_present,
     )
 
 
@@ -83,43 +90,74 @@ def offboard(
     """Remove the offer, metadata, available resources and node identity.
 
     Without ``force`` the state must be readable and complete. With it, every
-    step is tried, an unreadable state file is kept aside and removed, and what
-    could not be removed is reported rather than raised. ``base_revision`` is the
-    revision the user saw when they confirmed; a change since then refuses.
+    step is tried past every error it can get past (an unreadable or unusable
+    state file, a read-only directory): an unreadable state file is kept aside
+    and removed, and what could not be removed is reported rather than raised.
+    Force never steps past a lock another process holds (``LockTimeout``): that
+    process may be writing. The whole offboarding holds the lock, so a
+    concurrent onboard sees all of it or none. ``base_revision`` is the revision
+    the user saw when they confirmed; a change since then refuses.
     """
     plan = offboard_plan(ctl)
     removed: list[str] = []
     failed: list[str] = []
-    state: State | None
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(ctl.store.locked())
+        except LockUnavailable as exc:
+            if not force:
+                raise
+            failed.append(f"worked without the state lock: {exc}")
+        held.enter_context(deferred_signals())
+        _offboard_held(ctl, force, base_revision, removed, failed)
+    log.info("offboarded%s: removed %s; failed %s", " (forced)" if force else "", removed, failed)
+    return OffboardResult(removed=tuple(removed), kept=plan.keep, failed=tuple(failed))
+
+
+def _read_for_offboard(
+    ctl: OnboardingController, force: bool, removed: list[str], failed: list[str]
+) -> State | None:
     try:
-        state = ctl.store.read()
+        return ctl.store.read()
     except StateCorrupt as exc:
         if not force:
             raise
         if exc.kept_at is None:
             failed.append(f"could not keep a copy of {ctl.state_path}; it was left in place")
-        else:
-            try:
-                ctl.store.remove_state_file()
-                removed.append(f"the unreadable state file (kept at {exc.kept_at})")
-            except OSError as err:
-                failed.append(f"could not remove {ctl.state_path}: {err.strerror}")
-        state = None
+            return None
+        try:
+            ctl.store.remove_state_file()
+            removed.append(f"the unreadable state file (kept at {exc.kept_at})")
+        except OSError as err:
+            failed.append(
+                f"could not remove {ctl.state_path}: {describe_os_error(err, ctl.state_path)}"
+            )
     except StateError as exc:
         if not force:
             raise
         failed.append(str(exc))
-        state = None
+    return None
 
+
+def _offboard_held(
+    ctl: OnboardingController,
+    force: bool,
+    base_revision: int | None,
+    removed: list[str],
+    failed: list[str],
+) -> None:
+    state = _read_for_offboard(ctl, force, removed, failed)
     has_meta = state is not None and state.get("metadata") is not None
-    has_key = identity.identity_exists(ctl.state_dir)
+    key_present = identity.key_present(ctl.state_dir)
     if not force:
-        if not has_meta and not has_key:
+        has_key = identity.identity_exists(ctl.state_dir)
+        if not has_meta and not key_present:
             raise NotOnboarded("offboarding")
         if not (has_meta and has_key):
             raise StateError(
                 "the onboarding state is inconsistent (see 'nunet-onboard status'); "
-                "use 'nunet-onboard offboard --force' to clean it up"
+                "use 'nunet-onboard offboard --force' to clean it up",
+                fix="run 'nunet-onboard offboard --force'",
             )
 
     if state is not None and (has_meta or state.get("offer") or state.get("available_resources")):
@@ -141,15 +179,12 @@ def offboard(
         left = metadata_v2.remove(ctl.state_dir)
         if left:
             failed.append(left)
-    if has_key:
+    if key_present:
         try:
             ctl.key_path.unlink()
             removed.append(f"the node identity {ctl.key_path}")
         except OSError as exc:
+            reason = describe_os_error(exc, ctl.key_path)
             if not force:
-                raise StateError(
-                    f"cannot remove the node identity {ctl.key_path}: {exc.strerror}"
-                ) from exc
-            failed.append(f"could not remove {ctl.key_path}: {exc.strerror}")
-    log.info("offboarded%s: removed %s; failed %s", " (forced)" if force else "", removed, failed)
-    return OffboardResult(removed=tuple(removed), kept=plan.keep, failed=tuple(failed))
+                raise StateError(f"cannot remove the node identity: {reason}") from exc
+            failed.append(f"could not remove the node identity: {reason}")

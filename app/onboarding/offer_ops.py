@@ -8,7 +8,8 @@ the store rather than written over a change made elsewhere.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from app.onboarding import identity, rules
 from app.onboarding.errors import (
@@ -18,7 +19,9 @@ from app.onboarding.errors import (
     RuleViolation,
     StateError,
 )
+from app.onboarding.lock import deferred_signals
 from app.onboarding.records import build_records, describe, history_entry
+from app.onboarding.state_dir import describe_os_error
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -65,47 +68,110 @@ def _address_problem(ctl: OnboardingController, address: str, channel: str) -> P
     return Problem("payment_addr", f"payment address is not valid: {check.reason}", detail)
 
 
+def _refuse_unless_new(ctl: OnboardingController, state: State) -> None:
+    has_meta = state.get("metadata") is not None
+    has_key = identity.identity_exists(ctl.state_dir)
+    if has_meta and has_key:
+        raise AlreadyOnboarded()
+    if has_meta or identity.key_present(ctl.state_dir):
+        raise StateError(
+            "the onboarding state is inconsistent (see 'nunet-onboard status'); "
+            "run 'nunet-onboard offboard --force' first",
+            fix="run 'nunet-onboard offboard --force', then onboard again",
+        )
+
+
 def onboard(
     ctl: OnboardingController, capacity: CapacityForNunet, *, base_revision: int | None = None
 ) -> Metadata:
-    """Validate everything, then create the identity and write the offer; nothing on failure."""
-    state = ctl.store.read()
-    if state.get("metadata") is not None or identity.identity_exists(ctl.state_dir):
-        if state.get("metadata") is not None and identity.identity_exists(ctl.state_dir):
-            raise AlreadyOnboarded()
-        raise StateError(
-            "the onboarding state is inconsistent (see 'nunet-onboard status'); "
-            "run 'nunet-onboard offboard --force' first"
-        )
+    """Validate everything, then create the identity and write the offer; nothing on failure.
+
+    The identity and the state are written under one hold of the lock, with
+    SIGINT, SIGTERM and SIGHUP held back, so neither a concurrent ``offboard
+    --force`` nor a signal can leave a key without metadata (or the reverse).
+    The slow part (probing, address checks) runs before the lock is taken.
+    """
+    _refuse_unless_new(ctl, ctl.store.read())
     problems = validate(ctl, capacity)
     if problems:
         raise RuleViolation(problems)
-    ctl.store.ensure_dir()
+    machine = ctl.machine(gpus=bool(capacity.gpus))
+    with ctl.store.locked(), deferred_signals():
+        state = ctl.store.read()
+        _refuse_unless_new(ctl, state)
+        ctl.store.check_base(state, base_revision)
+        node_id = _create_identity(ctl)
+        try:
+            metadata, resources = build_records(machine, capacity, node_id)
+
+            def apply(s: State) -> None:
+                s["offer"] = capacity.model_dump(mode="json")
+                s["metadata"] = metadata.model_dump(mode="json")
+                s["available_resources"] = resources.model_dump(mode="json")
+                s["history"].append(history_entry("onboard", capacity))
+
+            ctl.store.update(apply, base_revision=base_revision)
+        except BaseException:
+            # Nothing is half-written: without the metadata the new key must go too.
+            ctl.key_path.unlink(missing_ok=True)
+            raise
+    log.info("onboarded: node %s, %s", node_id, describe(capacity))
+    return metadata
+
+
+def _create_identity(ctl: OnboardingController) -> str:
     try:
-        node_id = identity.create_identity(ctl.state_dir)
+        return identity.create_identity(ctl.state_dir)
+    except FileExistsError as exc:
+        raise StateError(
+            f"a node identity {ctl.key_path} appeared while onboarding (another program "
+            "wrote it without the state lock); nothing was written: see 'nunet-onboard status'"
+        ) from exc
     except OSError as exc:
         raise StateError(
-            f"cannot create the node identity in {ctl.state_dir}: {exc.strerror}"
+            f"cannot create the node identity: {describe_os_error(exc, ctl.key_path)}; "
+            "nothing was written"
         ) from exc
-    try:
-        metadata, resources = build_records(
-            ctl.machine(gpus=bool(capacity.gpus)), capacity, node_id
-        )
 
-        def apply(s: State) -> None:
-            if s.get("metadata") is not None:
-                raise AlreadyOnboarded()
-            s["offer"] = capacity.model_dump(mode="json")
-            s["metadata"] = metadata.model_dump(mode="json")
-            s["available_resources"] = resources.model_dump(mode="json")
-            s["history"].append(history_entry("onboard", capacity))
 
-        ctl.store.update(apply, base_revision=base_revision)
-    except BaseException:
-        # Nothing is half-written: without the metadata the new key must go too.
-        ctl.key_path.unlink(missing_ok=True)
-        raise
-    log.info("onboarded: node %s, %s", node_id, describe(capacity))
+def _check_offer(
+    ctl: OnboardingController, capacity: CapacityForNunet, stored: State | None
+) -> tuple[list[Problem], list[Any] | None]:
+    """The problems of an offer change, and the GPU records to keep when the GPUs are unreadable.
+
+    A GPU tool that fails or hangs is not a missing GPU: when the offer keeps the
+    GPUs it had and they cannot be read now, the GPU rule is not applied and the
+    stored ``gpu_info`` is kept (second item), so a change of the CPU alone goes
+    through. Any change of the GPUs themselves still needs them readable.
+    """
+    old_offer = (stored or {}).get("offer") or {}
+    same_gpus = bool(capacity.gpus) and list(capacity.gpus) == list(old_offer.get("gpus") or [])
+    problems = validate(ctl, capacity)
+    if same_gpus and not ctl.machine(gpus=True).gpus.readable:
+        reason = "; ".join(ctl.machine(gpus=True).gpus.faults)
+        log.warning("GPUs could not be read (%s); the offered GPUs are kept", reason)
+        kept = list(((stored or {}).get("metadata") or {}).get("gpu_info") or [])
+        return [p for p in problems if p.field != "gpus"], kept
+    return problems, None
+
+
+def _write_offer(
+    ctl: OnboardingController, capacity: CapacityForNunet, s: State, kept_gpus: list[Any] | None
+) -> Metadata:
+    """Inside ``update``: the offer, metadata and resources for ``capacity``, into ``s``."""
+    if s.get("metadata") is None or not identity.identity_exists(ctl.state_dir):
+        raise NotOnboarded("changing the resource configuration")
+    node_id = str(s["metadata"]["node_id"])
+    metadata, resources = build_records(ctl.machine(gpus=bool(capacity.gpus)), capacity, node_id)
+    if kept_gpus is not None:
+        from app.onboarding.models import GpuInfo
+
+        gpu_info = [GpuInfo.model_validate(g) for g in kept_gpus]
+        metadata = metadata.model_copy(update={"gpu_info": gpu_info})
+    s["offer"] = capacity.model_dump(mode="json")
+    s["metadata"] = metadata.model_dump(mode="json")
+    s["available_resources"] = resources.model_dump(mode="json")
+    s["history"].append(history_entry("resource-config", capacity))
     return metadata
 
 
@@ -116,20 +182,63 @@ def resource_config(
     state = ctl.store.read()
     if state.get("metadata") is None or not identity.identity_exists(ctl.state_dir):
         raise NotOnboarded("changing the resource configuration")
-    problems = validate(ctl, capacity)
+    problems, kept = _check_offer(ctl, capacity, state)
     if problems:
         raise RuleViolation(problems)
-    node_id = str(state["metadata"]["node_id"])
-    metadata, resources = build_records(ctl.machine(gpus=bool(capacity.gpus)), capacity, node_id)
+    written: list[Metadata] = []
+    ctl.store.update(
+        lambda s: written.append(_write_offer(ctl, capacity, s, kept)),
+        base_revision=base_revision,
+    )
+    log.info("resource-config: %s", describe(capacity))
+    return written[0]
+
+
+def _merged(offer: dict[str, Any] | None, changes: Mapping[str, Any]) -> CapacityForNunet:
+    from pydantic import ValidationError
+
+    from app.onboarding.models import CapacityForNunet
+
+    if offer is None:
+        raise NotOnboarded("changing the resource configuration")
+    try:
+        return CapacityForNunet.model_validate({**offer, **changes})
+    except ValidationError as exc:
+        # pydantic's own words never reach a person: name the field and the value.
+        problems = [
+            Problem(
+                str(e["loc"][0]) if e["loc"] else "offer",
+                f"{'.'.join(map(str, e['loc'])) or 'offer'}: the value {e.get('input')!r:.40} "
+                "is not allowed there",
+            )
+            for e in exc.errors()
+        ]
+        raise RuleViolation(problems) from None
+
+
+def change_offer(
+    ctl: OnboardingController, changes: Mapping[str, Any], *, base_revision: int | None = None
+) -> Metadata:
+    """Change only the fields in ``changes``; the rest of the offer stays as stored.
+
+    The merge happens inside the store's update, from the state read under the
+    lock, so two changes at once (two ``resource-config`` runs, the app and the
+    CLI) each keep the other's fields. A first check outside the lock warms the
+    probe and the address libraries, so the lock is held for milliseconds.
+    """
+    first = _merged(ctl.store.read().get("offer"), changes)
+    problems, _ = _check_offer(ctl, first, ctl.store.read())
+    if problems:
+        raise RuleViolation(problems)
+    written: list[Metadata] = []
 
     def apply(s: State) -> None:
-        if s.get("metadata") is None:
-            raise NotOnboarded("changing the resource configuration")
-        s["offer"] = capacity.model_dump(mode="json")
-        s["metadata"] = metadata.model_dump(mode="json")
-        s["available_resources"] = resources.model_dump(mode="json")
-        s["history"].append(history_entry("resource-config", capacity))
+        capacity = _merged(s.get("offer"), changes)
+        problems, kept = _check_offer(ctl, capacity, s)
+        if problems:
+            raise RuleViolation(problems)
+        written.append(_write_offer(ctl, capacity, s, kept))
 
     ctl.store.update(apply, base_revision=base_revision)
-    log.info("resource-config: %s", describe(capacity))
-    return metadata
+    log.info("resource-config: %s", ", ".join(f"{k} {v}" for k, v in changes.items()))
+    return written[0]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.store import STALE_TEMP_S
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -42,6 +43,8 @@ class OnboardingStatus:
     reserved_cpu: int | None = None
     reserved_memory: int | None = None
     problems: tuple[StatusProblem, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+    """What is worth knowing but is not a problem: GPUs not checked, leftover files."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -71,28 +74,19 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     try:
         state = ctl.store.read()
     except StateCorrupt as exc:
-        fix = "run 'nunet-onboard offboard --force' to start clean"
-        problem = StatusProblem("corrupt", exc.problem, fix)
+        problem = StatusProblem("corrupt", exc.problem, exc.fix)
         return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base)
     except StateError as exc:
-        problem = StatusProblem("unreadable", str(exc), "check the state directory's permissions")
+        problem = StatusProblem("unreadable", str(exc), exc.fix)
         return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base)
 
     metadata = state.get("metadata")
     offer = state.get("offer") or {}
     has_key = identity.identity_exists(ctl.state_dir)
     problems: list[StatusProblem] = []
+    notes: list[str] = []
     if (metadata is not None) != has_key:
-        message = (
-            f"the metadata is present but the node identity {ctl.key_path} is missing"
-            if metadata is not None
-            else f"a node identity {ctl.key_path} exists but there is no metadata"
-        )
-        problems.append(
-            StatusProblem(
-                "inconsistent", message, "run 'nunet-onboard offboard --force', then onboard again"
-            )
-        )
+        problems.append(_inconsistent(ctl, metadata is not None))
     onboarded = metadata is not None and has_key
     mismatch = metadata_v2.disagreement(ctl.state_dir, metadata)
     if mismatch:
@@ -105,7 +99,15 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
             )
         )
     if metadata is not None and offer:
-        problems.extend(drift(ctl, offer))
+        found, note = drift(ctl, offer)
+        problems.extend(found)
+        notes.extend([note] if note else [])
+    leftovers = ctl.store.leftover_temp_files(older_than_s=STALE_TEMP_S)
+    if leftovers:
+        notes.append(
+            f"{len(leftovers)} temporary file(s) left by an interrupted write, e.g. "
+            f"{leftovers[0].name}; the next change removes them (or remove them by hand)"
+        )
     return OnboardingStatus(
         onboarded=onboarded,
         error=problems[0].message if problems else None,
@@ -116,24 +118,60 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
         reserved_cpu=offer.get("cpu"),
         reserved_memory=offer.get("memory"),
         problems=tuple(problems),
+        notes=tuple(notes),
         **base,
     )
 
 
-def drift(ctl: OnboardingController, offer: dict[str, Any]) -> list[StatusProblem]:
-    """The stored offer checked against today's hardware."""
+def _inconsistent(ctl: OnboardingController, has_metadata: bool) -> StatusProblem:
+    if has_metadata and identity.key_present(ctl.state_dir):
+        message = (
+            f"the metadata is present but the node identity {ctl.key_path} does not hold a "
+            "usable key (empty or damaged)"
+        )
+    elif has_metadata:
+        message = f"the metadata is present but the node identity {ctl.key_path} is missing"
+    else:
+        message = f"a node identity {ctl.key_path} exists but there is no metadata"
+    return StatusProblem(
+        "inconsistent", message, "run 'nunet-onboard offboard --force', then onboard again"
+    )
+
+
+def drift(
+    ctl: OnboardingController, offer: dict[str, Any]
+) -> tuple[list[StatusProblem], str | None]:
+    """The stored offer checked against today's hardware, and a note on the GPUs.
+
+    Status never runs the GPU tools (they may take seconds, or hang): the GPUs are
+    checked only when the controller already holds a GPU probe (the app does),
+    and a probe whose tool failed says so rather than calling the GPUs missing.
+    """
     gpus = list(offer.get("gpus") or [])
-    machine = ctl.machine(gpus=bool(gpus))
+    machine = ctl.machine(gpus=False)
+    note = None
+    if gpus and not machine.gpus.probed:
+        note = (
+            f"the offered GPUs ({', '.join(map(str, gpus))}) were not checked: status does "
+            "not run the GPU tools; 'nunet-onboard capacity' shows them"
+        )
+    elif gpus and not machine.gpus.readable:
+        note = (
+            "the GPUs could not be read ("
+            + "; ".join(machine.gpus.faults)
+            + "); the offered GPUs are kept as they are"
+        )
+    checked_gpus = gpus if note is None else []
     found = rules.check_resources(
         cpu=int(offer.get("cpu", 0)),
         memory=int(offer.get("memory", 0)),
         cardano=bool(offer.get("cardano", False)),
         disk=int(offer.get("disk", 0)),
-        gpus=gpus,
+        gpus=checked_gpus,
         cores=offer.get("cores"),
         limits=ctl.limits(machine),
     )
-    return [
+    problems = [
         StatusProblem(
             "drift",
             f"the offer no longer fits this machine: {p.message}",
@@ -141,3 +179,4 @@ def drift(ctl: OnboardingController, offer: dict[str, Any]) -> list[StatusProble
         )
         for p in found
     ]
+    return problems, note

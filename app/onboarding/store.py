@@ -1,39 +1,58 @@
-"""The JSON state file: atomic, locked across processes, and never silently lost.
+"""The JSON state file: atomic, locked across processes, checked, and never silently lost.
 
 Every write goes to a temporary file in the same directory, is fsynced, renamed
 over ``state.json`` and the directory is fsynced, so a process killed at any
-instant leaves either the old or the new file. Read-modify-write cycles hold an
-``flock`` on a lock file, so the TUI and a CLI command can run at once without
-losing an update. ``fcntl.flock`` is used directly rather than the filelock
-package: the lock is one call here, and filelock's import (it pulls asyncio)
-costs ~60 ms of ``status``'s 150 ms budget.
+instant leaves either the old or the new file; temporary files a killed writer
+left are removed by the next writer, under the lock. Read-modify-write cycles
+hold an ``flock`` on a lock file (``lock.py``: a bounded, cancellable wait that
+names the holder), so the TUI and a CLI command can run at once without losing
+an update. ``fcntl.flock`` is used directly rather than the filelock package:
+filelock's import (it pulls asyncio) costs ~60 ms of ``status``'s 150 ms budget.
 
-A file that does not parse, or has a schema version we do not know, is never
-overwritten: reading it raises ``StateCorrupt`` after a copy has been kept aside.
+Every read checks the whole file's shape (``state_schema``), so a command can
+trust what it reads. A file that does not parse, has the wrong shape or a schema
+version we do not know is never overwritten: reading it raises ``StateCorrupt``
+naming the bad field, after a copy has been kept aside. No file in the state
+directory is opened through a symbolic link.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import errno
-import fcntl
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from app.onboarding.errors import StateChanged, StateCorrupt, StateError
+from app.onboarding import lock
+from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
+from app.onboarding.state_dir import describe_os_error, ensure_private_dir
+from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "LockUnavailable", "State", "StateStore", "empty_state"]
+
 STATE_FILE = "state.json"
 LOCK_FILE = ".state.lock"
 HISTORY_LIMIT = 50
+MAX_STATE_BYTES = 8 * 1024 * 1024
+"""Ours is a few KB; a bigger file is not ours, and is not read into memory whole."""
+MAX_EXTRA_DEPTH = 32
+STALE_TEMP_S = 60.0
+"""A keep-aside temp file older than this is a leftover (state writes hold the lock)."""
+OWN_FILES = (STATE_FILE, LOCK_FILE, "node.key")
 
 State = dict[str, Any]
+
+
+class LockUnavailable(StateError):
+    """The lock file cannot be opened (a read-only or foreign directory): no one can write."""
 
 
 def empty_state() -> State:
@@ -48,18 +67,6 @@ def empty_state() -> State:
     }
 
 
-def _describe_os_error(exc: OSError, path: Path) -> str:
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"permission denied on {path}"
-    if exc.errno == errno.EROFS:
-        return f"{path} is on a read-only file system"
-    if exc.errno == errno.ENOSPC:
-        return f"no space left on the device that holds {path}"
-    if exc.errno == errno.ENOTDIR:
-        return f"{path} is not a directory"
-    return f"{exc.strerror or exc} ({path})"
-
-
 def _changes_since(state: State, base_revision: int) -> list[str]:
     """The history entries written after ``base_revision``, in a person's words."""
     changes = []
@@ -70,71 +77,129 @@ def _changes_since(state: State, base_revision: int) -> list[str]:
     return changes
 
 
+def _depth_over(value: Any, limit: int) -> bool:
+    """True when ``value`` nests deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """True when the JSON text nests deeper than ``limit``, found without parsing it.
+
+    ``json.loads`` recurses in C; its recursion guard follows the interpreter's
+    recursion limit, which a library may have raised, and then 100,000 brackets
+    overflow the C stack and kill the process. So depth is measured first.
+    """
+    brackets = _JSON_STRING.sub(b'""', raw).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _check_shape(data: Any) -> None:
+    check_state(data)
+    for key, value in data.items():
+        if isinstance(value, dict | list) and _depth_over(value, MAX_EXTRA_DEPTH):
+            raise ShapeError(f"{key}: nested more than {MAX_EXTRA_DEPTH} levels deep")
+
+
 class StateStore:
     """One state directory: ``state.json``, its lock, and files kept aside."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, *, lock_timeout_s: float | None = None) -> None:
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / STATE_FILE
         self.lock_path = self.state_dir / LOCK_FILE
         self.after_write: Callable[[State], None] | None = None
         """Called with the new state after each ``update``, still under the lock
         (the controller keeps metadataV2.json in step with it). Must not raise."""
+        self.lock_timeout_s = lock_timeout_s
+        self._cancel = threading.Event()
+        self._closed = False
+        self._owner: int | None = None
+        self._depth = 0
 
     # -- directory ---------------------------------------------------------
     def ensure_dir(self) -> None:
-        """Create the directory 0700 (and tighten an existing one we own)."""
-        try:
-            self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if not self.state_dir.is_dir():
-                raise StateError(f"the state directory {self.state_dir} is not a directory")
-            st = self.state_dir.stat()
-            if st.st_uid == os.getuid() and st.st_mode & 0o077:
-                self.state_dir.chmod(0o700)
-        except FileExistsError as exc:
-            raise StateError(f"the state directory {self.state_dir} is not a directory") from exc
-        except OSError as exc:
-            raise StateError(
-                f"cannot use the state directory: {_describe_os_error(exc, self.state_dir)}; "
-                "choose another with --state-dir or NUNET_ONBOARD_STATE_DIR"
-            ) from exc
+        """Create the directory 0700, or check an existing one (``state_dir.py``)."""
+        ensure_private_dir(self.state_dir, OWN_FILES)
 
     # -- reading -----------------------------------------------------------
     def exists(self) -> bool:
-        return self.path.exists()
+        return os.path.lexists(self.path)
 
     def read(self) -> State:
         """The state, or an empty one when there is no file. Raises ``StateCorrupt``."""
+        raw = self._read_raw()
+        return empty_state() if raw is None else self._parse(raw)
+
+    def _read_raw(self) -> bytes | None:
         try:
-            raw = self.path.read_bytes()
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
-            return empty_state()
-        except IsADirectoryError as exc:
-            raise StateError(f"the state file {self.path} is a directory") from exc
+            return None
         except OSError as exc:
             raise StateError(
-                f"cannot read the state file: {_describe_os_error(exc, self.path)}"
+                f"cannot read the state file: {describe_os_error(exc, self.path)}"
             ) from exc
-        return self._parse(raw)
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise StateError(
+                    f"the state file {self.path} is a directory; move it away "
+                    "(or run 'nunet-onboard offboard --force', which leaves it and removes the rest)",
+                    fix=f"move the directory {self.path} away",
+                )
+            if not stat.S_ISREG(st.st_mode):
+                raise StateError(
+                    f"the state file {self.path} is not a regular file; move it away",
+                    fix=f"move {self.path} away",
+                )
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                return fh.read(MAX_STATE_BYTES + 1)
+        except OSError as exc:
+            raise StateError(
+                f"cannot read the state file: {describe_os_error(exc, self.path)}"
+            ) from exc
+        finally:
+            os.close(fd)
 
     def _parse(self, raw: bytes) -> State:
+        if len(raw) > MAX_STATE_BYTES:
+            reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
+            raise StateCorrupt(self.path, reason, self._keep_aside(raw))
+        if _too_deep(raw, MAX_EXTRA_DEPTH + 8):
+            raise StateCorrupt(self.path, "nested too deeply", self._keep_aside(raw))
         try:
             data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            reason = (
-                f"not valid JSON: {exc}" if isinstance(exc, json.JSONDecodeError) else "not text"
-            )
+        except UnicodeDecodeError:
+            raise StateCorrupt(self.path, "not text", self._keep_aside(raw)) from None
+        except json.JSONDecodeError as exc:
+            raise StateCorrupt(self.path, f"not valid JSON: {exc}", self._keep_aside(raw)) from None
+        except RecursionError:
+            raise StateCorrupt(self.path, "nested too deeply", self._keep_aside(raw)) from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            reason = f"a value we cannot read: {str(exc)[:120]}"
             raise StateCorrupt(self.path, reason, self._keep_aside(raw)) from None
-        if not isinstance(data, dict):
-            raise StateCorrupt(self.path, "not a JSON object", self._keep_aside(raw))
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise StateCorrupt(
-                self.path,
-                f"schema_version {version!r} is not one this version knows ({SCHEMA_VERSION}); "
-                "it may come from a newer nunet-onboard",
-                self._keep_aside(raw),
-            )
+        try:
+            _check_shape(data)
+        except ShapeError as exc:
+            raise StateCorrupt(self.path, str(exc), self._keep_aside(raw)) from None
         state = empty_state()
         state.update(data)
         return state
@@ -143,44 +208,86 @@ class StateStore:
         """Copy an unreadable file beside it, once per distinct content."""
         digest = hashlib.sha256(raw).hexdigest()[:12]
         target = self.state_dir / f"{STATE_FILE}.unreadable-{digest}"
-        if target.exists():
-            return target
+        if os.path.lexists(target):
+            return target if target.is_file() and not target.is_symlink() else None
         try:
             self._write_bytes_atomically(target, raw)
         except OSError:
             return None
         return target
 
-    # -- writing -----------------------------------------------------------
+    # -- the lock ------------------------------------------------------------
+    def cancel_waits(self, *, forever: bool = False) -> None:
+        """End every wait for the lock now (LockCancelled); with ``forever``, later ones too.
+
+        The app calls this when the user cancels or quits, so that an operation
+        stuck behind another process's lock is dropped rather than run later.
+        """
+        self._closed = self._closed or forever
+        old, self._cancel = self._cancel, threading.Event()
+        old.set()
+
+    def _timeout(self) -> float:
+        if self.lock_timeout_s is not None:
+            return self.lock_timeout_s
+        from app.paths import lock_timeout_s
+
+        try:
+            return lock_timeout_s()
+        except ValueError as exc:
+            raise StateError(str(exc), fix="fix the lock timeout setting") from None
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the cross-process write lock."""
+        """Hold the cross-process write lock (re-entrant within one thread).
+
+        Waits at most the lock timeout (``LockTimeout`` names the holder) and
+        gives up as soon as ``cancel_waits`` is called (``LockCancelled``).
+        """
+        me = threading.get_ident()
+        if self._owner == me:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        if self._closed:
+            raise LockCancelled()
+        cancel = self._cancel
         self.ensure_dir()
         try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = os.open(
+                self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600
+            )
         except OSError as exc:
-            raise StateError(
-                f"cannot write in the state directory: {_describe_os_error(exc, self.state_dir)}"
+            raise LockUnavailable(
+                f"cannot write in the state directory: {describe_os_error(exc, self.lock_path)}"
             ) from exc
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
+            with lock.hold(fd, self.lock_path, self._timeout(), cancel):
+                self._owner, self._depth = me, 1
+                try:
+                    yield
+                finally:
+                    self._owner, self._depth = None, 0
         finally:
             os.close(fd)  # closing releases the lock
 
+    # -- writing -----------------------------------------------------------
     def update(self, change: Callable[[State], None], *, base_revision: int | None = None) -> State:
-        """Read, apply ``change`` to a copy, write atomically; all under the lock.
+        """Read, apply ``change``, check the shape, write atomically; all under the lock.
 
         Every write increments ``revision``. With ``base_revision`` (the revision
         the caller's read saw) a state changed since then raises ``StateChanged``
         naming what changed, and nothing is written. If ``change`` raises, nothing
-        is written either.
+        is written either. ``change`` gets a freshly parsed state, its own to change.
         """
         with self.locked():
-            state = copy.deepcopy(self.read())
+            self._remove_stale_temp_files()
+            state = self.read()
             revision = int(state.get("revision") or 0)
-            if base_revision is not None and revision != base_revision:
-                raise StateChanged(base_revision, revision, _changes_since(state, base_revision))
+            self.check_base(state, base_revision)
             seen = len(state.get("history", []))
             change(state)
             state["schema_version"] = SCHEMA_VERSION
@@ -193,13 +300,25 @@ class StateStore:
                 self.after_write(state)
             return state
 
+    @staticmethod
+    def check_base(state: State, base_revision: int | None) -> None:
+        """Raise ``StateChanged`` when ``state`` moved on since ``base_revision`` (if given)."""
+        revision = int(state.get("revision") or 0)
+        if base_revision is not None and revision != base_revision:
+            raise StateChanged(base_revision, revision, _changes_since(state, base_revision))
+
     def write(self, state: State) -> None:
+        """Write ``state`` whole; a state of the wrong shape is refused, not written."""
+        try:
+            _check_shape(state)
+        except ShapeError as exc:
+            raise StateError(f"refusing to write a state of the wrong shape: {exc}") from None
         data = json.dumps(state, indent=2, sort_keys=False).encode() + b"\n"
         try:
             self._write_bytes_atomically(self.path, data)
         except OSError as exc:
             raise StateError(
-                f"cannot write the state file: {_describe_os_error(exc, self.path)}; "
+                f"cannot write the state file: {describe_os_error(exc, self.path)}; "
                 "nothing was changed"
             ) from exc
 
@@ -230,5 +349,28 @@ class StateStore:
             self.path.unlink()
         self._fsync_dir()
 
-    def leftover_temp_files(self) -> list[Path]:
-        return sorted(self.state_dir.glob(f".{STATE_FILE}.*.tmp"))
+    # -- leftovers of killed writers --------------------------------------------
+    def leftover_temp_files(self, *, older_than_s: float = 0.0) -> list[Path]:
+        """Temporary files a killed writer left (``older_than_s``: spare one being written)."""
+        now = time.time()
+        found = []
+        try:
+            candidates = list(self.state_dir.glob(f".{STATE_FILE}.*.tmp"))
+        except OSError:
+            return []
+        for path in candidates:
+            try:
+                age = now - path.lstat().st_mtime
+            except OSError:
+                continue
+            if age >= older_than_s:
+                found.append(path)
+        return sorted(found)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Under the lock: a state temp file is a dead writer's; a keep-aside one, once old."""
+        for path in self.leftover_temp_files():
+            keep_aside = path.name.startswith(f".{STATE_FILE}.unreadable-")
+            with contextlib.suppress(OSError):
+                if not keep_aside or time.time() - path.lstat().st_mtime > STALE_TEMP_S:
+                    path.unlink()

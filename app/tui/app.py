@@ -27,6 +27,7 @@ from app.tui.messages import OnboardingChanged, UseAddress
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from rich.console import RenderableType
     from textual.command import Provider
 
     from app.hardware.model import MachineInfo, Usage
@@ -135,6 +136,16 @@ class NunetOnboardApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         return _overview()
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit: a write still waiting for another process's lock is dropped, never run later."""
+        self.controller.cancel_waits(forever=True)
+        super().exit(result, return_code, message)
 
     # -- start -----------------------------------------------------------------
     def on_mount(self) -> None:

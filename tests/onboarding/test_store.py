@@ -30,6 +30,7 @@ def bump(state):
     state["counter"] = state.get("counter", 0) + 1
     state["pad"] = pad
     state["copy"] = state["counter"]
+print("ready", flush=True)
 for _ in range(rounds):
     store.update(bump)
 """
@@ -39,7 +40,7 @@ def spawn_writer(state_dir: Path, rounds: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(state_dir), str(rounds)],
         cwd=REPO,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
 
@@ -51,7 +52,7 @@ def test_missing_file_reads_as_empty_state(state_dir: Path) -> None:
 
 def test_write_creates_private_dir_and_file(state_dir: Path) -> None:
     store = StateStore(state_dir)
-    store.update(lambda s: s.__setitem__("offer", {"cpu": 1}))
+    store.update(lambda s: s.__setitem__("note", {"cpu": 1}))
     assert state_dir.stat().st_mode & 0o777 == 0o700
     assert store.path.stat().st_mode & 0o777 == 0o600
     assert json.loads(store.path.read_text())["schema_version"] == SCHEMA_VERSION
@@ -60,11 +61,11 @@ def test_write_creates_private_dir_and_file(state_dir: Path) -> None:
 
 def test_a_failing_change_writes_nothing(state_dir: Path) -> None:
     store = StateStore(state_dir)
-    store.update(lambda s: s.__setitem__("offer", {"cpu": 1}))
+    store.update(lambda s: s.__setitem__("note", {"cpu": 1}))
     before = store.path.read_bytes()
 
     def broken(state: dict[str, object]) -> None:
-        state["offer"] = {"cpu": 2}
+        state["note"] = {"cpu": 2}
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
@@ -78,6 +79,8 @@ def test_sigkill_at_random_points_leaves_old_or_new_state(state_dir: Path) -> No
     last_seen = 0
     for _ in range(12):
         proc = spawn_writer(state_dir, 10_000)
+        assert proc.stdout is not None
+        proc.stdout.readline()  # started: a loaded machine must not make the kill come first
         time.sleep(rng.uniform(0.12, 0.4))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -128,16 +131,16 @@ def test_unknown_schema_or_shape_is_refused(state_dir: Path, content: str) -> No
 def test_read_only_directory_gives_a_clear_error_and_keeps_the_state() -> None:
     with read_only_dir() as base:
         store = StateStore(base / "state")
-        store.update(lambda s: s.__setitem__("offer", {"cpu": 1}))
+        store.update(lambda s: s.__setitem__("note", {"cpu": 1}))
         before = store.path.read_bytes()
         remount_read_only(base)
         with pytest.raises(StateError) as info:
-            store.update(lambda s: s.__setitem__("offer", {"cpu": 2}))
+            store.update(lambda s: s.__setitem__("note", {"cpu": 2}))
         message = str(info.value)
         assert "read-only file system" in message or "permission denied" in message
         assert "Traceback" not in message
         assert store.path.read_bytes() == before
-        assert store.read()["offer"] == {"cpu": 1}
+        assert store.read()["note"] == {"cpu": 1}
 
 
 def test_state_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -171,15 +174,15 @@ def test_a_write_prepared_from_an_older_read_is_refused(state_dir: Path) -> None
     )
     before = store.path.read_bytes()
     with pytest.raises(StateChanged, match=r"resource-config \(cpu 3000 MHz\)") as err:
-        store.update(lambda s: s.update(offer={"cpu": 1}), base_revision=base)
+        store.update(lambda s: s.update(note={"cpu": 1}), base_revision=base)
     assert "nothing was written" in str(err.value)
     assert store.path.read_bytes() == before
-    store.update(lambda s: s.update(offer={"cpu": 1}), base_revision=base + 1)
-    assert store.read()["offer"] == {"cpu": 1}
+    store.update(lambda s: s.update(note={"cpu": 1}), base_revision=base + 1)
+    assert store.read()["note"] == {"cpu": 1}
 
 
-def test_existing_loose_dir_permissions_are_tightened(state_dir: Path) -> None:
-    state_dir.mkdir(mode=0o755)
+def test_existing_loose_dir_holding_our_state_is_tightened(state_dir: Path) -> None:
+    StateStore(state_dir).update(lambda s: None)
     os.chmod(state_dir, 0o755)
     StateStore(state_dir).update(lambda s: None)
     assert state_dir.stat().st_mode & 0o777 == 0o700

@@ -31,12 +31,14 @@ def probe_gpus(timeout_s: float = 5.0, *, nvml: ModuleType | None = None) -> Gpu
         return _probe(timeout_s, nvml)
     except Exception as exc:  # noqa: BLE001 - callers (screens, the CLI) rely on "never raises"
         _log.debug("GPU probe failed", exc_info=True)
-        return GpuReport(problems=(f"GPU probe failed: {type(exc).__name__}: {exc}",))
+        reason = f"GPU probe failed: {type(exc).__name__}: {str(exc)[:120]}"
+        return GpuReport(problems=(reason,), faults=(reason,))
 
 
 def _probe(timeout_s: float, nvml: ModuleType | None) -> GpuReport:
     # Imported here so that `import app.hardware` (on the hot path of `status`, which
     # never probes GPUs) does not pay for subprocess, json and threading helpers.
+    from app.hardware.gpus._run import Fault
     from app.hardware.gpus.nvidia_smi import probe_nvidia_smi
     from app.hardware.gpus.nvml import probe_nvml
     from app.hardware.gpus.rocm_smi import probe_rocm_smi
@@ -80,4 +82,5 @@ def _probe(timeout_s: float, nvml: ModuleType | None) -> GpuReport:
         source="+".join(sources) or None,
         problems=tuple(problems),
         probed=True,
+        faults=tuple(p for p in problems if isinstance(p, Fault)),
     )

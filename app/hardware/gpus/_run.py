@@ -4,14 +4,22 @@ GPUtil's defects (DESIGN.md section 7) are the specification of what not to do: 
 timeout, stderr inherited by the terminal, exceptions on a broken driver. Here the tool
 runs in its own session with every stream captured; on timeout the whole process group
 is killed, so a wrapper script's children die with it and cannot hold our pipes open.
+Its output is read as it comes, up to a bound (an ``nvidia-smi`` that printed forever
+took 4 GB): past the bound the tool is stopped and the reason given.
+
+A problem that means the tool broke (it hung, failed, printed too much or nonsense)
+is a ``Fault``: it says nothing about the GPUs, so status and resource-config keep
+the offered GPUs rather than call them missing. "Not found" is not a fault.
 """
 
 from __future__ import annotations
 
 import os
+import selectors
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,8 +41,42 @@ class ToolOutput:
         return None
 
 
+MAX_STDOUT = 1024 * 1024
+MAX_STDERR = 64 * 1024
+MAX_GPUS = 64
+"""More cards than any one machine has: a tool that lists more is broken."""
+MAX_TEXT = 120
+"""The longest name, driver or UUID we keep; the rest is cut."""
+
+
+class Fault(str):
+    """A problem string that means the tool broke, not that there is no GPU."""
+
+    __slots__ = ()
+
+
 class ToolFailed(Exception):
     """The tool could not give an answer; str() is the reason for a person."""
+
+    def __init__(self, reason: str, *, fault: bool = True) -> None:
+        super().__init__(reason)
+        self.fault = fault
+
+
+def cut(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` without control characters, at most ``limit`` characters long."""
+    clean = "".join(c if c.isprintable() else " " for c in text[: limit + 1]).strip()
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
+def check_indices(indices: list[int], tool: str) -> None:
+    """Raise ValueError when the tool's GPU indices repeat, are negative or too many."""
+    if len(indices) > MAX_GPUS:
+        raise ValueError(f"it listed {len(indices)} GPUs, more than the {MAX_GPUS} we accept")
+    if any(i < 0 for i in indices):
+        raise ValueError(f"it gave a negative GPU index ({min(indices)})")
+    if len(set(indices)) != len(indices):
+        raise ValueError(f"it gave a GPU index twice ({sorted(indices)[:8]})")
 
 
 def _seconds(timeout_s: float) -> str:
@@ -50,7 +92,7 @@ def run_tool(argv: list[str], timeout_s: float) -> ToolOutput:
     name = argv[0]
     path = shutil.which(name)
     if path is None:
-        raise ToolFailed(f"{name} not found")
+        raise ToolFailed(f"{name} not found", fault=False)
     try:
         proc = subprocess.Popen(
             [path, *argv[1:]],
@@ -63,15 +105,56 @@ def run_tool(argv: list[str], timeout_s: float) -> ToolOutput:
     except OSError as exc:
         raise ToolFailed(f"{name} could not be started: {exc.strerror or exc}") from exc
     try:
-        out, err = proc.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
+        out, err = _read_bounded(proc, name, timeout_s)
+    except BaseException:
         _kill_group(proc)
-        raise ToolFailed(f"{name} did not answer in {_seconds(timeout_s)}") from None
+        raise
+    finally:
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
     return ToolOutput(
         returncode=proc.returncode,
         stdout=out.decode("utf-8", errors="replace"),
         stderr=err.decode("utf-8", errors="replace"),
     )
+
+
+def _read_bounded(
+    proc: subprocess.Popen[bytes], name: str, timeout_s: float
+) -> tuple[bytes, bytes]:
+    """Both streams, read as they come until EOF, the deadline or the size bound."""
+    assert proc.stdout is not None and proc.stderr is not None
+    deadline = time.monotonic() + timeout_s
+    limits = {proc.stdout.fileno(): MAX_STDOUT, proc.stderr.fileno(): MAX_STDERR}
+    chunks: dict[int, list[bytes]] = {fd: [] for fd in limits}
+    sizes = dict.fromkeys(limits, 0)
+    with selectors.DefaultSelector() as sel:
+        for fd in limits:
+            sel.register(fd, selectors.EVENT_READ)
+        while sel.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ToolFailed(f"{name} did not answer in {_seconds(timeout_s)}")
+            for key, _ in sel.select(left):
+                fd = int(key.fd)
+                data = os.read(fd, 65536)
+                if not data:
+                    sel.unregister(fd)
+                    continue
+                sizes[fd] += len(data)
+                if sizes[fd] > limits[fd]:
+                    what = "output" if limits[fd] == MAX_STDOUT else "error output"
+                    raise ToolFailed(
+                        f"{name} printed more than {limits[fd] // 1024} KB of {what}; "
+                        "it was stopped"
+                    )
+                chunks[fd].append(data)
+    try:
+        proc.wait(max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise ToolFailed(f"{name} did not answer in {_seconds(timeout_s)}") from None
+    return b"".join(chunks[proc.stdout.fileno()]), b"".join(chunks[proc.stderr.fileno()])
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -97,16 +180,17 @@ def probe_with_tool(
     try:
         result = run_tool(argv, timeout_s)
     except ToolFailed as exc:
-        return [], str(exc)
+        return [], Fault(exc) if exc.fault else str(exc)
     if result.returncode != 0:
         line = result.first_line()
         if line:
-            return [], f"{tool} failed: {line}"
-        return [], f"{tool} failed with exit code {result.returncode}"
+            return [], Fault(f"{tool} failed: {cut(line, 300)}")
+        return [], Fault(f"{tool} failed with exit code {result.returncode}")
     try:
         devices = parse(result.stdout)
-    except ValueError as exc:  # json.JSONDecodeError is a ValueError too
-        return [], f"{tool} gave an answer we cannot read: {exc}"
+        check_indices([d.index for d in devices], tool)
+    except (ValueError, RecursionError) as exc:  # json.JSONDecodeError is a ValueError too
+        return [], Fault(f"{tool} gave an answer we cannot read: {cut(str(exc))}")
     if not devices:
         return [], f"{tool} found no {vendor} GPU"
     return devices, None

@@ -6,7 +6,7 @@ stderr, so it always runs through `run_tool` with a timeout and captured streams
 
 from __future__ import annotations
 
-from app.hardware.gpus._run import probe_with_tool
+from app.hardware.gpus._run import MAX_GPUS, cut, probe_with_tool
 from app.hardware.model import GpuDevice
 
 QUERY = "index,name,memory.total,memory.free,driver_version,uuid,utilization.gpu,temperature.gpu"
@@ -23,7 +23,7 @@ def _number(text: str) -> float | None:
 
 
 def _optional(text: str) -> str | None:
-    return None if not text or text.startswith("[") else text
+    return None if not text or text.startswith("[") else cut(text)
 
 
 def parse_csv(text: str) -> list[GpuDevice]:
@@ -32,16 +32,18 @@ def parse_csv(text: str) -> list[GpuDevice]:
     for line in text.splitlines():
         if not line.strip():
             continue
+        if len(devices) >= MAX_GPUS:
+            raise ValueError(f"it listed more than {MAX_GPUS} GPUs")
         cells = [c.strip() for c in line.split(",")]
         if len(cells) < _FIELDS:
-            raise ValueError(f"unexpected line {line.strip()!r}")
+            raise ValueError(f"unexpected line {cut(line.strip(), 60)!r}")
         # A name with a comma in it spreads over several cells: glue them back.
         name = ", ".join(cells[1 : len(cells) - _FIELDS + 2])
         index, total, free, driver, uuid, util, temp = (cells[0], *cells[-6:])
         devices.append(
             GpuDevice(
                 index=int(index),
-                name=name,
+                name=cut(name) or "NVIDIA GPU",
                 vendor="nvidia",
                 total_vram_mb=int(_number(total) or 0),
                 free_vram_mb=int(_number(free) or 0),

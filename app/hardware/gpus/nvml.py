@@ -14,6 +14,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
+from app.hardware.gpus._run import MAX_GPUS, Fault, cut
 from app.hardware.model import GpuDevice
 
 # NVML error codes (nvml.h) and what they mean to a person.
@@ -35,6 +36,10 @@ _REASONS_BY_NAME = {
 }
 
 
+_ABSENT = (12, 9)
+"""No NVML library, no driver: no NVIDIA stack, which is not a fault of a tool."""
+
+
 def describe_nvml_error(exc: BaseException) -> str:
     """A sentence for an NVMLError, by class name or by NVML error code."""
     code = _REASONS_BY_NAME.get(type(exc).__name__, getattr(exc, "value", None))
@@ -44,10 +49,10 @@ def describe_nvml_error(exc: BaseException) -> str:
 
 
 def _text(value: Any) -> str:
-    """Old nvidia-ml-py versions return bytes, new ones str."""
+    """Old nvidia-ml-py versions return bytes, new ones str; cut to a length we show."""
     if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
+        value = value[:400].decode("utf-8", errors="replace")
+    return cut(str(value))
 
 
 def _load() -> ModuleType:
@@ -68,7 +73,10 @@ def _read_devices(nvml: Any) -> list[GpuDevice]:
     try:
         driver = _optional(lambda: _text(nvml.nvmlSystemGetDriverVersion()), error)
         devices: list[GpuDevice] = []
-        for index in range(int(nvml.nvmlDeviceGetCount())):
+        count = int(nvml.nvmlDeviceGetCount())
+        if not 0 <= count <= MAX_GPUS:
+            raise ValueError(f"NVML reported {count} GPUs, more than the {MAX_GPUS} we accept")
+        for index in range(count):
             handle = nvml.nvmlDeviceGetHandleByIndex(index)
             memory = nvml.nvmlDeviceGetMemoryInfo(handle)
             util = _optional(lambda h=handle: nvml.nvmlDeviceGetUtilizationRates(h).gpu, error)
@@ -111,9 +119,11 @@ def probe_nvml(
         try:
             devices = _read_devices(nvml)
         except nvml.NVMLError as exc:
-            outcome.append(([], describe_nvml_error(exc)))
+            reason = describe_nvml_error(exc)
+            absent = _REASONS_BY_NAME.get(type(exc).__name__, getattr(exc, "value", None))
+            outcome.append(([], reason if absent in _ABSENT else Fault(reason)))
         except Exception as exc:  # noqa: BLE001 - a thread's exception would print to stderr
-            outcome.append(([], f"NVML failed: {type(exc).__name__}: {exc}"))
+            outcome.append(([], Fault(f"NVML failed: {type(exc).__name__}: {cut(str(exc))}")))
         else:
             outcome.append((devices, None if devices else "NVML found no NVIDIA GPU"))
 
@@ -121,5 +131,5 @@ def probe_nvml(
     worker.start()
     worker.join(timeout_s)
     if not outcome:
-        return [], f"NVML did not answer in {timeout_s:g} s"
+        return [], Fault(f"NVML did not answer in {timeout_s:g} s")
     return outcome[0]

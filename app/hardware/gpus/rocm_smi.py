@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from app.hardware.gpus._run import probe_with_tool
+from app.hardware.gpus._run import MAX_GPUS, cut, probe_with_tool
 from app.hardware.model import GpuDevice
 
 ARGV = ["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"]
@@ -39,8 +39,10 @@ def parse_json(text: str) -> list[GpuDevice]:
     if not isinstance(data, dict):
         raise ValueError("its JSON is not an object")
     devices: list[GpuDevice] = []
+    if len(data) > MAX_GPUS * 4:
+        raise ValueError(f"its JSON has {len(data)} entries, far more than any machine's GPUs")
     for key, card in data.items():
-        match = _CARD.match(str(key))
+        match = _CARD.match(str(key)[:12])
         if match is None or not isinstance(card, dict):
             continue
         total = _mb(_field(card, "VRAM Total Memory (B)"))
@@ -48,7 +50,7 @@ def parse_json(text: str) -> list[GpuDevice]:
         devices.append(
             GpuDevice(
                 index=int(match.group(1)),
-                name=_field(card, *_NAME_KEYS) or "AMD GPU",
+                name=cut(_field(card, *_NAME_KEYS) or "") or "AMD GPU",
                 vendor="amd",
                 total_vram_mb=total,
                 free_vram_mb=max(0, total - used),

@@ -129,6 +129,8 @@ class OffboardDialog(NunetDialog[bool]):
     @on(Button.Pressed, "#cancel")
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
+        # Leaving while the offboard waits for the lock drops it (it never runs later).
+        self.nunet.controller.cancel_waits()
         self.dismiss(self._changed)
 
     @on(Button.Pressed, "#confirm")

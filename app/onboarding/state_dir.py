@@ -1,0 +1,117 @@
+"""The state directory's ownership and permissions, and OS errors in a person's words.
+
+A state directory holds a node key, so it must be private to the user who runs
+us, the way ssh insists on a private ``~/.ssh``. Two mistakes are refused rather
+than "fixed": a shared directory (``--state-dir /tmp`` used to lose its sticky bit
+to a chmod 0700) is never chmodded unless it is ours (we created it, or it holds
+our files), and a directory owned by another user is never used, since anyone
+who owns it can plant symlinks in it for root to follow.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from app.onboarding.errors import StateError
+
+_CHOOSE = "choose another with --state-dir or NUNET_ONBOARD_STATE_DIR"
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    """What went wrong with ``path``, and what to do, without jargon where we can."""
+    code = exc.errno
+    if code == errno.EACCES:
+        return (
+            f"permission denied on {path}: user {os.geteuid()} may not write there; run as "
+            f"the user that owns it, or {_CHOOSE}"
+        )
+    if code == errno.EPERM:
+        return (
+            f"the system refuses to change {path} even with permission to (the directory may "
+            "be immutable, see 'lsattr -d', or protected by a security policy); "
+            f"lift that, or {_CHOOSE}"
+        )
+    if code == errno.EROFS:
+        return f"{path} is on a read-only file system; {_CHOOSE}"
+    if code == errno.ENOSPC:
+        return f"no space left on the device that holds {path}; free some space"
+    if code == errno.EDQUOT:
+        return f"the disk quota is used up on the device that holds {path}"
+    if code == errno.ENOTDIR:
+        return f"a part of {path} is a file, not a directory; {_CHOOSE}"
+    if code == errno.ELOOP:
+        return f"{path} is a symbolic link, which nunet-onboard does not follow; remove it"
+    return f"{exc.strerror or exc} ({path})"
+
+
+def _is_ours(directory: Path, own_files: Iterable[str]) -> bool:
+    return any(os.path.lexists(directory / name) for name in own_files)
+
+
+def _create(directory: Path) -> os.stat_result | None:
+    """Make the directory 0700 (None), or the stat of one that appeared meanwhile."""
+    try:
+        directory.mkdir(mode=0o700, parents=True)
+        os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
+        return None
+    except FileExistsError:
+        return os.stat(directory)
+    except OSError as exc:
+        raise StateError(
+            f"cannot create the state directory: {describe_os_error(exc, directory)}",
+            fix=_CHOOSE,
+        ) from exc
+
+
+def ensure_private_dir(directory: Path, own_files: Iterable[str]) -> None:
+    """Create ``directory`` 0700, or check that an existing one is safe to use.
+
+    An existing directory must be a directory owned by the effective user. It is
+    tightened to 0700 only when it holds one of ``own_files`` (so it is ours);
+    any other directory that others can reach is refused with the reason.
+    """
+    try:
+        st = os.stat(directory)
+    except FileNotFoundError:
+        appeared = _create(directory)
+        if appeared is None:
+            return
+        st = appeared
+    except OSError as exc:
+        raise StateError(
+            f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
+        ) from exc
+    if not stat.S_ISDIR(st.st_mode):
+        raise StateError(
+            f"the state directory {directory} is a file, not a directory; {_CHOOSE} "
+            "(or move that file away)",
+            fix=_CHOOSE,
+        )
+    if st.st_uid != os.geteuid():
+        raise StateError(
+            f"the state directory {directory} belongs to user {st.st_uid}, not to you "
+            f"(user {os.geteuid()}); nunet-onboard uses only a directory of its own user, "
+            f"as ssh does for ~/.ssh: {_CHOOSE}",
+            fix=_CHOOSE,
+        )
+    mode = stat.S_IMODE(st.st_mode)
+    if not mode & 0o077:
+        return
+    if not _is_ours(directory, own_files):
+        raise StateError(
+            f"the state directory {directory} is open to other users (mode {mode:04o}) and "
+            "holds no nunet-onboard state, so it is left as it is and not used; "
+            f"{_CHOOSE}, or make it private yourself (chmod 700)",
+            fix=_CHOOSE,
+        )
+    try:
+        os.chmod(directory, 0o700)
+    except OSError as exc:
+        raise StateError(
+            f"cannot make the state directory private: {describe_os_error(exc, directory)}",
+            fix=_CHOOSE,
+        ) from exc
