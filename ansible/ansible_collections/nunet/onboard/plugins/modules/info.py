@@ -17,8 +17,9 @@ version_added: "0.1.0"
 description:
   - Never changes anything. Runs C(nunet-onboard capacity --json), C(status --json) and,
     when the node is onboarded, C(info --json) on the node.
-  - The allowed ranges are DMS's 10-90 % of the usable totals, in whole units
-    (the smallest whole value at or above 10 %, the largest at or below 90 %).
+  - The allowed ranges are the ones C(nunet-onboard capacity --json) reports under
+    C(allowed) (DMS's 10-90 % of the usable totals, truncated to whole units as DMS does),
+    so the module never computes a rule of its own.
 options:
   state_dir:
     description: The node's nunet-onboard state directory; the tool's default when omitted.
@@ -79,11 +80,6 @@ import json
 from ansible.module_utils.basic import AnsibleModule
 
 
-def _share_bounds(total):
-    """10-90 % of ``total`` in whole units, as nunet-onboard's rules compute them."""
-    return {"min": -(-total * 10 // 100), "max": total * 90 // 100}
-
-
 def _json(module, *args):
     command = [module.params["executable"], *args, "--json"]
     if module.params["state_dir"]:
@@ -108,12 +104,10 @@ def main():
     capacity = _json(module, "capacity")
     status = _json(module, "status")
     metadata = _json(module, "info") if status.get("onboarded") else None
+    # The tool's own ranges (``capacity --json`` -> ``allowed``): one rule, one place.
     allowed = {
-        "cpu": _share_bounds(int(capacity["cpu"])),
-        "memory": _share_bounds(int(capacity["memory"])),
-        "cores": {"min": 1, "max": int(capacity["total_cores"])},
-        "disk": {"min": 0, "max": int(capacity.get("disk_free_gb", 0))},
-        "gpus": [g["index"] for g in capacity.get("gpus", [])],
+        name: ({k: v for k, v in value.items() if k != "unit"} if isinstance(value, dict) else value)
+        for name, value in capacity.get("allowed", {}).items()
     }
     module.exit_json(
         changed=False,
