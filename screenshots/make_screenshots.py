@@ -46,7 +46,9 @@ async def settle(pilot: Any) -> None:
 
 
 async def shoot(state_dir: Path) -> list[Path]:
-    controller = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=1))
+    controller = OnboardingController(
+        state_dir, probe=lambda: fake_machine(gpus=1), load_average=lambda: 0.0
+    )
     controller.new_wallet = lambda chain, network="mainnet", words=24: controller.restore_wallet(  # type: ignore[method-assign]
         chain, MNEMONIC, network=network
     )

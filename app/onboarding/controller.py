@@ -58,8 +58,12 @@ class OnboardingController:
         *,
         probe: Callable[[], MachineInfo] | None = None,
         gpu_timeout_s: float = 5.0,
+        load_average: Callable[[], float] | None = None,
     ) -> None:
+        """``probe`` and ``load_average`` replace the machine's own readings (the
+        hardware probe, ``os.getloadavg``) where a test or a screenshot needs a fixed machine."""
         self.state_dir = Path(state_dir)
+        self._load_average = load_average
         self.store = StateStore(self.state_dir)
         self.store.after_write = metadata_v2.hook(self.state_dir)
         self._probe = probe
@@ -174,7 +178,11 @@ class OnboardingController:
         """What deserves a second look but is accepted (as DMS accepts it): never a refusal."""
         from app.onboarding import advice
 
-        return advice.warnings(self, capacity)
+        if self._load_average is None:
+            return advice.warnings(self, capacity)
+        machine = self.machine(gpus=bool(capacity.gpus))
+        load = advice.host_load(machine, self._load_average())
+        return advice.warnings(self, capacity, load=load)
 
     def onboard(self, capacity: CapacityForNunet, *, base_revision: int | None = None) -> Metadata:
         return offer_ops.onboard(self, capacity, base_revision=base_revision)

@@ -57,7 +57,9 @@ def _fixed_machine_id(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_app(state_dir: Path, *, gpus: int = 1, **machine: Any) -> NunetOnboardApp:
-    controller = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=gpus, **machine))
+    controller = OnboardingController(
+        state_dir, probe=lambda: fake_machine(gpus=gpus, **machine), load_average=lambda: 0.0
+    )
     return NunetOnboardApp(
         controller,
         usage_interval=3600,
