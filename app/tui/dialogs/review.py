@@ -37,8 +37,11 @@ class ReviewDialog(ModalScreen[bool]):
         *,
         onboarded: bool,
         state_path: str,
+        base_note: str = "",
     ) -> None:
         super().__init__()
+        self.base_note = base_note
+        """What changed outside since the form was read (shown first), or ""."""
         self.capacity = capacity
         self.limits = limits
         self.onboarded = onboarded
@@ -56,6 +59,8 @@ class ReviewDialog(ModalScreen[bool]):
         )
         if not self.onboarded:
             intro.append("and create a new node identity beside it.\n")
+        if self.base_note:
+            intro = Text.assemble((self.base_note + "\n\n", "bold"), intro)
         body = Text(json.dumps(c.model_dump(mode="json"), indent=2))
         keeps = Text.assemble(
             ("\nThe host keeps ", "bold"),

@@ -33,9 +33,10 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from app.onboarding import rules
-from app.onboarding.errors import OnboardError, RuleViolation
+from app.onboarding.errors import OnboardError, RuleViolation, StateChanged
 from app.tui.messages import OnboardingChanged
-from app.tui.screens.base import NunetScreen, describe_error
+from app.tui.screens.allocate_follow import FollowStatePart
+from app.tui.screens.base import describe_error
 from app.tui.widgets.slider import Slider
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def nice_step(total: float) -> int:
     return int(10 * power)
 
 
-class AllocateScreen(NunetScreen):
+class AllocateScreen(FollowStatePart):
     """Onboard (or change the offer of) this machine."""
 
     SUB_TITLE = "Allocate"
@@ -153,6 +154,7 @@ class AllocateScreen(NunetScreen):
     def _load(self) -> None:
         c = self.controller
         try:
+            revision = c.revision()  # first: a write after it makes the apply refused, not lost
             limits = c.limits()
             onboarded = c.is_onboarded()
             offer = c.current_offer() if onboarded else None
@@ -166,6 +168,7 @@ class AllocateScreen(NunetScreen):
             self.app.call_from_thread(self._load_failed, describe_error(exc))
             return
         self.app.call_from_thread(self._loaded, limits, onboarded, offer, gpu_names, gpu_reason)
+        self.app.call_from_thread(self.based_on, revision, offer)
 
     def _load_failed(self, message: str) -> None:
         self.query_one("#allocate").loading = False
@@ -367,6 +370,9 @@ class AllocateScreen(NunetScreen):
                     kind = f" {check.kind}" if check.kind else ""
                     network = f" ({check.network})" if check.network else ""
                     address_note = f"✓ a valid {check.chain}{kind} address{network}"
+                    unchecked = self.controller.unchecked_address_warning(address)
+                    if unchecked:  # a warning, not a refusal: the address itself is valid
+                        address_note = f"⚠ {unchecked}"
         except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
             problems["form"] = describe_error(exc)
             capacity = None
@@ -473,9 +479,11 @@ class AllocateScreen(NunetScreen):
             self.notify("Fix the fields marked ✗ first.", severity="warning")
             return
 
+        base = self.base_revision
+
         def confirmed(ok: bool | None) -> None:
             if ok:
-                self._write(capacity, self.onboarded)
+                self._write(capacity, self.onboarded, base)
 
         self.app.push_screen(
             ReviewDialog(
@@ -483,6 +491,7 @@ class AllocateScreen(NunetScreen):
                 self.limits,
                 onboarded=self.onboarded,
                 state_path=str(self.controller.state_path),
+                base_note=self.outside_note,
             ),
             confirmed,
         )
@@ -492,14 +501,19 @@ class AllocateScreen(NunetScreen):
         self.action_review()
 
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def _write(self, capacity: CapacityForNunet, onboarded: bool) -> None:
+    def _write(
+        self, capacity: CapacityForNunet, onboarded: bool, base_revision: int | None = None
+    ) -> None:
         try:
             if onboarded:
-                self.controller.resource_config(capacity)
+                self.controller.resource_config(capacity, base_revision=base_revision)
                 message = "The offer was changed."
             else:
-                metadata = self.controller.onboard(capacity)
+                metadata = self.controller.onboard(capacity, base_revision=base_revision)
                 message = f"Onboarded: node {metadata.node_id}."
+        except StateChanged as exc:
+            self.app.call_from_thread(self.refused_as_stale, exc)
+            return
         except RuleViolation as exc:
             self.app.call_from_thread(self._refused, exc)
             return

@@ -1,0 +1,52 @@
+"""Ask before leaving a screen that would lose something the user cannot get back.
+
+A screen that holds such a thing answers ``would_be_lost()`` with a sentence
+saying what (the Wallet screen: a new wallet's words before their backup was
+checked), or None. Every way of leaving it that the app controls (the screen
+keys, the offboard dialog, quit, the command palette's entries, which run the
+same actions) goes through ``ask_before_leaving``, which shows a confirmation
+with "Stay" as the default and only then carries on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def what_would_be_lost(app: App[Any]) -> str | None:
+    """The sentence of the screen shown, or of the screen under a palette; None when nothing."""
+    for screen in reversed(app.screen_stack):
+        answer = getattr(screen, "would_be_lost", None)
+        if callable(answer):
+            lost = answer()
+            return str(lost) if lost else None
+        if not screen.is_modal:
+            return None
+    return None
+
+
+def ask_before_leaving(app: App[Any], then: Callable[[], object]) -> None:
+    """Run ``then`` at once when nothing would be lost, else once the user chose to leave."""
+    lost = what_would_be_lost(app)
+    if lost is None:
+        then()
+        return
+    from app.tui.dialogs.confirm import ConfirmDialog
+
+    def answered(leave: bool | None) -> None:
+        if leave:
+            then()
+
+    app.push_screen(
+        ConfirmDialog(
+            "Leave this screen?",
+            f"{lost}\n\nStay to finish, or leave and lose it.",
+            yes="Leave",
+            no="Stay",
+        ),
+        answered,
+    )
