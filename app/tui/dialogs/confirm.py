@@ -29,14 +29,14 @@ class ConfirmDialog(ModalScreen[bool]):
     def __init__(self, title: str, message: str, *, yes: str, no: str) -> None:
         super().__init__()
         self.title_text = title
-        self.message = message
+        self.question = message
         self.yes_label = yes
         self.no_label = no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-dialog") as box:
             box.border_title = self.title_text
-            yield Static(Text(self.message), id="confirm-message")
+            yield Static(Text(self.question), id="confirm-message")
             with Horizontal(classes="buttons"):
                 yield Button(self.no_label, id="no", variant="primary")
                 yield Button(self.yes_label, id="yes", variant="error")

@@ -52,7 +52,7 @@ class OffboardDialog(ModalScreen[bool]):
         super().__init__()
         self._done = False
         self._changed = False
-        self._running = False
+        self._offboarding = False
         self.base_revision: int | None = None
         """The state revision the plan shown was read at."""
 
@@ -103,7 +103,7 @@ class OffboardDialog(ModalScreen[bool]):
 
     def follow_state(self) -> None:
         """Another process wrote the state: show the plan as it is now (unless done or running)."""
-        if not self._running and not self._changed:
+        if not self._offboarding and not self._changed:
             self.load_plan()
 
     def show_plan(self, plan: OffboardPlan) -> None:
@@ -141,7 +141,7 @@ class OffboardDialog(ModalScreen[bool]):
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
         self._busy(True)
-        self._running = True
+        self._offboarding = True
         self.query_one("#cancel", Button).disabled = True
         self.run_offboard(self.query_one("#force", Checkbox).value, self.base_revision)
 
@@ -159,7 +159,7 @@ class OffboardDialog(ModalScreen[bool]):
         self.app.call_from_thread(self.show_result, result)
 
     def show_failure(self, message: str) -> None:
-        self._running = False
+        self._offboarding = False
         self._busy(False)
         self.query_one("#cancel", Button).disabled = False
         result = self.query_one("#offboard-result", Static)
@@ -169,7 +169,7 @@ class OffboardDialog(ModalScreen[bool]):
         self.query_one("#offboard-body", VerticalScroll).scroll_end(animate=False)
 
     def show_result(self, result: OffboardResult) -> None:
-        self._running = False
+        self._offboarding = False
         self._busy(False)
         self._changed = True
         self.query_one("#offboard-plan", Static).display = False
