@@ -2,7 +2,8 @@
 
 A screen that holds such a thing answers ``would_be_lost()`` with a sentence
 saying what (the Wallet screen: a new wallet's words before their backup was
-checked), or None. Every way of leaving it that the app controls (the screen
+checked), or None, and drops it in ``discard()`` once the user chose to leave
+(the offboard dialog opens on top of the screen, which would otherwise keep it). Every way of leaving it that the app controls (the screen
 keys, the offboard dialog, quit, the command palette's entries, which run the
 same actions) goes through ``ask_before_leaving``, which shows a confirmation
 with "Stay" as the default and only then carries on.
@@ -15,18 +16,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
 
-def what_would_be_lost(app: App[Any]) -> str | None:
-    """The sentence of the screen shown, or of the screen under a palette; None when nothing."""
+def _holder(app: App[Any]) -> Screen[Any] | None:
+    """The screen shown (or under the command palette) if it can lose something."""
+    screen: Screen[Any]
     for screen in reversed(app.screen_stack):
-        answer = getattr(screen, "would_be_lost", None)
-        if callable(answer):
-            lost = answer()
-            return str(lost) if lost else None
+        if callable(getattr(screen, "would_be_lost", None)):
+            return screen
         if not screen.is_modal:
             return None
     return None
+
+
+def what_would_be_lost(app: App[Any]) -> str | None:
+    """The holder's sentence, or None when leaving loses nothing."""
+    screen = _holder(app)
+    lost = getattr(screen, "would_be_lost", lambda: None)()
+    return str(lost) if lost else None
 
 
 def ask_before_leaving(app: App[Any], then: Callable[[], object]) -> None:
@@ -39,6 +47,9 @@ def ask_before_leaving(app: App[Any], then: Callable[[], object]) -> None:
 
     def answered(leave: bool | None) -> None:
         if leave:
+            discard = getattr(_holder(app), "discard", None)
+            if callable(discard):
+                discard()
             then()
 
     app.push_screen(

@@ -317,6 +317,11 @@ class WalletScreen(ExistingAddressPart):
             "NOT checked: do not use it for payments."
         )
 
+    def discard(self) -> None:
+        """The user chose to leave without checking: the words go, the record stays unchecked."""
+        self._clear()
+        self.follow_state()
+
     # -- the wallets made here ------------------------------------------------------------
     def follow_state(self) -> None:
         """The list of wallets made here, with their backup status, read again."""
