@@ -37,8 +37,14 @@ def what_would_be_lost(app: App[Any]) -> str | None:
     return str(lost) if lost else None
 
 
-def ask_before_leaving(app: App[Any], then: Callable[[], object]) -> None:
-    """Run ``then`` at once when nothing would be lost, else once the user chose to leave."""
+def ask_before_leaving(
+    app: App[Any],
+    then: Callable[[], object],
+    *,
+    title: str = "Leave this screen?",
+    yes: str = "Leave",
+) -> None:
+    """Run ``then`` at once when nothing would be lost, else once the user chose to go on."""
     lost = what_would_be_lost(app)
     if lost is None:
         then()
@@ -54,10 +60,7 @@ def ask_before_leaving(app: App[Any], then: Callable[[], object]) -> None:
 
     app.push_screen(
         ConfirmDialog(
-            "Leave this screen?",
-            f"{lost}\n\nStay to finish, or leave and lose it.",
-            yes="Leave",
-            no="Stay",
+            title, f"{lost}\n\nStay to finish, or go on and lose it.", yes=yes, no="Stay"
         ),
         answered,
     )

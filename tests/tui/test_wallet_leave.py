@@ -37,6 +37,9 @@ async def generate(pilot: Pilot[Any]) -> tuple[WalletScreen, str, str]:
     assert isinstance(screen, WalletScreen)
     await pilot.press("ctrl+g")
     await settle(pilot)
+    if isinstance(app.screen, ConfirmDialog):  # unchecked words on screen: asked first
+        await pilot.click("#yes")
+        await settle(pilot)
     wallet = screen.wallet
     assert wallet is not None
     return screen, wallet.address, wallet.mnemonic.split()[0]
@@ -61,37 +64,38 @@ async def test_every_exit_key_asks_and_an_abandoned_wallet_is_never_usable(
     app = app_factory()
     abandoned: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        for key, lands_in in (
-            ("o", "overview"),
-            ("a", "allocate"),
-            ("s", "status"),
-            ("x", "offboard"),
-            ("palette", "status"),
-            ("q", "quit"),
-        ):
-            screen, address, first_word = await generate(pilot)
-            # ctrl+c does not leave the screen (Textual only says how to quit): words kept.
-            await pilot.press("ctrl+c")
-            await pilot.pause()
-            assert app.screen is screen and screen.wallet is not None
-
+        screen, address, first_word = await generate(pilot)
+        abandoned.append(address)  # replaced by the next wallet, unchecked
+        # ctrl+c does not leave the screen (Textual only says how to quit): words kept.
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.screen is screen and screen.wallet is not None
+        # Every exit key asks, with Stay as the default; Stay keeps the words.
+        for key in ("o", "a", "s", "x", "palette", "q"):
             await press_exit(pilot, key)
             assert isinstance(app.screen, ConfirmDialog), key
-            assert app.focused is not None and app.focused.id == "no"  # Stay is the default
+            assert app.focused is not None and app.focused.id == "no"
             assert "NOT checked" in text_of(app, "#confirm-message")
             await pilot.press("enter")
             await settle(pilot)
             assert app.screen is screen and app.current_mode == "wallet", key
             assert first_word in text_of(app, "#wallet-words")
-
+        # Leave, by each kind of way out: a screen key (a and s run the same action
+        # as o), the dialog on top (x), the command palette, quit.
+        for key, lands_in in (
+            ("o", "overview"),
+            ("x", "offboard"),
+            ("palette", "status"),
+            ("q", "quit"),
+        ):
+            screen, address, first_word = await generate(pilot)
             await press_exit(pilot, key)
             assert isinstance(app.screen, ConfirmDialog), key
             abandoned.append(address)
             await pilot.click("#yes")
             await settle(pilot)
-            assert screen.wallet is None and first_word not in str(
-                screen.query_one("#wallet-words", Static).render()
-            ), key
+            assert screen.wallet is None, key
+            assert first_word not in str(screen.query_one("#wallet-words", Static).render())
             if key == "q":
                 break
             if lands_in == "offboard":

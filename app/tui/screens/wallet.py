@@ -170,6 +170,14 @@ class WalletScreen(ExistingAddressPart):
     def action_generate(self) -> None:
         if self.query_one("#generate", Button).disabled:
             return
+        from app.tui.leave_guard import ask_before_leaving
+
+        # Another wallet replaces the words on screen: asked first, like leaving.
+        ask_before_leaving(
+            self.app, self._generate_new, title="Make another wallet?", yes="Make another"
+        )
+
+    def _generate_new(self) -> None:
         chain = str(self.query_one("#chain", Select).value)
         network = str(self.query_one("#network", Select).value) if chain == "cardano" else "mainnet"
         self._clear()
