@@ -258,7 +258,9 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 
     controller = make_controller(args, log=True)
     capacity = _capacity_from_args(args)
+    base: int | None = None  # the revision the user looked at, when they are asked
     if not args.yes and sys.stdin.isatty() and not args.json:
+        base = controller.revision()
         # Refuse before asking: nobody should confirm an offer that cannot be onboarded.
         # Without a question, controller.onboard makes these same checks itself.
         if controller.is_onboarded():
@@ -285,7 +287,7 @@ def cmd_onboard(args: argparse.Namespace) -> int:
         if not confirm("Onboard this machine with this offer?"):
             warn("not onboarded: cancelled")
             return 1
-    metadata = controller.onboard(capacity)
+    metadata = controller.onboard(capacity, base_revision=base)
     _print_metadata(metadata, args.json, "Onboarded")
     return 0
 
@@ -340,6 +342,14 @@ def cmd_info(args: argparse.Namespace) -> int:
 # -- offboard ------------------------------------------------------------------------
 def cmd_offboard(args: argparse.Namespace) -> int:
     controller = make_controller(args, log=True)
+    base = None  # the revision of the plan the user confirms: a change meanwhile refuses
+    if not args.yes and not args.force:
+        from app.onboarding.errors import OnboardError
+
+        try:
+            base = controller.revision()
+        except OnboardError:
+            base = None  # unreadable: offboard says why
     plan = controller.offboard_plan()
     if not args.yes:
         if not sys.stdin.isatty():
@@ -355,7 +365,7 @@ def cmd_offboard(args: argparse.Namespace) -> int:
         if not confirm("Offboard this machine?"):
             warn("not offboarded: cancelled")
             return 1
-    result = controller.offboard(force=args.force)
+    result = controller.offboard(force=args.force, base_revision=base)
     if args.json:
         print_json({"removed": result.removed, "kept": result.kept, "failed": result.failed})
     else:
