@@ -117,13 +117,13 @@ class WalletScreen(ExistingAddressPart):
                             yield Button(
                                 "Use this address", id="use-new", variant="success", compact=True
                             )
-            yield WalletList(id="wallet-list", classes="panel")
             with Vertical(id="existing-wallet", classes="panel") as old:
                 old.border_title = "Or use an address you have"
                 with Horizontal(classes="field-row"):
                     yield Input(id="existing", placeholder="0x… or addr1…", compact=True)
                     yield Button("Use it", id="use-existing", compact=True, disabled=True)
                 yield Static(id="existing-message", classes="field-message")
+            yield WalletList(id="wallet-list", classes="panel")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
