@@ -102,6 +102,13 @@ def confirm(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _warn_unchecked(controller: OnboardingController, address: str) -> None:
+    """A wallet made here whose backup was never checked is a warning, not a refusal."""
+    note = controller.unchecked_address_warning(address)
+    if note:
+        warn(f"warning: {note}")
+
+
 def _gpus_line(m: MachineInfo) -> str:
     if m.gpus.devices:
         return ", ".join(f"{g.index}: {g.name} ({g.total_vram_mb} MiB)" for g in m.gpus.devices)
@@ -258,6 +265,7 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 
     controller = make_controller(args, log=True)
     capacity = _capacity_from_args(args)
+    _warn_unchecked(controller, capacity.payment_addr)
     base: int | None = None  # the revision the user looked at, when they are asked
     if not args.yes and sys.stdin.isatty() and not args.json:
         base = controller.revision()
@@ -299,7 +307,9 @@ def cmd_resource_config(args: argparse.Namespace) -> int:
     current = controller.current_offer()
     if current is None:  # controller.resource_config checks the rest (the identity)
         raise NotOnboarded("changing the resource configuration")
-    metadata = controller.resource_config(_capacity_from_args(args, base=current))
+    capacity = _capacity_from_args(args, base=current)
+    _warn_unchecked(controller, capacity.payment_addr)
+    metadata = controller.resource_config(capacity)
     _print_metadata(metadata, args.json, "Resource configuration changed")
     return 0
 

@@ -334,3 +334,21 @@ def test_confirm_backup_refuses_near_misses_and_leaves_the_wallet_unchecked(
     assert b"NOT checked" in child.output and b"Backup checked" not in child.output
     listed = run_json("wallet", "list", state_dir=state)
     assert [w["backup_checked"] for w in listed] == [False]
+
+
+def test_an_unchecked_wallet_in_an_offer_is_a_warning_not_a_refusal(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    address = run_json("wallet", "new", "--chain", "ethereum", "--words", "12", state_dir=state)[
+        "address"
+    ]
+    machine = json.loads(run_cli("capacity", "--json").stdout)
+    cpu, memory = str(-(-machine["cpu"] // 10)), str(-(-machine["memory"] // 10))
+    done = run_cli(
+        "onboard", "-c", cpu, "-m", memory, "-n", "nunet-test", "-a", address, "--yes",
+        state_dir=state,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "never checked" in done.stderr and address in done.stderr
+    checked = run_cli("onboard", "-c", cpu, "-m", memory, "-n", "nunet-test", "-a", ETH_ADDRESS,
+                      "--yes", state_dir=tmp_path / "other")  # fmt: skip
+    assert checked.returncode == 0 and "never checked" not in checked.stderr

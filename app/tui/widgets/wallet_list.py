@@ -35,9 +35,11 @@ def wallet_lines(records: list[dict[str, Any]]) -> Text:
 class WalletList(Static):
     """A panel listing the wallets made here with their backup status."""
 
-    def on_mount(self) -> None:
+    def __init__(self, *, id: str, classes: str = "") -> None:
+        # The first text is set here, not on mount: a mount handler could run after
+        # a fast read already filled the list in, and wipe it.
+        super().__init__(Text("reading…", style="italic"), id=id, classes=classes)
         self.border_title = "Wallets made here"
-        self.update(Text("reading…", style="italic"))
 
     def show(self, records: list[dict[str, Any]]) -> None:
         self.update(wallet_lines(records))
