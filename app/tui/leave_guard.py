@@ -45,11 +45,14 @@ def ask_before_leaving(
     yes: str = "Leave",
 ) -> None:
     """Run ``then`` at once when nothing would be lost, else once the user chose to go on."""
+    from app.tui.dialogs.confirm import ConfirmDialog
+
+    if isinstance(app.screen, ConfirmDialog):
+        return  # already asking (q pressed on the question): one question at a time
     lost = what_would_be_lost(app)
     if lost is None:
         then()
         return
-    from app.tui.dialogs.confirm import ConfirmDialog
 
     def answered(leave: bool | None) -> None:
         if leave:

@@ -216,3 +216,25 @@ async def test_offboard_dialog_follows_and_refuses_a_stale_plan(state_dir: Path)
         await settle(pilot)
         assert "Offboarded" in text_of(app, "#offboard-result")
         assert not app.controller.is_onboarded()
+
+
+async def test_a_node_key_removed_elsewhere_is_followed_too(state_dir: Path) -> None:
+    app, _, _ = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen) and screen.onboarded
+        revision = app.controller.revision()
+        app.controller.key_path.unlink()  # the state file is untouched: same revision
+        await until(pilot, lambda: not screen.onboarded, FOLLOW_WITHIN_S)
+        assert app.controller.revision() == revision
+        await pilot.press("o")
+        await settle(pilot)
+        await until(
+            pilot,
+            lambda: (
+                "inconsistent" in text_of(app, "#banner") or "missing" in text_of(app, "#banner")
+            ),
+            FOLLOW_WITHIN_S,
+        )

@@ -68,9 +68,9 @@ class FollowStatePart(NunetScreen):
         c = self.controller
         try:
             revision = c.revision()
-            if revision == base:
+            onboarded = c.is_onboarded()  # the node key alone may have come or gone
+            if revision == base and onboarded == self.onboarded:
                 return
-            onboarded = c.is_onboarded()
             offer = c.current_offer() if onboarded else None
             changes = c.changes_since(base)
         except Exception:  # noqa: BLE001 - an unreadable state: the form's own load says so
