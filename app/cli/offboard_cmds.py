@@ -12,6 +12,14 @@ from app.cli.session import confirm, make_controller
 
 def cmd_offboard(args: argparse.Namespace) -> int:
     controller = make_controller(args, log=True)
+    base = None  # the revision of the plan the user confirms: a change meanwhile refuses
+    if not args.yes and not args.force:
+        from app.onboarding.errors import OnboardError
+
+        try:
+            base = controller.revision()
+        except OnboardError:
+            base = None  # unreadable: offboard says why
     plan = controller.offboard_plan()
     if not args.yes:
         if not sys.stdin.isatty():
@@ -27,7 +35,7 @@ def cmd_offboard(args: argparse.Namespace) -> int:
         if not confirm("Offboard this machine?"):
             warn("not offboarded: cancelled")
             return 1
-    result = controller.offboard(force=args.force)
+    result = controller.offboard(force=args.force, base_revision=base)
     if args.json:
         print_json({"removed": result.removed, "kept": result.kept, "failed": result.failed})
     else:

@@ -96,6 +96,8 @@ def cmd_onboard(args: argparse.Namespace) -> int:
     controller = make_controller(args, log=True)
     capacity = capacity_from_args(args)
     ask = not args.yes and sys.stdin.isatty() and not args.json
+    # The revision the user looks at, when asked: a change made meanwhile refuses.
+    base = controller.revision() if ask else None
     # Refuse before warning or asking: nobody should weigh an offer that cannot be
     # onboarded. controller.onboard makes these same checks again under the lock.
     if controller.is_onboarded():
@@ -109,7 +111,7 @@ def cmd_onboard(args: argparse.Namespace) -> int:
         if not confirm("Onboard this machine with this offer?"):
             warn("not onboarded: cancelled")
             return 1
-    metadata = controller.onboard(capacity)
+    metadata = controller.onboard(capacity, base_revision=base)
     print_metadata(metadata, args.json, "Onboarded")
     return 0
 

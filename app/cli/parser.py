@@ -347,6 +347,12 @@ def register_wallet(sub: Any) -> None:
         metavar="N",
         help="mnemonic length: 12, 15, 18, 21 or 24 (default 24)",
     )
+    p.add_argument(
+        "--confirm-backup",
+        action="store_true",
+        help="after showing the words, ask for some of them at the terminal; "
+        "without it the wallet is recorded as not checked",
+    )
     export_args(p)
     p.set_defaults(handler=wallet_cmds.cmd_new)
 

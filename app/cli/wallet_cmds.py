@@ -4,6 +4,10 @@ Secrets come in only through a terminal prompt with echo off, stdin, or a
 file, never argv (argv is visible to every user in ``ps``). A new mnemonic and
 private key go to stdout once, with the warning on stderr so that
 ``wallet new > backup.txt`` captures the secrets and still shows the warning.
+
+A new wallet is recorded as not backed up (``backup_checked: false``) unless
+``--confirm-backup`` asks for some of its words at the terminal and they are
+typed back exactly; restoring a wallet marks it checked.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.cli.args import UsageError
-from app.cli.output import print_json, print_pairs, print_table, warn
+from app.cli.output import PROG, print_json, print_pairs, print_table, warn
 from app.cli.session import light_controller, make_controller
 
 if TYPE_CHECKING:
@@ -92,8 +96,35 @@ def _wallet_rows(wallet: NewWallet) -> list[tuple[str, Any]]:
     ]
 
 
+CHECKED_WORDS = 3
+CHECK_ROUNDS = 3
+
+
+def _confirm_backup(controller: OnboardingController, wallet: NewWallet) -> bool:
+    """Ask for words at random positions (echo off) until they match, or give up."""
+    import secrets
+
+    words = wallet.mnemonic.split()
+    positions = sorted(secrets.SystemRandom().sample(range(len(words)), CHECKED_WORDS))
+    print("To check your copy, type these words from your paper.", file=sys.stderr)
+    for _ in range(CHECK_ROUNDS):
+        typed = [getpass.getpass(f"Word #{p + 1} (not shown): ") for p in positions]
+        wrong = controller.check_backup_words(wallet.mnemonic, positions, typed)
+        if not wrong:
+            controller.mark_backup_checked(wallet.address)
+            print("Backup checked.", file=sys.stderr)
+            return True
+        warn("; ".join(wrong))
+    return False
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     _check_export_args(args)
+    if args.confirm_backup and not sys.stdin.isatty():
+        raise UsageError(
+            "--confirm-backup asks for words at a terminal and there is none; leave it out "
+            "(the wallet is then recorded as not checked)"
+        )
     controller = make_controller(args, log=True)
     wallet = controller.new_wallet(args.chain, network=args.network, words=args.words)
     exported = _export(controller, args, wallet)
@@ -110,7 +141,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                 "exported": exported,
             }
         )
-        return 0
+        return _backup_outcome(controller, args, wallet)
     print_pairs(
         [
             *_wallet_rows(wallet),
@@ -119,6 +150,26 @@ def cmd_new(args: argparse.Namespace) -> int:
             *[("Exported", p) for p in exported],
         ],
         title="New wallet",
+    )
+    return _backup_outcome(controller, args, wallet)
+
+
+def _backup_outcome(
+    controller: OnboardingController, args: argparse.Namespace, wallet: NewWallet
+) -> int:
+    """Check the backup when asked to; else say that the wallet is recorded unchecked."""
+    sys.stdout.flush()
+    if args.confirm_backup:
+        if _confirm_backup(controller, wallet):
+            return 0
+        warn(
+            "the words did not match; the wallet stays recorded as NOT checked. "
+            f"Restore it from your copy to mark it checked: {PROG} wallet restore --chain {wallet.chain}"
+        )
+        return 1
+    warn(
+        "the wallet is recorded as NOT checked (its backup was not confirmed). Use "
+        "--confirm-backup at a terminal, or restore it from your copy to mark it checked."
     )
     return 0
 
@@ -195,7 +246,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    records = light_controller(args).wallets()
+    records = [
+        {**r, "backup_checked": bool(r.get("backup_checked"))}
+        for r in light_controller(args).wallets()
+    ]
     if args.json:
         print_json(records)
         return 0
@@ -203,9 +257,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("No wallets made here yet. Make one with: nunet-onboard wallet new --chain ethereum")
         return 0
     print_table(
-        ["CHAIN", "NETWORK", "ADDRESS", "CREATED", "EXPORTED TO"],
+        ["BACKUP", "CHAIN", "NETWORK", "ADDRESS", "CREATED", "EXPORTED TO"],
         [
             (
+                "checked" if r["backup_checked"] else "NOT checked",
                 r.get("chain"),
                 r.get("network"),
                 r.get("address"),

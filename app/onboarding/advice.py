@@ -89,6 +89,9 @@ def warnings(
     """Every warning for this offer on this machine; ``load`` defaults to the host's now."""
     machine = ctl.machine(gpus=bool(capacity.gpus))
     found = address_warnings(ctl, capacity.payment_addr)
+    unchecked = ctl.unchecked_address_warning(capacity.payment_addr)
+    if unchecked:  # a wallet made here whose backup was never checked
+        found.append(Problem("payment_addr", f"payment address: {unchecked}", unchecked))
     found.extend(
         free_now_warnings(capacity.cpu, capacity.memory, machine, load or host_load(machine))
     )

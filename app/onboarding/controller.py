@@ -134,6 +134,12 @@ class OnboardingController:
         """The state's revision now; pass it back as ``base_revision`` to write safely."""
         return int(self._state().get("revision", 0))
 
+    def changes_since(self, base_revision: int) -> list[str]:
+        """What was written after ``base_revision``, one line per action, in a person's words."""
+        from app.onboarding.store import _changes_since
+
+        return _changes_since(self._state(), base_revision)
+
     def is_onboarded(self) -> bool:
         state = self._state()
         return state.get("metadata") is not None and identity.identity_exists(self.state_dir)
@@ -273,7 +279,21 @@ class OnboardingController:
         return wallet_ops.export_wallet(self, wallet, directory, password, kdf=kdf)
 
     def _record_wallet(self, wallet: NewWallet, action: str) -> None:
-        wallet_ops.record_wallet(self, wallet, action)
+        wallet_ops.record_wallet(self, wallet, action, backup_checked=action == "wallet-restore")
+
+    def check_backup_words(
+        self, mnemonic: str, positions: list[int], typed: list[str]
+    ) -> list[str]:
+        """What is wrong with each word typed back (exact match only); [] when all match."""
+        return wallet_ops.check_backup_words(mnemonic, positions, typed)
+
+    def mark_backup_checked(self, address: str) -> None:
+        """The words of the wallet at ``address`` were typed back: it may be used."""
+        wallet_ops.mark_backup_checked(self, address)
+
+    def unchecked_address_warning(self, address: str) -> str | None:
+        """A warning when ``address`` is a wallet made here whose backup was never checked."""
+        return wallet_ops.unchecked_address_warning(self, address)
 
 
 def default_controller(state_dir: str | os.PathLike[str] | None = None) -> OnboardingController:

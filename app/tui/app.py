@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from app.tui import keymap
 from app.tui.keymap import bindings, key_name
-from app.tui.messages import OnboardingChanged, UseAddress
+from app.tui.messages import OnboardingChanged, StateFileChanged, UseAddress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -157,6 +157,16 @@ class NunetOnboardApp(App[int]):
         if self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"
         self.call_after_refresh(self._check_size)
+        self._follow_state_and_signals()
+
+    def _follow_state_and_signals(self) -> None:
+        """Follow changes made by other processes; end cleanly on SIGTERM and SIGHUP."""
+        from app.tui.signals import exit_on_signals
+        from app.tui.state_watch import StateWatcher
+
+        self.state_watcher = StateWatcher((self.controller.state_path, self.controller.key_path))
+        self.state_watcher.start(self)
+        exit_on_signals(self)
 
     # -- navigation --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -220,7 +230,7 @@ class NunetOnboardApp(App[int]):
 
     async def action_show(self, mode: str) -> None:
         if mode in SCREENS and self.current_mode != mode:
-            await self.switch_mode(mode)
+            self.leave_screen(lambda: self.switch_mode(mode))
 
     def action_offboard(self) -> None:
         from app.tui.dialogs.offboard import OffboardDialog
@@ -229,7 +239,13 @@ class NunetOnboardApp(App[int]):
             if changed:
                 self.post_message(OnboardingChanged())
 
-        self.push_screen(OffboardDialog(), done)
+        self.leave_screen(lambda: self.push_screen(OffboardDialog(), done))
+
+    def leave_screen(self, then: Callable[[], object]) -> None:
+        """Do ``then``, after asking first when the screen shown would lose something."""
+        from app.tui.leave_guard import ask_before_leaving
+
+        ask_before_leaving(self, then)
 
     def action_help(self) -> None:
         from app.tui.screens.help import HelpScreen
@@ -253,13 +269,16 @@ class NunetOnboardApp(App[int]):
             return []
 
     # -- messages from the screens -------------------------------------------------
-    async def on_use_address(self, message: UseAddress) -> None:
+    def on_use_address(self, message: UseAddress) -> None:
+        self.leave_screen(lambda: self.run_worker(self._use_address(message.address)))
+
+    async def _use_address(self, address: str) -> None:
         from app.tui.screens.allocate import AllocateScreen
 
         await self.switch_mode("allocate")
         stack = self.built_screens("allocate")
         if stack and isinstance(stack[0], AllocateScreen):
-            stack[0].use_address(message.address)
+            stack[0].use_address(address)
 
     def on_onboarding_changed(self, message: OnboardingChanged) -> None:
         """Every built screen reloads what it shows from the controller."""
@@ -268,6 +287,14 @@ class NunetOnboardApp(App[int]):
                 reload = getattr(screen, "reload", None)
                 if callable(reload):
                     reload()
+
+    def on_state_file_changed(self, message: StateFileChanged) -> None:
+        """Another process (or this one) wrote the state: every built screen follows it."""
+        for mode in SCREENS:
+            for screen in self.built_screens(mode):
+                follow = getattr(screen, "follow_state", None) or getattr(screen, "reload", None)
+                if callable(follow):
+                    follow()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The last net: a worker that failed says so in a sentence, not a traceback."""

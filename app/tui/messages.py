@@ -20,3 +20,7 @@ class UseAddress(Message):
 
 class OnboardingChanged(Message):
     """The state on disk changed (onboard, resource-config, offboard): screens reload."""
+
+
+class StateFileChanged(Message):
+    """``state.json`` or the node key changed on disk, maybe by another process: screens follow."""

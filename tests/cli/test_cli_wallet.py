@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.cli.helpers import run_cli, run_json
 from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, ETH_ADDRESS
+from tests.pty_child import PtyChild
 
 HARDHAT_MNEMONIC = "test test test test test test test test test test test junk"
 HARDHAT_KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -265,3 +267,114 @@ def test_cli_choices_are_the_wallet_layers() -> None:
     assert parser.WALLET_CHAINS == wallets.CHAINS
     assert parser.WALLET_NETWORKS == wallets.NETWORKS
     assert parser.WORD_COUNTS == wallets.WORD_COUNTS
+
+
+# -- the backup check (issue 9.4, 13.5) ----------------------------------------------
+
+
+def test_new_wallet_is_recorded_not_checked_and_restore_checks_it(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    new = run_cli(
+        "wallet", "new", "--chain", "ethereum", "--words", "12", "--json", state_dir=state
+    )
+    assert new.returncode == 0, new.stderr
+    assert "NOT checked" in new.stderr
+    data = json.loads(new.stdout)
+    listed = run_json("wallet", "list", state_dir=state)
+    assert [(w["address"], w["backup_checked"]) for w in listed] == [(data["address"], False)]
+    table = run_cli("wallet", "list", state_dir=state).stdout
+    assert "NOT checked" in table and data["address"] in table
+
+    restored = run_cli(
+        "wallet", "restore", "--chain", "ethereum", state_dir=state, stdin=data["mnemonic"]
+    )
+    assert restored.returncode == 0, restored.stderr
+    listed = run_json("wallet", "list", state_dir=state)
+    assert [(w["address"], w["backup_checked"]) for w in listed] == [(data["address"], True)]
+
+
+def test_confirm_backup_without_a_terminal_is_refused_before_anything_is_made(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state"
+    result = run_cli("wallet", "new", "--chain", "ethereum", "--confirm-backup", state_dir=state)
+    assert result.returncode == 2
+    assert "--confirm-backup" in result.stderr and "terminal" in result.stderr
+    assert not (state / "state.json").exists()
+
+
+def _answer_word_prompts(child: PtyChild, words: list[str], answer: Callable[[str], str]) -> None:
+    for _ in range(3):
+        asked = child.expect(rb"Word #(\d+) \(not shown\): ")
+        child.send(answer(words[int(asked.group(1)) - 1]) + "\r")
+
+
+def _new_wallet_at_terminal(state: Path) -> tuple[PtyChild, list[str]]:
+    child = PtyChild(
+        "wallet", "new", "--chain", "ethereum", "--words", "12", "--confirm-backup",
+        "--state-dir", str(state),
+    )  # fmt: skip
+    words = child.expect(rb"Mnemonic +([a-z ]+?)\r?\n").group(1).decode().split()
+    assert len(words) == 12
+    return child, words
+
+
+@pytest.mark.slow
+def test_confirm_backup_at_a_terminal_marks_the_wallet_checked(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    child, words = _new_wallet_at_terminal(state)
+    try:
+        _answer_word_prompts(child, words, lambda word: word)
+        assert child.wait() == 0, bytes(child.output)
+    finally:
+        child.close()
+    assert b"Backup checked" in child.output
+    listed = run_json("wallet", "list", state_dir=state)
+    assert [w["backup_checked"] for w in listed] == [True]
+
+
+@pytest.mark.slow
+def test_confirm_backup_refuses_near_misses_and_leaves_the_wallet_unchecked(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state"
+    near_misses: list[Callable[[str], str]] = [
+        lambda word: "",  # blank
+        lambda word: word[:3],  # a prefix: "aba" for "abandon"
+        lambda word: word.capitalize(),  # another case
+        lambda word: f" {word} ",  # spaces around it
+        lambda word: word + "x",
+        lambda word: word.upper(),
+        *[lambda word: word[:-1]] * 3,
+    ]
+    child, words = _new_wallet_at_terminal(state)
+    try:
+        for miss in near_misses:  # three rounds of three words, every one a near miss
+            asked = child.expect(rb"Word #(\d+) \(not shown\): ")
+            child.send(miss(words[int(asked.group(1)) - 1]) + "\r")
+        assert child.wait() == 1
+    finally:
+        child.close()
+    for reason in (b"is empty", b"does not match", b"lower case", b"spaces around it"):
+        assert reason in child.output
+    assert b"NOT checked" in child.output and b"Backup checked" not in child.output
+    listed = run_json("wallet", "list", state_dir=state)
+    assert [w["backup_checked"] for w in listed] == [False]
+
+
+def test_an_unchecked_wallet_in_an_offer_is_a_warning_not_a_refusal(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    address = run_json("wallet", "new", "--chain", "ethereum", "--words", "12", state_dir=state)[
+        "address"
+    ]
+    machine = json.loads(run_cli("capacity", "--json").stdout)
+    cpu, memory = str(-(-machine["cpu"] // 10)), str(-(-machine["memory"] // 10))
+    done = run_cli(
+        "onboard", "-c", cpu, "-m", memory, "-n", "nunet-test", "-a", address, "--yes",
+        state_dir=state,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "never checked" in done.stderr and address in done.stderr
+    checked = run_cli("onboard", "-c", cpu, "-m", memory, "-n", "nunet-test", "-a", ETH_ADDRESS,
+                      "--yes", state_dir=tmp_path / "other")  # fmt: skip
+    assert checked.returncode == 0 and "never checked" not in checked.stderr

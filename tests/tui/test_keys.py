@@ -147,7 +147,7 @@ async def test_quitting_an_edited_form_asks_first_and_stay_is_the_default(
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        assert app.focused is not None and app.focused.id == "stay"
+        assert app.focused is not None and app.focused.id == "no"
         assert "Allocate form" in str(app.screen.query_one("#confirm-message", Static).render())
         await pilot.press("enter")  # the default: stay
         await settle(pilot)

@@ -1,7 +1,7 @@
 """A yes/no question whose default answer is the safe one ("Stay").
 
-Used before quitting while something would be lost; any screen may reuse it.
-Returns True only when the user chose to leave.
+Used before quitting, or leaving the wallet's words, while something would be
+lost; any screen may reuse it. Returns True only when the user chose to leave.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class ConfirmDialog(NunetDialog[bool]):
     """Ask before losing something; Stay is focused, so Enter and esc both stay."""
 
-    AUTO_FOCUS = "#stay"
+    AUTO_FOCUS = "#no"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "close", "Stay", show=False)]
 
     def __init__(self, title: str, message: str, *, leave: str, stay: str = "Stay") -> None:
@@ -38,13 +38,13 @@ class ConfirmDialog(NunetDialog[bool]):
             box.border_title = self.title_text
             yield Static(Text(self.message), id="confirm-message")
             with Horizontal(classes="buttons"):
-                yield Button(self.stay_label, id="stay", variant="primary")
-                yield Button(self.leave_label, id="leave", variant="error")
+                yield Button(self.stay_label, id="no", variant="primary")
+                yield Button(self.leave_label, id="yes", variant="error")
 
-    @on(Button.Pressed, "#stay")
+    @on(Button.Pressed, "#no")
     def action_close(self) -> None:
         self.dismiss(False)
 
-    @on(Button.Pressed, "#leave")
+    @on(Button.Pressed, "#yes")
     def _leave(self) -> None:
         self.dismiss(True)

@@ -5,6 +5,12 @@ spells out both lists from ``controller.offboard_plan()``, focuses Cancel, and
 shows what actually happened before it closes. "Force" is for a state that is
 corrupt or inconsistent; without it such a state is refused with the reason.
 Returns True when something was offboarded (the screens then reload).
+
+The dialog follows the state while it is open: a change made by another
+process redraws the plan, and the offboard names the revision the plan was
+read at, so one confirmed on a plan that has since gone stale is refused with
+what changed (a forced offboard goes on regardless: it is the way out of a
+state that cannot be read).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from textual import on, work
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, LoadingIndicator, Static
 
+from app.onboarding.errors import StateChanged
 from app.tui.dialogs.base import NunetDialog
 from app.tui.screens.base import describe_error
 from app.tui.widgets.toggles import TickBox
@@ -46,6 +53,9 @@ class OffboardDialog(NunetDialog[bool]):
         self._changed = False
         self._plan: OffboardPlan | None = None
         self._plan_failed = False
+        self._offboarding = False
+        self.base_revision: int | None = None
+        """The state revision the plan shown was read at."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="offboard", classes="dialog") as box:
@@ -89,14 +99,28 @@ class OffboardDialog(NunetDialog[bool]):
             something = self._plan_failed and force
         self.query_one("#confirm", Button).disabled = busy or not something
 
-    @work(thread=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
     def load_plan(self) -> None:
+        controller = self.nunet.controller
         try:
-            plan = self.nunet.controller.offboard_plan()
+            revision: int | None = controller.revision()
+        except Exception:  # noqa: BLE001 - unreadable: only a forced offboard can go on
+            revision = None
+        try:
+            plan = controller.offboard_plan()
         except Exception as exc:  # noqa: BLE001 - an unreadable state is shown, not raised
             self.app.call_from_thread(self.show_plan_error, describe_error(exc))
             return
-        self.app.call_from_thread(self.show_plan, plan)
+        self.app.call_from_thread(self._plan_read, revision, plan)
+
+    def _plan_read(self, revision: int | None, plan: OffboardPlan) -> None:
+        self.base_revision = revision
+        self.show_plan(plan)
+
+    def follow_state(self) -> None:
+        """Another process wrote the state: show the plan as it is now (unless done or running)."""
+        if not self._offboarding and not self._changed:
+            self.load_plan()
 
     def show_plan(self, plan: OffboardPlan) -> None:
         self._busy(False)
@@ -136,19 +160,25 @@ class OffboardDialog(NunetDialog[bool]):
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
         self._busy(True)
+        self._offboarding = True
         self.query_one("#cancel", Button).disabled = True
-        self.run_offboard(self.query_one("#force", Checkbox).value)
+        self.run_offboard(self.query_one("#force", Checkbox).value, self.base_revision)
 
     @work(thread=True, exit_on_error=False)
-    def run_offboard(self, force: bool) -> None:
+    def run_offboard(self, force: bool, base_revision: int | None = None) -> None:
         try:
-            result = self.nunet.controller.offboard(force=force)
+            result = self.nunet.controller.offboard(force=force, base_revision=base_revision)
+        except StateChanged as exc:
+            self.app.call_from_thread(self.show_failure, str(exc))
+            self.app.call_from_thread(self.load_plan)
+            return
         except Exception as exc:  # noqa: BLE001 - the refusal is the result to show
             self.app.call_from_thread(self.show_failure, describe_error(exc))
             return
         self.app.call_from_thread(self.show_result, result)
 
     def show_failure(self, message: str) -> None:
+        self._offboarding = False
         self._busy(False)
         self.query_one("#cancel", Button).disabled = False
         result = self.query_one("#offboard-result", Static)
@@ -158,6 +188,7 @@ class OffboardDialog(NunetDialog[bool]):
         self.query_one("#offboard-body", VerticalScroll).scroll_end(animate=False)
 
     def show_result(self, result: OffboardResult) -> None:
+        self._offboarding = False
         self._busy(False)
         self._changed = True
         self.query_one("#offboard-plan", Static).display = False

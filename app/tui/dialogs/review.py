@@ -122,8 +122,11 @@ class ReviewDialog(NunetDialog[bool]):
         before: CapacityForNunet | None,
         warnings: list[str],
         state_path: str,
+        base_note: str = "",
     ) -> None:
         super().__init__()
+        self.base_note = base_note
+        """What changed outside since the form was read (shown first), or ""."""
         self.capacity = capacity
         self.limits = limits
         self.before = before
@@ -141,6 +144,8 @@ class ReviewDialog(NunetDialog[bool]):
             intro = Text.assemble(
                 ("Onboard this machine", "bold"), " with this offer, and make its node identity:"
             )
+        if self.base_note:
+            intro = Text.assemble((self.base_note + "\n\n", "bold"), intro)
         table, same = changes_table(self.capacity, self.before)
         with Vertical(id="review-dialog", classes="dialog") as box:
             box.border_title = "Review before writing"

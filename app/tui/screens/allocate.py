@@ -25,12 +25,13 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 from textual.worker import get_current_worker
 
 from app.onboarding import rules
-from app.onboarding.errors import RuleViolation
+from app.onboarding.errors import RuleViolation, StateChanged
 from app.tui import keymap
 from app.tui.field_messages import FIELDS, build_capacity, hints, in_words, label, unreadable
 from app.tui.messages import OnboardingChanged
 from app.tui.offer_warnings import offer_warnings
-from app.tui.screens.base import NunetScreen, describe_error
+from app.tui.screens.allocate_follow import FollowStatePart
+from app.tui.screens.base import describe_error
 from app.tui.widgets.offer_form import SLIDERS, OfferForm
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
@@ -53,7 +54,7 @@ def nice_step(total: float) -> int:
     return int(10 * power)
 
 
-class AllocateScreen(NunetScreen):
+class AllocateScreen(FollowStatePart):
     """Onboard (or change the offer of) this machine."""
 
     SUB_TITLE = "Allocate"
@@ -99,6 +100,7 @@ class AllocateScreen(NunetScreen):
     def _load(self) -> None:
         c = self.controller
         try:
+            revision = c.revision()  # first: a write after it makes the apply refused, not lost
             limits = c.limits()
             onboarded = c.is_onboarded()
             offer = c.current_offer() if onboarded else None
@@ -112,6 +114,7 @@ class AllocateScreen(NunetScreen):
             self.app.call_from_thread(self._load_failed, describe_error(exc))
             return
         self.app.call_from_thread(self._loaded, limits, onboarded, offer, gpu_names, gpu_reason)
+        self.app.call_from_thread(self.based_on, revision, offer)
 
     def _load_failed(self, message: str) -> None:
         self.query_one("#allocate").loading = False
@@ -331,10 +334,11 @@ class AllocateScreen(NunetScreen):
                     kind = f" {check.kind}" if check.kind else ""
                     network = f" ({check.network})" if check.network else ""
                     address_note = f"✓ a valid {check.chain}{kind} address{network}"
+                    unchecked = self.controller.unchecked_address_warning(address)
+                    if unchecked:  # a warning, not a refusal: the address itself is valid
+                        address_note = f"⚠ {unchecked}"
             if capacity is not None and not problems:
-                warnings = offer_warnings(
-                    self.controller, capacity, self.limits, self.nunet.sample_usage
-                )
+                warnings = offer_warnings(self.controller, capacity)
         except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
             problems["form"] = describe_error(exc)
             capacity = None
@@ -449,9 +453,11 @@ class AllocateScreen(NunetScreen):
             self.notify(f"Fix first: {wrong} (marked ✗).", severity="warning", markup=False)
             return
 
+        base = self.base_revision
+
         def confirmed(ok: bool | None) -> None:
             if ok:
-                self._write(capacity, self.onboarded)
+                self._write(capacity, self.onboarded, base)
 
         self.app.push_screen(
             ReviewDialog(
@@ -460,6 +466,7 @@ class AllocateScreen(NunetScreen):
                 before=self.before,
                 warnings=self.warnings,
                 state_path=str(self.controller.state_path),
+                base_note=self.outside_note,
             ),
             confirmed,
         )
@@ -469,14 +476,19 @@ class AllocateScreen(NunetScreen):
         self.action_review()
 
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def _write(self, capacity: CapacityForNunet, onboarded: bool) -> None:
+    def _write(
+        self, capacity: CapacityForNunet, onboarded: bool, base_revision: int | None = None
+    ) -> None:
         try:
             if onboarded:
-                self.controller.resource_config(capacity)
+                self.controller.resource_config(capacity, base_revision=base_revision)
                 message = "The offer was changed."
             else:
-                metadata = self.controller.onboard(capacity)
+                metadata = self.controller.onboard(capacity, base_revision=base_revision)
                 message = f"Onboarded: node {metadata.node_id}."
+        except StateChanged as exc:
+            self.app.call_from_thread(self.refused_as_stale, exc)
+            return
         except RuleViolation as exc:
             self.app.call_from_thread(self._refused, exc)
             return

@@ -1,5 +1,8 @@
 """The status screen: what ``nunet-onboard status`` says, with the files and history.
 
+The screen follows the state: the app calls ``reload`` when another process
+wrote it. Wallets are listed with whether their backup was checked.
+
 Everything here is read in a thread worker, because ``status()`` re-checks the
 stored offer against the hardware (drift) and that may probe the GPUs. Each
 problem is shown with its fix, since a problem without a way out is useless.
@@ -18,6 +21,7 @@ from textual.widgets import Static
 
 from app.tui.screens.base import NunetScreen, describe_error
 from app.tui.screens.overview import rows
+from app.tui.widgets.wallet_list import WalletList
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -33,6 +37,7 @@ class StatusReport:
     metadata: Any = None
     paths: list[tuple[str, str]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    wallets: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -55,6 +60,7 @@ class StatusScreen(NunetScreen):
                 panel = Static(Text("reading…", style="italic"), id=panel_id, classes="panel")
                 panel.border_title = title
                 yield panel
+            yield WalletList(id="wallets-panel", classes="panel")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -89,6 +95,7 @@ class StatusScreen(NunetScreen):
             except Exception as exc:  # noqa: BLE001
                 report.errors.append(describe_error(exc))
         try:
+            report.wallets = c.wallets()
             report.history = c.history()[-HISTORY_SHOWN:]
         except Exception as exc:  # noqa: BLE001 - a corrupt state has no history to show
             report.errors.append(describe_error(exc))
@@ -146,6 +153,7 @@ class StatusScreen(NunetScreen):
         if not report.history:
             history.append("nothing yet", style="italic")
         self.query_one("#history-panel", Static).update(history)
+        self.query_one("#wallets-panel", WalletList).show(report.wallets)
 
         problems = Text(end="")
         for i, p in enumerate(st.problems):

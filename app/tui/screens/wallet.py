@@ -3,8 +3,11 @@
 Generating imports eth-account or pycardano (up to a second and tens of MB) and
 derives keys, so it runs in a thread worker behind a LoadingIndicator. The
 mnemonic is shown once, with a warning, and the address can only be used or
-exported after three words at random positions have been typed back: a wallet
-whose words were not written down loses the provider's earnings.
+exported after three words at random positions have been typed back exactly: a
+wallet whose words were not written down loses the provider's earnings. It is
+recorded at once as not checked and marked checked when the words match, and
+leaving the screen while the words are still to be checked asks first
+(``would_be_lost``, used by the app's leave guard).
 
 When the user leaves the screen (another screen, not a dialog on top of it)
 the words are wiped from the widgets and the wallet object is dropped. Python
@@ -15,17 +18,18 @@ by the app; the garbage collector frees the memory.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
-from textual.worker import get_current_worker
 
 from app.tui.messages import UseAddress
-from app.tui.screens.base import NunetScreen, describe_error
+from app.tui.screens.base import describe_error
+from app.tui.screens.wallet_existing import ExistingAddressPart
+from app.tui.widgets.wallet_list import WalletList
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
 CHECKED_WORDS = 3
 
 
-class WalletScreen(NunetScreen):
+class WalletScreen(ExistingAddressPart):
     """Create a wallet (with a backup check and optional export) or check an address."""
 
     SUB_TITLE = "Wallet"
@@ -120,12 +124,14 @@ class WalletScreen(NunetScreen):
                     yield Input(id="existing", placeholder="0x… or addr1…", compact=True)
                     yield Button("Use it", id="use-existing", compact=True, disabled=True)
                 yield Static(id="existing-message", classes="field-message")
+            yield WalletList(id="wallet-list", classes="panel")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.query_one("#export-dir", Input).value = str(self.controller.state_dir / "wallets")
         self._clear()
         self._chain_changed()
+        self.follow_state()
 
     # -- leaving clears the secret ---------------------------------------------------------
     def on_screen_suspend(self) -> None:
@@ -165,6 +171,14 @@ class WalletScreen(NunetScreen):
     def action_generate(self) -> None:
         if self.query_one("#generate", Button).disabled:
             return
+        from app.tui.leave_guard import ask_before_leaving
+
+        # Another wallet replaces the words on screen: asked first, like leaving.
+        ask_before_leaving(
+            self.app, self._generate_new, title="Make another wallet?", yes="Make another"
+        )
+
+    def _generate_new(self) -> None:
         chain = str(self.query_one("#chain", Select).value)
         network = str(self.query_one("#network", Select).value) if chain == "cardano" else "mainnet"
         self._clear()
@@ -180,6 +194,7 @@ class WalletScreen(NunetScreen):
             self.app.call_from_thread(self._generate_failed, exc)
             return
         self.app.call_from_thread(self._show_wallet, wallet)
+        self.app.call_from_thread(self.follow_state)
 
     def _generate_failed(self, exc: BaseException) -> None:
         self.query_one("#wallet-busy").display = False
@@ -265,21 +280,29 @@ class WalletScreen(NunetScreen):
         wallet = self._wallet
         if wallet is None:
             return
-        words = wallet.mnemonic.split()
-        typed = [
-            self.query_one(f"#word-{i}", Input).value.strip().lower() for i in range(CHECKED_WORDS)
-        ]
-        wrong = [
-            f"#{p + 1}"
-            for p, word in zip(self.check_positions, typed, strict=True)
-            if words[p] != word
-        ]
+        typed = [self.query_one(f"#word-{i}", Input).value for i in range(CHECKED_WORDS)]
+        wrong = self.controller.check_backup_words(wallet.mnemonic, self.check_positions, typed)
         message = self.query_one("#backup-message", Static)
         if wrong:
             message.add_class("-error")
-            message.update(f"✗ word {', '.join(wrong)} does not match; look at your copy again")
+            message.update(Text(f"✗ {'; '.join(wrong)}; look at your copy again"))
+            return
+        self._record_checked(wallet.address)
+
+    @work(thread=True, exclusive=True, group="checked", exit_on_error=False)
+    def _record_checked(self, address: str) -> None:
+        try:
+            self.controller.mark_backup_checked(address)
+        except Exception as exc:  # noqa: BLE001 - the wallet stays unchecked, and says why
+            self.app.call_from_thread(self.report, exc, title="The backup check was not recorded")
+            return
+        self.app.call_from_thread(self._backup_passed, address)
+
+    def _backup_passed(self, address: str) -> None:
+        if self._wallet is None or self._wallet.address != address:
             return
         self.backed_up = True
+        message = self.query_one("#backup-message", Static)
         message.remove_class("-error")
         message.update("✓ backup checked: the words are gone from the screen.")
         # The words have done their job: take them off the screen for good.
@@ -291,6 +314,39 @@ class WalletScreen(NunetScreen):
             self.query_one(f"#word-{i}", Input).value = ""
         self.query_one("#wallet-after").display = True
         self.query_one("#use-new", Button).focus()
+        self.follow_state()
+
+    def unsaved_changes(self) -> str | None:
+        """What quitting would lose (the app's quit asks first when this says something)."""
+        return self.would_be_lost()
+
+    def would_be_lost(self) -> str | None:
+        """What leaving now loses: the words of a new wallet whose backup was not checked."""
+        if self._wallet is None or self.backed_up:
+            return None
+        return (
+            f"The words of the new wallet {self._wallet.address} are still to be checked. "
+            "If you leave, they are gone for good, and the address stays recorded as "
+            "NOT checked: do not use it for payments."
+        )
+
+    def discard(self) -> None:
+        """The user chose to leave without checking: the words go, the record stays unchecked."""
+        self._clear()
+        self.follow_state()
+
+    # -- the wallets made here ------------------------------------------------------------
+    def follow_state(self) -> None:
+        """The list of wallets made here, with their backup status, read again."""
+        self._load_wallets()
+
+    @work(thread=True, exclusive=True, group="wallets", exit_on_error=False)
+    def _load_wallets(self) -> None:
+        try:
+            records = self.controller.wallets()
+        except Exception:  # noqa: BLE001 - an unreadable state is shown on the Status screen
+            records = []
+        self.app.call_from_thread(self.query_one("#wallet-list", WalletList).show, records)
 
     # -- export ---------------------------------------------------------------------------
     @on(Button.Pressed, "#export")
@@ -345,55 +401,6 @@ class WalletScreen(NunetScreen):
     def _use_new(self) -> None:
         if self._wallet is not None and self.backed_up:
             self.post_message(UseAddress(self._wallet.address))
-
-    # -- an existing address -------------------------------------------------------------------
-    @on(Input.Changed, "#existing")
-    def _existing_changed(self) -> None:
-        self._check_existing()
-
-    def _check_existing(self) -> None:
-        if not self.is_mounted:
-            return
-        address = self.query_one("#existing", Input).value.strip()
-        self.query_one("#use-existing", Button).disabled = True
-        if not address:
-            self.query_one("#existing-message", Static).update("")
-            return
-        chain = self.query_one("#chain", Select).value
-        network = str(self.query_one("#network", Select).value) if chain == "cardano" else None
-        self._validate_existing(address, network)
-
-    @work(thread=True, exclusive=True, group="existing", exit_on_error=False)
-    def _validate_existing(self, address: str, network: str | None) -> None:
-        try:
-            check: Any = self.controller.check_address(address, network=network)
-            result = (
-                (
-                    True,
-                    f"✓ a valid {check.chain} {check.kind or ''} address "
-                    f"{'(' + check.network + ')' if check.network else ''}".replace("  ", " "),
-                )
-                if check.valid
-                else (False, f"✗ {check.reason}")
-            )
-        except Exception as exc:  # noqa: BLE001
-            result = (False, f"✗ {describe_error(exc)}")
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._existing_checked, address, *result)
-
-    def _existing_checked(self, address: str, valid: bool, message: str) -> None:
-        if address != self.query_one("#existing", Input).value.strip():
-            return
-        widget = self.query_one("#existing-message", Static)
-        widget.set_class(not valid, "-error")
-        widget.update(Text(message))
-        self.query_one("#use-existing", Button).disabled = not valid
-
-    @on(Button.Pressed, "#use-existing")
-    @on(Input.Submitted, "#existing")
-    def _use_existing(self) -> None:
-        if not self.query_one("#use-existing", Button).disabled:
-            self.post_message(UseAddress(self.query_one("#existing", Input).value.strip()))
 
     def action_blur(self) -> None:
         self.set_focus(None)

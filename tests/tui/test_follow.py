@@ -1,0 +1,240 @@
+"""The open app follows what the command line writes, and never writes over it unseen.
+
+Two processes on one state directory: the app through Pilot in this one, the
+real CLI in a subprocess. Both see this machine's real hardware (the CLI cannot
+be handed a fake one), so the offers are chosen from its limits. The app polls
+the state files, so each test waits (up to a few seconds) for the change to
+show rather than sleeping a fixed time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Static
+
+from app.onboarding.controller import OnboardingController
+from app.onboarding.models import CapacityForNunet
+from app.tui.app import NunetOnboardApp
+from app.tui.dialogs.offboard import OffboardDialog
+from app.tui.dialogs.review import ReviewDialog
+from app.tui.screens.allocate import AllocateScreen
+from tests.cli.helpers import run_cli
+from tests.conftest import ETH_ADDRESS
+from tests.tui.conftest import FIXED_USAGE, SIZE, settle, type_into
+
+pytestmark = pytest.mark.slow
+
+FOLLOW_WITHIN_S = 2.5
+"""The issue asks for about 2 s; the poll is every 0.5 s, the rest is a busy CI's slack."""
+
+
+def real_app(state_dir: Path) -> NunetOnboardApp:
+    return NunetOnboardApp(
+        OnboardingController(state_dir),
+        usage_interval=3600,
+        usage=lambda: FIXED_USAGE,
+        export_kdf="pbkdf2",
+        rng=random.Random(4),
+    )
+
+
+def onboarded_app(state_dir: Path) -> tuple[NunetOnboardApp, int, int]:
+    """An app on a machine onboarded at the lowest allowed CPU and memory."""
+    app = real_app(state_dir)
+    limits = app.controller.limits()
+    app.controller.onboard(
+        CapacityForNunet(
+            cpu=limits.cpu_min,
+            memory=limits.memory_min,
+            channel="nunet-test",
+            payment_addr=ETH_ADDRESS,
+        )
+    )
+    return app, limits.cpu_min, limits.memory_min
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def notices(app: Any) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], within: float) -> float:
+    """Seconds until ``condition`` held, letting the app run; fails after ``within``."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > within:
+            raise AssertionError("the app did not follow the change in time")
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+    return time.monotonic() - start
+
+
+def cli(state_dir: Path, *args: str) -> None:
+    result = run_cli(*args, state_dir=state_dir)
+    assert result.returncode == 0, result.stderr
+
+
+async def test_overview_and_status_follow_the_command_line(state_dir: Path) -> None:
+    app = real_app(state_dir)
+    limits = app.controller.limits()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "not onboarded" in text_of(app, "#status-panel")
+        cli(state_dir, "onboard", "-c", str(limits.cpu_min), "-m", str(limits.memory_min),
+            "-n", "nunet-test", "-a", ETH_ADDRESS, "--yes")  # fmt: skip
+        took = await until(
+            pilot, lambda: "onboarded, available" in text_of(app, "#status-panel"), FOLLOW_WITHIN_S
+        )
+        assert took < FOLLOW_WITHIN_S
+
+        await pilot.press("s")
+        await settle(pilot)
+        cli(state_dir, "wallet", "new", "--chain", "ethereum", "--words", "12")
+        address = app.controller.wallets()[0]["address"]
+        await until(pilot, lambda: address in text_of(app, "#wallets-panel"), FOLLOW_WITHIN_S)
+        assert "NOT checked" in text_of(app, "#wallets-panel")
+
+        cli(state_dir, "offboard", "--yes")
+        await until(
+            pilot, lambda: "not onboarded" in text_of(app, "#metadata-panel"), FOLLOW_WITHIN_S
+        )
+
+
+async def test_untouched_form_reloads_and_edited_form_keeps_its_edits(state_dir: Path) -> None:
+    app, cpu, memory = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen)
+        assert screen.query_one("#cpu-input", Input).value == str(cpu)
+
+        # Untouched: the form shows what the command wrote.
+        cli(state_dir, "resource-config", "-c", str(cpu + 10), "-m", str(memory + 10))
+        await until(
+            pilot,
+            lambda: screen.query_one("#cpu-input", Input).value == str(cpu + 10),
+            FOLLOW_WITHIN_S,
+        )
+        assert screen.query_one("#memory-input", Input).value == str(memory + 10)
+        assert "changed outside" in notices(app)
+
+        # Edited: the edit stays, a notice names what changed, the review shows it.
+        await type_into(pilot, "#memory-input", str(memory + 100))
+        cli(state_dir, "resource-config", "-c", str(cpu + 20), "-m", str(memory + 10))
+        await until(pilot, lambda: bool(screen.outside_note), FOLLOW_WITHIN_S)
+        assert screen.values["memory"] == memory + 100
+        assert screen.query_one("#cpu-input", Input).value == str(cpu + 10)
+        assert f"resource-config (cpu {cpu + 20} MHz" in screen.outside_note
+        assert "Changed outside while you edited" in notices(app)
+        await pilot.press("escape", "ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        review = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        assert f"cpu {cpu + 20} MHz" in review
+        # Confirmed with the change in view: the form's values are written knowingly.
+        await pilot.click("#confirm")
+        await settle(pilot)
+        current = app.controller.current_offer()
+        assert current is not None and (current.cpu, current.memory) == (cpu + 10, memory + 100)
+
+
+async def test_apply_from_a_stale_review_is_refused_and_says_why(state_dir: Path) -> None:
+    app, cpu, memory = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen)
+        await type_into(pilot, "#memory-input", str(memory + 100))
+        await pilot.press("escape", "ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewDialog)
+        # Another shell changes the offer while the review is open.
+        cli(state_dir, "resource-config", "-c", str(cpu + 10), "-m", str(memory + 10))
+        await pilot.click("#confirm")
+        await settle(pilot)
+        said = notices(app)
+        assert "changed since this was prepared" in said and "resource-config" in said
+        assert "nothing was written" in said
+        current = app.controller.current_offer()
+        assert current is not None and (current.cpu, current.memory) == (cpu + 10, memory + 10)
+        assert [h["action"] for h in app.controller.history()].count("resource-config") == 1
+        # The form follows: the edit kept, the change named.
+        await until(pilot, lambda: bool(screen.outside_note), FOLLOW_WITHIN_S)
+        assert screen.values["memory"] == memory + 100
+
+
+async def test_offboarded_elsewhere_turns_the_form_into_onboarding(state_dir: Path) -> None:
+    app, _, _ = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen) and screen.onboarded
+        assert "Change the offer" in text_of(app, "#allocate-title")
+        cli(state_dir, "offboard", "--yes")
+        await until(pilot, lambda: not screen.onboarded, FOLLOW_WITHIN_S)
+        assert "Onboard this machine" in text_of(app, "#allocate-title")
+        assert str(screen.query_one("#review", Button).label) == "Review and onboard"
+        assert "offboarded elsewhere" in notices(app)
+
+
+async def test_offboard_dialog_follows_and_refuses_a_stale_plan(state_dir: Path) -> None:
+    app, cpu, memory = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, OffboardDialog)
+        assert f"cpu {cpu} MHz" in text_of(app, "#offboard-plan")
+        cli(state_dir, "resource-config", "-c", str(cpu + 10), "-m", str(memory))
+        await until(
+            pilot, lambda: f"cpu {cpu + 10} MHz" in text_of(app, "#offboard-plan"), FOLLOW_WITHIN_S
+        )
+
+        # A change the dialog has not seen yet (between two polls) refuses the offboard.
+        app.state_watcher.stop()
+        cli(state_dir, "resource-config", "-c", str(cpu + 20), "-m", str(memory))
+        await pilot.click("#confirm")
+        await settle(pilot)
+        result = text_of(app, "#offboard-result")
+        assert "Not offboarded" in result and f"resource-config (cpu {cpu + 20} MHz" in result
+        assert app.controller.is_onboarded()
+        assert f"cpu {cpu + 20} MHz" in text_of(app, "#offboard-plan")  # the plan as it is now
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert "Offboarded" in text_of(app, "#offboard-result")
+        assert not app.controller.is_onboarded()
+
+
+async def test_a_node_key_removed_elsewhere_is_followed_too(state_dir: Path) -> None:
+    app, _, _ = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen) and screen.onboarded
+        revision = app.controller.revision()
+        app.controller.key_path.unlink()  # the state file is untouched: same revision
+        await until(pilot, lambda: not screen.onboarded, FOLLOW_WITHIN_S)
+        assert app.controller.revision() == revision
+        await pilot.press("o")
+        await settle(pilot)
+        await until(
+            pilot,
+            lambda: (
+                "inconsistent" in text_of(app, "#banner") or "missing" in text_of(app, "#banner")
+            ),
+            FOLLOW_WITHIN_S,
+        )
