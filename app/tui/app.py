@@ -206,6 +206,11 @@ class NunetOnboardApp(App[int]):
 
         def chosen(leave: bool | None) -> None:
             if leave:
+                for mode in SCREENS:  # drop what would be lost (a wallet's words) first
+                    for screen in self.built_screens(mode):
+                        discard = getattr(screen, "discard", None)
+                        if callable(discard):
+                            discard()
                 self.exit()
 
         self.push_screen(

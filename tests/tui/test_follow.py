@@ -27,7 +27,7 @@ from app.tui.dialogs.review import ReviewDialog
 from app.tui.screens.allocate import AllocateScreen
 from tests.cli.helpers import run_cli
 from tests.conftest import ETH_ADDRESS
-from tests.tui.conftest import FIXED_USAGE, SIZE, settle, type_into
+from tests.tui.conftest import FIXED_USAGE, SIZE, settle, type_on_slider
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +130,7 @@ async def test_untouched_form_reloads_and_edited_form_keeps_its_edits(state_dir:
         assert "changed outside" in notices(app)
 
         # Edited: the edit stays, a notice names what changed, the review shows it.
-        await type_into(pilot, "#memory-input", str(memory + 100))
+        await type_on_slider(pilot, "#memory-slider", str(memory + 100))
         cli(state_dir, "resource-config", "-c", str(cpu + 20), "-m", str(memory + 10))
         await until(pilot, lambda: bool(screen.outside_note), FOLLOW_WITHIN_S)
         assert screen.values["memory"] == memory + 100
@@ -156,7 +156,7 @@ async def test_apply_from_a_stale_review_is_refused_and_says_why(state_dir: Path
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AllocateScreen)
-        await type_into(pilot, "#memory-input", str(memory + 100))
+        await type_on_slider(pilot, "#memory-slider", str(memory + 100))
         await pilot.press("escape", "ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewDialog)
