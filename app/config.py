@@ -1,24 +1,18 @@
 """Settings: environment (``NUNET_ONBOARD_*``), the optional TOML file, then defaults.
 
-pydantic-settings gives typed, validated settings with one clear error for a bad
-value. ``status`` does not load this module (its import costs more than the
-command's whole budget); it resolves the state directory with ``app.paths``,
-whose functions are the defaults here, so both agree.
+Most machines configure nothing but, at most, the state directory. Importing
+pydantic-settings costs more (150-350 ms on a 2-core node) than the whole first
+frame of a bare Textual app, so ``load_settings`` answers that common case here,
+from ``app.paths``, and loads the validated model (``app.settings_model``,
+pydantic-settings) only when some other setting is given. Both paths give the
+same ``Settings``; a test checks that they agree.
 """
 
 from __future__ import annotations
 
-import tomllib
+import os
 from pathlib import Path
-from typing import Literal
-
-from pydantic import Field, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from typing import Any, NamedTuple
 
 from app import paths
 
@@ -27,48 +21,61 @@ class ConfigError(ValueError):
     """A setting has a value we cannot use; the message says which and what is allowed."""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=paths.ENV_PREFIX, extra="ignore")
+class Settings(NamedTuple):
+    """The settings in use; the defaults are the documented ones."""
 
-    state_dir: Path = Field(default_factory=paths.default_state_dir)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    gpu_timeout_s: float = Field(default=5.0, gt=0, le=60)
-    lock_timeout: float = Field(
-        default=paths.DEFAULT_LOCK_TIMEOUT_S, ge=0, le=paths.MAX_LOCK_TIMEOUT_S
-    )
+    state_dir: Path
+    log_level: str = "INFO"
+    gpu_timeout_s: float = 5.0
+    lock_timeout: float = paths.DEFAULT_LOCK_TIMEOUT_S
     """Seconds a write waits for the state lock; the store reads it via paths.lock_timeout_s."""
-    cardano_network: Literal["mainnet", "testnet"] = "mainnet"
-    usage_interval_s: float = Field(default=1.0, ge=0.2, le=60)
-    log_max_bytes: int = Field(default=1_000_000, ge=10_000)
-    log_backups: int = Field(default=3, ge=0, le=20)
+    cardano_network: str = "mainnet"
+    usage_interval_s: float = 1.0
+    log_max_bytes: int = 1_000_000
+    log_backups: int = 3
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            init_settings,
-            env_settings,
-            TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file()),
-        )
+
+_PLAIN_ENV = (paths.CONFIG_ENV, paths.STATE_DIR_ENV)
+"""Variables the quick path reads as they are (the config file's path is no setting)."""
 
 
 def load_settings(state_dir: str | Path | None = None) -> Settings:
     """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``."""
-    overrides = {"state_dir": Path(state_dir).expanduser()} if state_dir else {}
+    quick = _defaults_only(Path(state_dir).expanduser() if state_dir else None)
+    if quick is not None:
+        return quick
+    from app.settings_model import load_validated
+
+    return load_validated(state_dir)
+
+
+def _defaults_only(cli_dir: Path | None) -> Settings | None:
+    """The settings when nothing but the state directory is configured, else None.
+
+    The state directory follows pydantic-settings' rules exactly (``--state-dir``,
+    then the environment taken as it is, then ``state_dir`` in the file); anything
+    else set (another variable, another key, a value that is not text) is left to
+    the validated model, which also words its errors.
+    """
+    env_dir: str | None = None
+    for name, value in os.environ.items():
+        upper = name.upper()
+        if not upper.startswith(paths.ENV_PREFIX):
+            continue
+        if name not in _PLAIN_ENV or (name == paths.STATE_DIR_ENV and not value):
+            return None
+        if name == paths.STATE_DIR_ENV:
+            env_dir = value
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"setting {where} ({paths.ENV_PREFIX}{where.upper()} or {where} in {paths.config_file()}): "
-            f"{first['msg']}"
-        ) from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"the config file {paths.config_file()} cannot be read: {exc}") from None
+        table: dict[str, Any] = paths.read_config_file()
+    except ValueError:
+        return None  # the validated model says what is wrong with the file
+    if set(table) - {"state_dir"} or not isinstance(table.get("state_dir", ""), str):
+        return None
+    if cli_dir is not None:
+        return Settings(state_dir=cli_dir)
+    if env_dir is not None:
+        return Settings(state_dir=Path(env_dir))
+    if table.get("state_dir"):
+        return Settings(state_dir=Path(table["state_dir"]))
+    return None if "state_dir" in table else Settings(state_dir=paths.default_state_dir())

@@ -58,3 +58,57 @@ def test_broken_toml_is_one_clear_error() -> None:
         load_settings()
     with pytest.raises(ValueError, match="cannot be read"):
         paths.read_config_file()
+
+
+@pytest.mark.parametrize(
+    ("env", "toml", "cli"),
+    [
+        ({}, None, None),
+        ({}, None, "cli"),
+        ({"NUNET_ONBOARD_STATE_DIR": "env"}, None, None),
+        ({"NUNET_ONBOARD_STATE_DIR": "~/env"}, None, None),
+        ({}, 'state_dir = "toml"\n', None),
+        ({}, 'state_dir = "toml"\n', "cli"),
+        ({"NUNET_ONBOARD_STATE_DIR": "env"}, 'state_dir = "toml"\n', None),
+        ({}, "", None),
+        ({}, 'state_dir = ""\n', None),
+        ({"NUNET_ONBOARD_STATE_DIR": ""}, None, None),
+        ({"NUNET_ONBOARD_LOG_LEVEL": "DEBUG"}, None, None),
+        ({"nunet_onboard_gpu_timeout_s": "2"}, None, None),
+        ({}, 'state_dir = "toml"\nlog_backups = 5\n', None),
+    ],
+)
+def test_quick_path_agrees_with_the_validated_model(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    env: dict[str, str],
+    toml: str | None,
+    cli: str | None,
+) -> None:
+    """Whatever is configured, load_settings gives what pydantic-settings gives."""
+    from app.settings_model import load_validated
+
+    monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if toml is not None:
+        write_config(toml)
+    cli_dir = tmp_path / cli if cli else None
+    assert load_settings(cli_dir) == load_validated(cli_dir)
+
+
+def test_nothing_configured_does_not_load_pydantic(tmp_path: Path) -> None:
+    """The common case (at most a state directory) spares the app pydantic-settings' import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom app.config import load_settings\n"
+        "s = load_settings()\n"
+        "print(s.state_dir, s.log_level, sorted(m for m in sys.modules if 'pydantic' in m))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == [os.environ["NUNET_ONBOARD_STATE_DIR"], "INFO", "[]"]
