@@ -16,6 +16,7 @@ from typing import Any
 from app.cli.args import UsageError, flag_for
 from app.cli.output import PROG, error, guard_stdout
 from app.cli.parser import Parser, build_parser
+from app.cli.probe import ProbeMissed
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -48,12 +49,31 @@ def build() -> argparse.ArgumentParser:
     return build_parser(_VersionAction)
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """``argv`` parsed, building only the command groups whose names it holds.
+
+    A command's name must be on the line for it to run, so the parser with just
+    those groups parses every line that can succeed exactly as the whole one
+    does. Anything it would print instead (help, usage, version, an error, with
+    the list of commands in it) makes it give up, and the whole parser parses
+    the line again: what the user sees is always the whole parser's.
+    """
+    Parser.probing = True
+    try:
+        return build_parser(_VersionAction, commands=set(argv)).parse_args(argv)
+    except ProbeMissed:
+        pass
+    finally:
+        Parser.probing = False
+    return build().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     guard_stdout()
     Parser.redact_values = "wallet" in argv
     try:
-        args = build().parse_args(argv)
+        args = parse(argv)
     except KeyboardInterrupt:
         return 130
     if args.command is None:

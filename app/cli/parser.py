@@ -9,10 +9,12 @@ DMS-era script runs unchanged.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Container
 from typing import Any, NoReturn
 
 from app.cli import args as types
 from app.cli.output import PROG
+from app.cli.probe import ProbingParser
 
 EXIT_USAGE = 2
 WALLET_CHAINS = ("ethereum", "cardano")
@@ -20,7 +22,7 @@ WALLET_NETWORKS = ("mainnet", "testnet")
 WORD_COUNTS = (12, 15, 18, 21, 24)
 
 
-class Parser(argparse.ArgumentParser):
+class Parser(ProbingParser):
     """argparse that reports bad usage in one line, never echoing a wallet command's values."""
 
     redact_values = False
@@ -72,7 +74,14 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser(version_action: type[argparse.Action]) -> Parser:
+def build_parser(
+    version_action: type[argparse.Action], commands: Container[str] | None = None
+) -> Parser:
+    """The parser; with ``commands``, only the groups of the commands named there are built.
+
+    Building all twelve subcommands costs more than ``status`` may, and imports
+    every command's module; ``app.cli.parse`` builds just what the line names.
+    """
     parser = Parser(
         prog=PROG,
         description=(
@@ -85,12 +94,17 @@ def build_parser(version_action: type[argparse.Action]) -> Parser:
     parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
     parser.add_argument("--version", action=version_action, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    register_capacity(sub)
-    register_offer(sub)
-    register_status(sub)
-    register_offboard(sub)
-    register_apply(sub)
-    register_wallet(sub)
+    groups: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
+        (("capacity",), register_capacity),
+        (("onboard", "resource-config"), register_offer),
+        (("status", "info"), register_status),
+        (("offboard",), register_offboard),
+        (("apply",), register_apply),
+        (("wallet",), register_wallet),
+    )
+    for names, register in groups:
+        if commands is None or any(name in commands for name in names):
+            register(sub)
     return parser
 
 
