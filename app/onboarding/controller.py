@@ -18,10 +18,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding import identity, metadata_v2, offboarding, offer_ops, rules, wallet_ops
+from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import NotOnboarded
-from app.onboarding.offboarding import OffboardPlan, OffboardResult
-from app.onboarding.records import public_wallet_facts
 from app.onboarding.status import OnboardingStatus, build_status
 from app.onboarding.status import machine_uuid as _machine_uuid
 from app.onboarding.store import State, StateStore
@@ -36,8 +34,10 @@ if TYPE_CHECKING:
         Metadata,
         Provisioned,
     )
+    from app.onboarding.offboarding import OffboardPlan, OffboardResult
     from app.onboarding.offer import Target
     from app.onboarding.plan import Plan
+    from app.onboarding.records import public_wallet_facts
     from app.wallets import AddressCheck, NewWallet
 
 __all__ = [
@@ -49,6 +49,21 @@ __all__ = [
 ]
 
 log = logging.getLogger("nunet_onboard.controller")
+
+
+def __getattr__(name: str) -> Any:
+    """The re-exported names, imported when first asked for: ``status`` needs none of
+    offboarding, offer_ops, wallet_ops or records (socket, datetime), so the methods
+    import them when they run."""
+    if name in ("OffboardPlan", "OffboardResult"):
+        from app.onboarding import offboarding
+
+        return getattr(offboarding, name)
+    if name == "public_wallet_facts":
+        from app.onboarding import records
+
+        return records.public_wallet_facts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class OnboardingController:
@@ -178,6 +193,8 @@ class OnboardingController:
     # -- the offer -------------------------------------------------------------
     def validate(self, capacity: CapacityForNunet) -> list[Problem]:
         """Every rule the offer breaks, for the form's live errors and for the operations."""
+        from app.onboarding import offer_ops
+
         return offer_ops.validate(self, capacity)
 
     def warnings(self, capacity: CapacityForNunet) -> list[Problem]:
@@ -191,11 +208,15 @@ class OnboardingController:
         return advice.warnings(self, capacity, load=load)
 
     def onboard(self, capacity: CapacityForNunet, *, base_revision: int | None = None) -> Metadata:
+        from app.onboarding import offer_ops
+
         return offer_ops.onboard(self, capacity, base_revision=base_revision)
 
     def resource_config(
         self, capacity: CapacityForNunet, *, base_revision: int | None = None
     ) -> Metadata:
+        from app.onboarding import offer_ops
+
         return offer_ops.resource_config(self, capacity, base_revision=base_revision)
 
     def apply(self, target: Target, *, check: bool = False) -> Plan:
@@ -212,6 +233,8 @@ class OnboardingController:
         ``changes`` maps ``CapacityForNunet`` field names to new values; what is not
         named stays as stored, even when another process changed it a moment ago.
         """
+        from app.onboarding import offer_ops
+
         return offer_ops.change_offer(self, changes, base_revision=base_revision)
 
     def cancel_waits(self, *, forever: bool = False) -> None:
@@ -220,9 +243,13 @@ class OnboardingController:
 
     # -- offboarding -----------------------------------------------------------
     def offboard_plan(self) -> OffboardPlan:
+        from app.onboarding import offboarding
+
         return offboarding.offboard_plan(self)
 
     def offboard(self, force: bool = False, *, base_revision: int | None = None) -> OffboardResult:
+        from app.onboarding import offboarding
+
         return offboarding.offboard(self, force, base_revision=base_revision)
 
     # -- wallets ---------------------------------------------------------------
@@ -241,6 +268,8 @@ class OnboardingController:
 
     def new_wallet(self, chain: str, *, network: str = "mainnet", words: int = 24) -> NewWallet:
         """A fresh wallet; its public facts are recorded, its secrets are only returned."""
+        from app.onboarding import wallet_ops
+
         return wallet_ops.new_wallet(self, chain, network=network, words=words)
 
     def restore_wallet(
@@ -252,6 +281,8 @@ class OnboardingController:
         passphrase: str = "",
         account: int = 0,
     ) -> NewWallet:
+        from app.onboarding import wallet_ops
+
         return wallet_ops.restore_wallet(
             self, chain, mnemonic, network=network, passphrase=passphrase, account=account
         )
@@ -276,23 +307,33 @@ class OnboardingController:
         kdf: str = "scrypt",
     ) -> list[Path]:
         """Write the wallet's key files (keystore for Ethereum, envelopes for Cardano) 0600."""
+        from app.onboarding import wallet_ops
+
         return wallet_ops.export_wallet(self, wallet, directory, password, kdf=kdf)
 
     def _record_wallet(self, wallet: NewWallet, action: str) -> None:
+        from app.onboarding import wallet_ops
+
         wallet_ops.record_wallet(self, wallet, action, backup_checked=action == "wallet-restore")
 
     def check_backup_words(
         self, mnemonic: str, positions: list[int], typed: list[str]
     ) -> list[str]:
         """What is wrong with each word typed back (exact match only); [] when all match."""
+        from app.onboarding import wallet_ops
+
         return wallet_ops.check_backup_words(mnemonic, positions, typed)
 
     def mark_backup_checked(self, address: str) -> None:
         """The words of the wallet at ``address`` were typed back: it may be used."""
+        from app.onboarding import wallet_ops
+
         wallet_ops.mark_backup_checked(self, address)
 
     def unchecked_address_warning(self, address: str) -> str | None:
         """A warning when ``address`` is a wallet made here whose backup was never checked."""
+        from app.onboarding import wallet_ops
+
         return wallet_ops.unchecked_address_warning(self, address)
 
 

@@ -19,7 +19,6 @@ directory is opened through a symbolic link.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -206,6 +205,8 @@ class StateStore:
 
     def _keep_aside(self, raw: bytes) -> Path | None:
         """Copy an unreadable file beside it, once per distinct content."""
+        import hashlib  # only for a broken file: status's fast path does not pay for it
+
         digest = hashlib.sha256(raw).hexdigest()[:12]
         target = self.state_dir / f"{STATE_FILE}.unreadable-{digest}"
         if os.path.lexists(target):
