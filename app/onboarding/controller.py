@@ -266,6 +266,12 @@ class OnboardingController:
         del channel  # kept for callers; no channel implies a network
         return check_address(address.strip(), network=network)
 
+    def warm_wallet_library(self, chain: str) -> None:
+        """Start loading the chain's wallet library in the background (seconds for Cardano)."""
+        from app.onboarding import wallet_ops
+
+        wallet_ops.warm_library(chain)
+
     def new_wallet(self, chain: str, *, network: str = "mainnet", words: int = 24) -> NewWallet:
         """A fresh wallet; its public facts are recorded, its secrets are only returned."""
         from app.onboarding import wallet_ops

@@ -14,7 +14,9 @@ its words. A record written before this flag existed counts as unchecked.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,30 @@ def check_chain(chain: str) -> None:
 
     if chain not in CHAINS:
         raise WalletError(f"invalid wallet {chain!r}; allowed: {', '.join(CHAINS)}")
+
+
+_warming: set[str] = set()
+"""Chains whose library a warm-up thread has been started for (once per process)."""
+
+
+def warm_library(chain: str) -> None:
+    """Start importing the chain's wallet library on a daemon thread; return at once.
+
+    A daemon thread, not an executor: quitting must never wait for an import of
+    seconds. A failure is left for the real call to report.
+    """
+    check_chain(chain)
+    if chain in _warming:
+        return
+    _warming.add(chain)
+
+    def load() -> None:
+        from app.wallets import load_library
+
+        with contextlib.suppress(Exception):
+            load_library(chain)
+
+    threading.Thread(target=load, name=f"warm-{chain}", daemon=True).start()
 
 
 def new_wallet(

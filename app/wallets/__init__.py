@@ -41,6 +41,7 @@ __all__ = [
     "expected_network",
     "export_cardano_keys",
     "export_ethereum_keystore",
+    "load_library",
     "restore_wallet",
     "verify_ethereum_keystore",
 ]
@@ -58,6 +59,21 @@ def create_wallet(chain: str, network: str = "mainnet", words: int = DEFAULT_WOR
     from app.wallets.bip39 import generate_mnemonic
 
     return restore_wallet(chain, generate_mnemonic(words), network=network)
+
+
+def load_library(chain: str) -> None:
+    """Import the chain's wallet library (and the BIP-39 word list) now.
+
+    ``import pycardano`` alone takes seconds; the Wallet screen calls this on a
+    background thread when it opens, so that Generate finds the library loaded.
+    """
+    require_chain(chain)
+    import mnemonic  # noqa: F401 - loaded for its side effect: the import
+
+    if chain == "cardano":
+        import pycardano  # noqa: F401
+    else:
+        import eth_account  # noqa: F401
 
 
 def restore_wallet(

@@ -158,7 +158,9 @@ class WalletScreen(ExistingAddressPart):
     # -- generating -----------------------------------------------------------------------
     @on(Select.Changed, "#chain")
     def _chain_changed(self) -> None:
-        cardano = self.query_one("#chain", Select).value == "cardano"
+        chain = str(self.query_one("#chain", Select).value)
+        self.controller.warm_wallet_library(chain)  # Generate then finds it loaded
+        cardano = chain == "cardano"
         self.query_one("#network").display = cardano
         self.query_one("#network-label").display = cardano
         self._check_existing()
