@@ -14,7 +14,15 @@ Figures (targets from issue 12):
   terminal (read from a raw pty, which sees every byte the app writes);
 - resident memory before any wallet is made.
 
-    .venv/bin/python benchmarks/bench_tui.py [--pairs 7] [--idle 10]
+    .venv/bin/python benchmarks/bench_tui.py [--pairs 7] [--idle 10] [--venv DIR]
+
+Measure what a user runs: the README installs with a non-editable ``pip install .``,
+while a development venv's editable install adds an import finder that costs
+~20 ms on every start. So for the README's figures, install into a separate venv
+and point ``--venv`` at it (both apps then run with that venv's interpreter):
+
+    python3 -m venv /tmp/perfvenv && /tmp/perfvenv/bin/pip install .
+    .venv/bin/python benchmarks/bench_tui.py --venv /tmp/perfvenv
 """
 
 from __future__ import annotations
@@ -38,8 +46,6 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-CONSOLE_SCRIPT = BIN / "nunet-onboard"
 
 BARE = """
 from textual.app import App
@@ -136,9 +142,9 @@ class PtyChild:
         os.close(self.fd)
 
 
-def idle(seconds: float, state: str) -> tuple[float, float, float]:
+def idle(seconds: float, state: str, script: Path) -> tuple[float, float, float]:
     """CPU % of one core, bytes/s and RSS (MB) of the Overview left alone."""
-    child = PtyChild([str(CONSOLE_SCRIPT), "--state-dir", state])
+    child = PtyChild([str(script), "--state-dir", state])
     try:
         child.read_until(b"logical")
         child.drain(2.0)  # let the GPU probe and the first usage samples land
@@ -154,24 +160,41 @@ def idle(seconds: float, state: str) -> tuple[float, float, float]:
     return cpu, written / elapsed, rss
 
 
+def _editable(python: Path) -> bool:
+    """Whether that venv holds an editable install of the app (it starts slower)."""
+    code = "import app, sys; print(app.__file__)"
+    where = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, cwd="/", check=False
+    ).stdout
+    return where.strip().startswith(str(ROOT))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--idle", type=float, default=10.0)
+    parser.add_argument(
+        "--venv",
+        type=Path,
+        default=Path(sys.executable).parent.parent,
+        help="the venv whose console script and interpreter to measure (default: this one)",
+    )
     args = parser.parse_args()
+    python, script = args.venv / "bin" / "python", args.venv / "bin" / "nunet-onboard"
     if not shutil.which("tmux"):
         print("tmux is not installed; apt-get install tmux")
         return 2
-    if not CONSOLE_SCRIPT.exists():
-        print(f"{CONSOLE_SCRIPT} is missing; pip install -e . first")
+    if not script.exists():
+        print(f"{script} is missing; pip install . into {args.venv} first")
         return 2
+    editable = "editable" if _editable(python) else "non-editable"
 
     tmp = Path(tempfile.mkdtemp(prefix="nunet-bench-"))
     bare_py = tmp / "bare.py"
     bare_py.write_text(BARE)
     state = str(tmp / "state")
-    bare_cmd = [sys.executable, str(bare_py)]
-    nunet_cmd = [str(CONSOLE_SCRIPT), "--state-dir", state]
+    bare_cmd = [str(python), str(bare_py)]
+    nunet_cmd = [str(script), "--state-dir", state]
     try:
         for _ in range(2):  # warm the page cache and the .pyc files of both
             tmux_first_frame(bare_cmd, MARKERS["bare"])
@@ -189,7 +212,7 @@ def main() -> int:
                     nunet.append(seconds)
                     facts_in_first_frame += all(f in screen for f in FACTS)
         ratios = [n / b for n, b in zip(nunet, bare, strict=True)]
-        cpu, rate, rss = idle(args.idle, state)
+        cpu, rate, rss = idle(args.idle, state, script)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -202,7 +225,7 @@ def main() -> int:
     }
     print(
         f"{time.strftime('%Y-%m-%d')}, python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-        f"tmux 80x24, console script, {args.pairs} alternating pairs (median)"
+        f"tmux 80x24, console script ({editable} install), {args.pairs} alternating pairs (median)"
     )
     print(f"first frame, bare Textual app  {b * 1000:6.0f} ms")
     print(f"first frame, Overview          {n * 1000:6.0f} ms")
