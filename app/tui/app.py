@@ -134,7 +134,17 @@ class NunetOnboardApp(App[int]):
         self._too_small: Screen[None] | None = None
         self.machine_future = machine
 
+    FACTS_WAIT_S = 0.5
+    """How long the start waits for the hardware probe, so that its facts are in the
+    first frame. Waiting costs nothing: the probe needs a few ms of CPU that the
+    start would spend anyway; it is only late when the two threads took turns. A
+    probe stuck longer than this does not hold the app: the facts come after."""
+
     def get_default_screen(self) -> Screen[None]:
+        if self.machine_future is not None:
+            from concurrent.futures import wait
+
+            wait([self.machine_future], timeout=self.FACTS_WAIT_S)
         return _overview()
 
     def exit(
