@@ -81,7 +81,8 @@ class Target:
     ntx_price: float = 0.0
     cardano: bool = False
     available: bool = True
-    server_mode: bool = False
+    server_mode: bool = True
+    """DMS's default (its -l/--local-enable is on unless turned off), as onboard's."""
     force: bool = False
 
 

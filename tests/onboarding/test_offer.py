@@ -189,3 +189,10 @@ def test_a_huge_or_deep_file_is_refused_without_a_traceback() -> None:
     with pytest.raises(TargetError) as info:
         load_target(toml(f'cpu = "{long_value}"\nmemory = "60%"\n'))
     assert len(str(info.value)) < 300
+
+
+def test_server_mode_defaults_to_on_as_dms_and_onboard() -> None:
+    # DMS's -l/--local-enable is on unless turned off; a file that does not say must not
+    # plan to turn it off on a node that onboard set up with the default.
+    resolved = resolve(load_target(toml('cpu = "50%"\nmemory = "50%"\n')), fake_machine())
+    assert resolved.offer["server_mode"] is True

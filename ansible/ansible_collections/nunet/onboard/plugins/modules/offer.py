@@ -60,7 +60,7 @@ options:
     description: Whether the node takes jobs.
     type: bool
   server_mode:
-    description: DMS server mode.
+    description: DMS server mode (its C(-l/--local-enable)); true when omitted, as in DMS.
     type: bool
   force:
     description:
