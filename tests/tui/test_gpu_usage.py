@@ -75,7 +75,7 @@ async def test_one_sparkline_per_gpu(state_dir: Path, monkeypatch: pytest.Monkey
         assert "  0 % " in gpu1 and gpu1.rstrip().endswith("▁▁▁")
         assert lines[-1].endswith("MB in use")  # the host's memory figure stays last
         gpus = panel(app, "#gpu-panel")
-        assert "3072 MB of 24576 MB in use" in gpus and "1024 MB of 24576 MB in use" in gpus
+        assert "3.0 of 24 GiB in use" in gpus and "1.0 of 24 GiB in use" in gpus
         assert "% busy" not in gpus  # the live busy figure is the usage line's
 
         cards[0]["util"] = 0  # GPU 0 goes idle: its line falls, GPU 1's does not move

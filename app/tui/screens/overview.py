@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
+from textual.geometry import Region
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
@@ -44,17 +45,33 @@ def mb(value: int) -> str:
 
 
 class Panel(Static):
-    """A bordered box of facts that repaints only when its text changes."""
+    """A bordered box of facts that repaints only what changed.
+
+    A new text with as many unwrapped lines as the old one repaints only the lines
+    that differ (a sparkline that moved), not the whole box: over SSH every byte
+    counts, and a usage panel with a line per GPU would otherwise be rewritten,
+    borders and all, every second. Any other change is a full update and a layout.
+    """
 
     def __init__(self, title: str, *, id: str) -> None:
-        super().__init__(Text("probing…", style="italic"), id=id, classes="panel")
+        self._text = Text("probing…", style="italic")
+        super().__init__(self._text, id=id, classes="panel")
         self.border_title = title
-        self._shown: str | None = None
+        self._lines: list[str] = []
+
+    def render(self) -> Text:
+        return self._text
 
     def show(self, text: Text) -> None:
-        plain = text.plain + "|" + "".join(str(s) for s in text.spans)
-        if plain != self._shown:
-            self._shown = plain
+        lines = [line.plain + "|" + repr(line.spans) for line in text.split("\n")]
+        if lines == self._lines:
+            return
+        old, self._lines, self._text = self._lines, lines, text
+        width = self.size.width
+        if text.no_wrap and len(old) == len(lines) and width and self.is_mounted:
+            changed = [y for y, (a, b) in enumerate(zip(old, lines, strict=True)) if a != b]
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+        else:
             self.update(text)
 
 
@@ -217,7 +234,10 @@ class OverviewScreen(NunetScreen):
                 details.append(f"{g.temperature_c:.0f} °C")
             text.append("\n   " + ", ".join(d for d in details if d))
             if now is not None and now.memory_used_mb is not None:
-                text.append(f"\n   {now.memory_used_mb} MB of {now.memory_total_mb} MB in use")
+                # GiB to a tenth: a figure that moves by a few MB a second would
+                # repaint the line every second for nothing a person can read.
+                total = f" of {now.memory_total_mb / 1024:.0f}" if now.memory_total_mb else ""
+                text.append(f"\n   {now.memory_used_mb / 1024:.1f}{total} GiB in use")
         if report.problems:
             text.append("\n" + "; ".join(report.problems), style="italic")
         return text
