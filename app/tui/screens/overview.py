@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.geometry import Region
 from textual.containers import Grid, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Static
 
 from app.tui.screens.base import NunetScreen, describe_error
