@@ -80,6 +80,11 @@ def _terms_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None
         metavar="BOOL",
         help="run a Cardano node (needs 10000 MB and 6000 MHz); --cardano=false to stop" + keep,
     )
+    _availability_args(p, onboard=onboard, keep=keep)
+
+
+def _availability_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None:
+    """Whether the node takes jobs, and DMS's server mode."""
     group = p.add_mutually_exclusive_group()
     group.add_argument(
         "-u",
