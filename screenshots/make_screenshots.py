@@ -10,6 +10,7 @@ it into a PNG with ``rsvg-convert`` (Debian: ``apt-get install librsvg2-bin``).
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import random
 import shutil
@@ -27,7 +28,7 @@ os.environ.pop("NO_COLOR", None)
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.hardware.model import Usage  # noqa: E402
+from app.hardware.model import GpuUsage, Usage  # noqa: E402
 from app.onboarding import controller as controller_module  # noqa: E402
 from app.onboarding.controller import OnboardingController  # noqa: E402
 from app.tui.app import NunetOnboardApp  # noqa: E402
@@ -45,6 +46,23 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
 
 
+def usage_minute() -> list[Usage]:
+    """A made-up minute of use: a CPU that wanders, steady memory, a GPU job that starts."""
+    samples = []
+    for t in range(60):
+        cpu = 18 + 14 * math.sin(t / 6) + (25 if 38 <= t <= 44 else 0)
+        gpu = 3.0 if t < 30 else min(97.0, 40 + 3 * (t - 30))
+        samples.append(
+            Usage(
+                cpu_percent=round(max(0.0, cpu), 1),
+                memory_percent=41.0 + (t >= 30) * 6,
+                memory_used_mb=6717 + (t >= 30) * 983,
+                gpus=(GpuUsage(0, gpu, 1210 if t < 30 else 17_850, 24_576),),
+            )
+        )
+    return samples
+
+
 async def shoot(state_dir: Path) -> list[Path]:
     controller = OnboardingController(
         state_dir, probe=lambda: fake_machine(gpus=1), load_average=lambda: 0.0
@@ -52,10 +70,13 @@ async def shoot(state_dir: Path) -> list[Path]:
     controller.new_wallet = lambda chain, network="mainnet", words=24: controller.restore_wallet(  # type: ignore[method-assign]
         chain, MNEMONIC, network=network
     )
+    minute = usage_minute()
     app = NunetOnboardApp(
         controller,
-        usage_interval=3600,
-        usage=lambda: Usage(cpu_percent=23.0, memory_percent=41.0, memory_used_mb=6717),
+        # One sample a second keeps a minute in the sparklines; the script takes the
+        # minute's samples by hand, and a timer's sample repeats the last one.
+        usage_interval=1,
+        usage=lambda: minute.pop(0) if len(minute) > 1 else minute[0],
         export_kdf="pbkdf2",
         rng=random.Random(7),
     )
@@ -66,7 +87,8 @@ async def shoot(state_dir: Path) -> list[Path]:
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.sample()  # type: ignore[attr-defined]
+        for _ in range(59):
+            app.screen.sample()  # type: ignore[attr-defined]
         await pilot.pause()
         save("overview")
 
@@ -87,13 +109,32 @@ async def shoot(state_dir: Path) -> list[Path]:
         await pilot.click("#confirm")
         await settle(pilot)
 
+        # The same form on an onboarded machine: a change and its review.
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#cpu-slider").focus()
+        await pilot.press("pageup", "pageup")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        save("review-change")
+        await pilot.press("escape")
+        await settle(pilot)
+
         await pilot.press("w")
         await settle(pilot)
         await pilot.press("ctrl+g")
         await settle(pilot)
         save("wallet")
+        from app.tui.widgets.wallet_list import WalletList
+
+        app.screen.query_one(WalletList).scroll_visible(animate=False, top=True)
+        await settle(pilot)
+        save("wallet-list")
 
         await pilot.press("s")
+        await settle(pilot)
+        await pilot.click("#yes")  # "Leave this screen?": the words were shown, that is all
         await settle(pilot)
         save("status")
 

@@ -1,7 +1,8 @@
 """The argparse tables: every command, its flags and their help, apart from the handlers.
 
 A new command group adds one line to ``build_parser``: ``module.register(sub)``,
-taking the shared options from ``common_options()``. DMS's own spellings
+taking the shared options from ``common_options()``. The big tables have their own
+modules: the offer's flags (``offer_parser``), the wallet commands (``wallet_parser``). DMS's own spellings
 (``-n/--nunet-channel``, ``-C``, ``-u``, ``-l``, ``-p``) sit beside ours so that a
 DMS-era script runs unchanged.
 """
@@ -12,14 +13,10 @@ import argparse
 from collections.abc import Callable, Container
 from typing import Any, NoReturn
 
-from app.cli import args as types
 from app.cli.output import PROG
 from app.cli.probe import ProbingParser
 
 EXIT_USAGE = 2
-WALLET_CHAINS = ("ethereum", "cardano")
-WALLET_NETWORKS = ("mainnet", "testnet")
-WORD_COUNTS = (12, 15, 18, 21, 24)
 
 
 class Parser(ProbingParser):
@@ -108,6 +105,18 @@ def build_parser(
     return parser
 
 
+def register_offer(sub: Any) -> None:
+    from app.cli.offer_parser import register
+
+    register(sub)
+
+
+def register_wallet(sub: Any) -> None:
+    from app.cli.wallet_parser import register
+
+    register(sub)
+
+
 def register_apply(sub: Any) -> None:
     from app.cli.apply_cmd import register
 
@@ -129,138 +138,6 @@ def register_capacity(sub: Any) -> None:
     group.add_argument("--available", action="store_true", help="what the node offers to jobs")
     group.add_argument("--onboarded", action="store_true", help="what is reserved for NuNet")
     p.set_defaults(handler=cmd_capacity)
-
-
-def _offer_args(p: argparse.ArgumentParser, *, onboard: bool) -> None:
-    """The offer's flags. For onboard, cpu, memory, channel and address are required;
-    for resource-config every flag is optional and what is not given stays as it is."""
-    keep = "" if onboard else "; kept when not given"
-    p.add_argument(
-        "-c",
-        "--cpu",
-        type=types.whole,
-        required=onboard,
-        metavar="MHZ",
-        help=f"CPU to offer, MHz (10-90 %% of the total){keep}",
-    )
-    p.add_argument(
-        "-m",
-        "--memory",
-        type=types.memory_mb,
-        required=onboard,
-        metavar="SIZE",
-        help=f"memory to offer: MB (8192) or a size (8GiB, 8GB); 10-90 %% of the total{keep}",
-    )
-    p.add_argument(
-        "-n",
-        "--nunet-channel",
-        "--channel",
-        dest="channel",
-        required=onboard,
-        metavar="NAME",
-        help=f"nunet-staging, nunet-test, nunet-team or nunet-edge{keep}",
-    )
-    p.add_argument(
-        "-a",
-        "--address",
-        dest="payment_addr",
-        required=onboard,
-        metavar="ADDRESS",
-        help=f"payment address: Ethereum 0x... or Cardano addr1.../addr_test1...{keep}",
-    )
-    p.add_argument(
-        "-x",
-        "--ntx-price",
-        dest="ntx_price",
-        type=types.price,
-        metavar="NTX",
-        help="price in NTX per minute" + (" (default 0)" if onboard else keep),
-    )
-    p.add_argument(
-        "-C",
-        "--cardano",
-        type=types.flag_bool,
-        nargs="?",
-        const=True,
-        metavar="BOOL",
-        help="run a Cardano node (needs 10000 MB and 6000 MHz); --cardano=false to stop" + keep,
-    )
-    group = p.add_mutually_exclusive_group()
-    group.add_argument(
-        "-u",
-        "--unavailable",
-        dest="is_available",
-        action="store_const",
-        const=False,
-        help="do not take jobs (e.g. for maintenance)" + keep,
-    )
-    group.add_argument(
-        "--available",
-        dest="is_available",
-        action="store_const",
-        const=True,
-        help="take jobs" + (" (the default)" if onboard else " again" + keep),
-    )
-    p.add_argument(
-        "-l",
-        "--local-enable",
-        dest="server_mode",
-        type=types.flag_bool,
-        nargs="?",
-        const=True,
-        metavar="BOOL",
-        help="server mode, as DMS (default true; -l=false to turn off)" + keep,
-    )
-    p.add_argument(
-        "--disk",
-        type=types.disk_gb,
-        metavar="SIZE",
-        help="disk to offer: GB (100) or a size (50GiB, 100GB)" + keep,
-    )
-    p.add_argument(
-        "--gpus",
-        type=types.gpu_list,
-        metavar="LIST",
-        help="GPU indices to offer, e.g. 0,1 ('' for none)" + keep,
-    )
-    p.add_argument(
-        "--cores",
-        type=types.whole,
-        metavar="N",
-        help="cores to offer (default: as many as the CPU share spans)" + keep,
-    )
-    p.add_argument(
-        "-p",
-        "--plugin",
-        action="append",
-        metavar="NAME",
-        help="DMS's plugin flag: accepted and ignored",
-    )
-    if onboard:
-        p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-
-
-def register_offer(sub: Any) -> None:
-    from app.cli.offer_cmds import cmd_onboard, cmd_resource_config
-
-    p = sub.add_parser(
-        "onboard",
-        parents=[common_options()],
-        help="offer this machine's resources to NuNet",
-        description="Onboard this machine. Every rule is checked first; nothing is written on "
-        "failure. DMS's flags work unchanged.",
-    )
-    _offer_args(p, onboard=True)
-    p.set_defaults(handler=cmd_onboard)
-
-    p = sub.add_parser(
-        "resource-config",
-        parents=[common_options()],
-        help="change the onboarded offer",
-        description="Change any part of the onboarded offer; what is not given stays as it is.",
-    )
-    _offer_args(p, onboard=False)
-    p.set_defaults(handler=cmd_resource_config)
 
 
 def register_status(sub: Any) -> None:
@@ -299,113 +176,3 @@ def register_offboard(sub: Any) -> None:
     )
     p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(handler=cmd_offboard)
-
-
-def _words(text: str) -> int:
-    if text.strip() in {str(n) for n in WORD_COUNTS}:
-        return int(text)
-    raise argparse.ArgumentTypeError("choose 12, 15, 18, 21 or 24 words")
-
-
-def _account(text: str) -> int:
-    """An account index; the message never repeats the value (it may be a misplaced mnemonic)."""
-    from app.onboarding.units import UnitError, parse_whole
-
-    try:
-        return parse_whole(text)
-    except UnitError:
-        raise argparse.ArgumentTypeError("not a whole number of 0 or more") from None
-
-
-def register_wallet(sub: Any) -> None:
-    from app.cli import wallet_cmds
-
-    wallet = sub.add_parser(
-        "wallet",
-        help="create, restore, check and list payment addresses",
-        description="Payment addresses for NuNet: Ethereum or Cardano.",
-    )
-    wsub = wallet.add_subparsers(
-        dest="wallet_command", metavar="ACTION", required=True, parser_class=Parser
-    )
-
-    def chain_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--chain", choices=WALLET_CHAINS, required=True, help="ethereum or cardano")
-        p.add_argument(
-            "--network",
-            choices=WALLET_NETWORKS,
-            default="mainnet",
-            help="Cardano network (default mainnet)",
-        )
-
-    def export_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--export",
-            metavar="DIR",
-            help="also write key files there (Ethereum: encrypted keystore; Cardano: .skey/.vkey, 0600)",
-        )
-        p.add_argument(
-            "--password-file",
-            metavar="FILE",
-            help="keystore password from this file (else a prompt, typed twice)",
-        )
-
-    p = wsub.add_parser(
-        "new", parents=[common_options()], help="a new wallet from a fresh mnemonic"
-    )
-    chain_args(p)
-    p.add_argument(
-        "--words",
-        type=_words,
-        default=24,
-        metavar="N",
-        help="mnemonic length: 12, 15, 18, 21 or 24 (default 24)",
-    )
-    p.add_argument(
-        "--confirm-backup",
-        action="store_true",
-        help="after showing the words, ask for some of them at the terminal; "
-        "without it the wallet is recorded as not checked",
-    )
-    export_args(p)
-    p.set_defaults(handler=wallet_cmds.cmd_new)
-
-    p = wsub.add_parser(
-        "restore",
-        parents=[common_options()],
-        help="a wallet from its mnemonic (prompt or stdin)",
-        description="Restore a wallet. The mnemonic is read from a prompt with echo off, or from "
-        "stdin when it is not a terminal; never from the command line.",
-    )
-    chain_args(p)
-    p.add_argument(
-        "--account", type=_account, default=0, metavar="N", help="account index (default 0)"
-    )
-    p.add_argument(
-        "--passphrase-file", metavar="FILE", help="BIP-39 passphrase from this file (default none)"
-    )
-    export_args(p)
-    p.set_defaults(handler=wallet_cmds.cmd_restore)
-
-    p = wsub.add_parser(
-        "check",
-        parents=[common_options()],
-        help="check an address: chain, network, and why it is invalid",
-    )
-    p.add_argument("address")
-    p.add_argument(
-        "--channel",
-        metavar="NAME",
-        help="the channel it is for (checked to be known; any Cardano network is accepted)",
-    )
-    p.add_argument(
-        "--network",
-        choices=WALLET_NETWORKS,
-        help="the Cardano network meant: another one gets a warning",
-    )
-    p.set_defaults(handler=wallet_cmds.cmd_check)
-
-    p = wsub.add_parser(
-        "list", parents=[common_options()], help="wallets made here (public facts only)"
-    )
-    p.set_defaults(handler=wallet_cmds.cmd_list)

@@ -121,9 +121,23 @@ class MachineInfo:
 
 
 @dataclass(frozen=True)
+class GpuUsage:
+    """One GPU's live use, as NVML reports it; a reading the card does not support is None."""
+
+    index: int
+    utilisation_pct: float | None
+    memory_used_mb: int | None
+    memory_total_mb: int | None
+
+
+@dataclass(frozen=True)
 class Usage:
     """A live sample for the overview's gauges."""
 
     cpu_percent: float
     memory_percent: float
     memory_used_mb: int
+    gpus: tuple[GpuUsage, ...] = ()
+    """Each NVIDIA GPU's use, from the NVML sampler; empty when there is none to show."""
+    gpu_note: str | None = None
+    """Why there are no GPU figures (NVML unavailable, stopped answering); None otherwise."""

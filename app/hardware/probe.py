@@ -64,6 +64,24 @@ def _unknown_cpu() -> CpuInfo:
     )
 
 
+def _unknown_memory() -> MemoryInfo:
+    return MemoryInfo(total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0)
+
+
+def _unknown_os() -> OsInfo:
+    return OsInfo(system="unknown", kernel="unknown", distribution="unknown", hostname="unknown")
+
+
+def _gpu_report(timeout_s: float) -> GpuReport:
+    """The GPUs, their problems in the report itself (``probe_gpus`` never raises)."""
+    report, _ = _guarded(
+        "GPUs",
+        lambda: (probe_gpus(timeout_s), []),
+        lambda: GpuReport(problems=("GPU probe failed",), faults=("GPU probe failed",)),
+    )
+    return report
+
+
 def probe_machine(
     data_path: Path,
     *,
@@ -86,11 +104,7 @@ def probe_machine(
 
     cpu, found = _guarded("CPU", lambda: read_cpu(proc_root, sys_root), _unknown_cpu)
     problems += found
-    memory, found = _guarded(
-        "memory",
-        read_memory,
-        lambda: MemoryInfo(total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0),
-    )
+    memory, found = _guarded("memory", read_memory, _unknown_memory)
     problems += found
     disk, found = _guarded(
         "disk",
@@ -109,23 +123,9 @@ def probe_machine(
         CgroupLimits,
     )
     problems += found
-    os_info, found = _guarded(
-        "operating system",
-        read_os,
-        lambda: OsInfo(
-            system="unknown", kernel="unknown", distribution="unknown", hostname="unknown"
-        ),
-    )
+    os_info, found = _guarded("operating system", read_os, _unknown_os)
     problems += found
-
-    if gpus:
-        gpu_report, _ = _guarded(
-            "GPUs",
-            lambda: (probe_gpus(gpu_timeout_s), []),
-            lambda: GpuReport(problems=("GPU probe failed",), faults=("GPU probe failed",)),
-        )
-    else:
-        gpu_report = GpuReport(probed=False)
+    gpu_report = _gpu_report(gpu_timeout_s) if gpus else GpuReport(probed=False)
 
     usable = usable_totals(cpu, memory.total_mb, limits)
     return MachineInfo(

@@ -1,13 +1,18 @@
-"""Live CPU and memory usage for the overview's gauges."""
+"""Live CPU, memory and GPU usage for the overview's gauges."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import psutil
 
 from app.hardware.model import Usage
 
+if TYPE_CHECKING:
+    from app.hardware.gpus.sampler import GpuSampler
 
-def sample_usage() -> Usage:
+
+def sample_usage(gpus: GpuSampler | None = None) -> Usage:
     """A sample that never blocks: CPU use since the previous call.
 
     ``cpu_percent(interval=None)`` compares with the previous call instead of sleeping,
@@ -24,4 +29,11 @@ def sample_usage() -> Usage:
         memory_pct, used_mb = float(vm.percent), int(vm.used) // 1024 // 1024
     except (OSError, psutil.Error, ValueError):
         memory_pct, used_mb = 0.0, 0
-    return Usage(cpu_percent=cpu, memory_percent=memory_pct, memory_used_mb=used_mb)
+    readings, note = gpus.latest() if gpus is not None else ((), None)
+    return Usage(
+        cpu_percent=cpu,
+        memory_percent=memory_pct,
+        memory_used_mb=used_mb,
+        gpus=readings,
+        gpu_note=note,
+    )

@@ -26,6 +26,7 @@ from app.onboarding.store import State, StateStore
 
 if TYPE_CHECKING:
     from app.hardware import MachineInfo, Usage
+    from app.hardware.gpus.sampler import GpuSampler
     from app.onboarding.errors import Problem
     from app.onboarding.models import (
         AvailableResources,
@@ -84,6 +85,7 @@ class OnboardingController:
         self._probe = probe
         self._gpu_timeout_s = gpu_timeout_s
         self._machine: MachineInfo | None = None
+        self._gpu_sampler: GpuSampler | None = None
 
     # -- paths ---------------------------------------------------------------
     @property
@@ -118,9 +120,14 @@ class OnboardingController:
         return self._machine
 
     def usage(self) -> Usage:
+        """CPU, memory and each NVIDIA GPU's use now. The GPUs are read by one NVML
+        sampler thread per controller, started by the first call: this never waits."""
         from app.hardware import sample_usage
+        from app.hardware.gpus.sampler import GpuSampler
 
-        return sample_usage()
+        if self._gpu_sampler is None:
+            self._gpu_sampler = GpuSampler()
+        return sample_usage(self._gpu_sampler)
 
     def limits(self, machine: MachineInfo | None = None) -> rules.OfferLimits:
         m = machine or self.machine()

@@ -1,4 +1,4 @@
-"""The last minute of CPU and memory use, drawn as one-line sparklines.
+"""The last minute of CPU, memory and each GPU's use, drawn as one-line sparklines.
 
 Samples arrive every ``interval`` seconds (one a second by default); the last
 ``seconds`` of them are kept in a ring and drawn into as many columns as fit,
@@ -6,6 +6,10 @@ each column the highest sample of its slice, so a short spike is never lost.
 One block glyph per column (``▁▂▃▄▅▆▇█``) in one style, not Textual's
 Sparkline with a colour per cell: the line reads the same with ``NO_COLOR`` and
 costs a few dozen bytes a second on the terminal instead of hundreds.
+
+A GPU's ring starts with its first reading and is kept while the GPU is in the
+samples; a sample without GPU figures (NVML not answering) drops them all, so a
+history never joins two stretches across a gap it did not see.
 """
 
 from __future__ import annotations
@@ -44,12 +48,39 @@ class UsageHistory:
 
     def __init__(self, *, seconds: float = HISTORY_S, interval: float = 1.0) -> None:
         size = max(2, min(600, round(seconds / max(interval, 0.01))))
+        self._size = size
         self.cpu: deque[float] = deque(maxlen=size)
         self.memory: deque[float] = deque(maxlen=size)
+        self.gpus: dict[int, deque[float]] = {}
+        """GPU index -> its utilisation samples, in index order."""
 
     def add(self, usage: Usage) -> None:
-        self.cpu.append(max(0.0, min(100.0, usage.cpu_percent)))
-        self.memory.append(max(0.0, min(100.0, usage.memory_percent)))
+        self.cpu.append(_pct(usage.cpu_percent))
+        self.memory.append(_pct(usage.memory_percent))
+        seen: set[int] = set()
+        for gpu in usage.gpus[:MAX_GPU_LINES]:
+            if gpu.utilisation_pct is None:
+                continue
+            seen.add(gpu.index)
+            ring = self.gpus.setdefault(gpu.index, deque(maxlen=self._size))
+            ring.append(_pct(gpu.utilisation_pct))
+        for index in [i for i in self.gpus if i not in seen]:
+            del self.gpus[index]
+        if list(self.gpus) != sorted(self.gpus):
+            self.gpus = dict(sorted(self.gpus.items()))
 
     def sparklines(self, width: int) -> tuple[str, str]:
         return sparkline(list(self.cpu), width), sparkline(list(self.memory), width)
+
+    def gpu_sparklines(self, width: int) -> dict[int, str]:
+        """GPU index -> its sparkline, for every GPU in the latest sample."""
+        return {index: sparkline(list(ring), width) for index, ring in self.gpus.items()}
+
+
+MAX_GPU_LINES = 16
+"""GPUs drawn at most: a line each, and a 64-GPU box would push everything else away."""
+
+
+def _pct(value: float) -> float:
+    """A percentage clamped to 0-100; NaN counts as 0."""
+    return max(0.0, min(100.0, value)) if value == value else 0.0

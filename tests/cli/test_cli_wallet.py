@@ -262,11 +262,11 @@ def test_wrong_chain_and_word_count_are_usage_errors(tmp_path: Path) -> None:
 def test_cli_choices_are_the_wallet_layers() -> None:
     """The CLI keeps its own copies (status builds the parser and must not import wallets)."""
     from app import wallets
-    from app.cli import parser
+    from app.cli import wallet_parser
 
-    assert parser.WALLET_CHAINS == wallets.CHAINS
-    assert parser.WALLET_NETWORKS == wallets.NETWORKS
-    assert parser.WORD_COUNTS == wallets.WORD_COUNTS
+    assert wallet_parser.WALLET_CHAINS == wallets.CHAINS
+    assert wallet_parser.WALLET_NETWORKS == wallets.NETWORKS
+    assert wallet_parser.WORD_COUNTS == wallets.WORD_COUNTS
 
 
 # -- the backup check (issue 9.4, 13.5) ----------------------------------------------

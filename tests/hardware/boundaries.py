@@ -43,6 +43,9 @@ def make_fake_pynvml(
     """A stand-in for nvidia-ml-py's `pynvml` with the calls the probe makes.
 
     `init_error` names an NVMLError subclass nvmlInit raises ("NVMLError_LibraryNotFound").
+    Each card is a dict (name, uuid, total, free, util, temp, optionally used) read at
+    every call, so a test changes a card's figures by changing its dict; None means
+    "not supported" (NVMLError_NotSupported).
     """
     mod = types.ModuleType("pynvml")
     codes = {
@@ -86,9 +89,13 @@ def make_fake_pynvml(
     mod.nvmlDeviceGetHandleByIndex = lambda i: i  # type: ignore[attr-defined]
     mod.nvmlDeviceGetName = lambda h: get(h, "name")  # type: ignore[attr-defined]
     mod.nvmlDeviceGetUUID = lambda h: get(h, "uuid")  # type: ignore[attr-defined]
-    mod.nvmlDeviceGetMemoryInfo = lambda h: types.SimpleNamespace(  # type: ignore[attr-defined]
-        total=get(h, "total"), free=get(h, "free"), used=0
-    )
+
+    def memory(h: int) -> types.SimpleNamespace:
+        total, free = get(h, "total"), get(h, "free")
+        used = cards[h].get("used", total - free)  # type: ignore[operator]
+        return types.SimpleNamespace(total=total, free=free, used=used)
+
+    mod.nvmlDeviceGetMemoryInfo = memory  # type: ignore[attr-defined]
     mod.nvmlDeviceGetUtilizationRates = lambda h: types.SimpleNamespace(  # type: ignore[attr-defined]
         gpu=get(h, "util"), memory=0
     )

@@ -11,7 +11,9 @@ CPU, memory and disk each have a slider (the allowed 10-90 % drawn on it) and
 a number box for the exact value, one Tab stop (digits typed on the slider go
 into the box); the two follow each other, with ``prevent`` so that the echo of
 a change does not come back as a new change. The widgets are in
-``widgets/offer_form.py``, the words in ``field_messages.py``.
+``widgets/offer_form.py``, the words in ``field_messages.py``; loading the
+form is ``allocate_load.py``, checking its values ``allocate_check.py`` and
+following other processes' writes ``allocate_follow.py``.
 """
 
 from __future__ import annotations
@@ -24,14 +26,12 @@ from textual.binding import BindingType
 from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 from textual.worker import get_current_worker
 
-from app.onboarding import rules
 from app.onboarding.errors import RuleViolation, StateChanged
 from app.tui import keymap
-from app.tui.field_messages import FIELDS, build_capacity, hints, in_words, label, unreadable
+from app.tui.field_messages import FIELDS, build_capacity, hints, label, unreadable
 from app.tui.messages import OnboardingChanged
-from app.tui.offer_warnings import offer_warnings
-from app.tui.screens.allocate_follow import FollowStatePart
-from app.tui.screens.base import describe_error
+from app.tui.screens.allocate_check import FormCheck, check_form
+from app.tui.screens.allocate_load import LoadedForm, nice_step
 from app.tui.widgets.offer_form import SLIDERS, OfferForm
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
@@ -44,43 +44,11 @@ if TYPE_CHECKING:
 __all__ = ["SLIDERS", "AllocateScreen", "build_capacity", "nice_step"]
 
 
-def nice_step(total: float) -> int:
-    """About 1 % of the total, rounded to 1, 2 or 5 times a power of ten."""
-    raw = max(total / 100, 1)
-    power = 10 ** (len(str(int(raw))) - 1)
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * power * 1.5:
-            return int(factor * power)
-    return int(10 * power)
-
-
-class AllocateScreen(FollowStatePart):
+class AllocateScreen(LoadedForm):
     """Onboard (or change the offer of) this machine."""
 
     SUB_TITLE = "Allocate"
     BINDINGS: ClassVar[list[BindingType]] = keymap.bindings(keymap.ALLOCATE)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.limits: rules.OfferLimits | None = None
-        self.onboarded = False
-        self.values: dict[str, Any] = {}
-        self.parse_errors: dict[str, str] = {}
-        self.problems: dict[str, str] = {}
-        self.touched: set[str] = set()
-        self.capacity: CapacityForNunet | None = None
-        """The last offer the controller found valid, for the review dialog."""
-        self._generation = 0
-        self._checked_generation = -1
-        self._pending_address: str | None = None
-        self._gpu_reason = ""
-        self._review_when_checked = False
-        self.warnings: list[str] = []
-        """Unusual but allowed things about the last valid offer, for the review."""
-        self.base_values: dict[str, Any] = {}
-        """The values as loaded: an edit differs from them (and quitting asks first)."""
-        self.before: CapacityForNunet | None = None
-        """The offer on disk when the form was loaded (None before onboarding)."""
 
     # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -91,146 +59,6 @@ class AllocateScreen(FollowStatePart):
     def on_mount(self) -> None:
         self.query_one("#allocate").loading = True
         self.reload()
-
-    # -- loading ---------------------------------------------------------------------
-    def reload(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        c = self.controller
-        try:
-            revision = c.revision()  # first: a write after it makes the apply refused, not lost
-            limits = c.limits()
-            onboarded = c.is_onboarded()
-            offer = c.current_offer() if onboarded else None
-            machine = c.machine()
-            gpu_names = {
-                g.index: f"{g.name}, {g.total_vram_mb // 1024} GB" for g in machine.gpus.devices
-            }
-            gpu_reason = "; ".join(machine.gpus.problems) or "no GPU found"
-            from app.onboarding.models import CapacityForNunet  # noqa: F401 - warm pydantic here
-        except Exception as exc:  # noqa: BLE001 - a broken state is shown in the form
-            self.app.call_from_thread(self._load_failed, describe_error(exc))
-            return
-        self.app.call_from_thread(self._loaded, limits, onboarded, offer, gpu_names, gpu_reason)
-        self.app.call_from_thread(self.based_on, revision, offer)
-
-    def _load_failed(self, message: str) -> None:
-        self.query_one("#allocate").loading = False
-        title = self.query_one("#allocate-title", Static)
-        title.update(Text(f"The form cannot be used: {message}", style="bold"))
-        title.add_class("-error")
-        self.query_one("#review", Button).disabled = True
-
-    def _loaded(
-        self,
-        limits: rules.OfferLimits,
-        onboarded: bool,
-        offer: CapacityForNunet | None,
-        gpu_names: dict[int, str],
-        gpu_reason: str,
-    ) -> None:
-        self.limits = limits
-        self.onboarded = onboarded
-        title = self.query_one("#allocate-title", Static)
-        title.remove_class("-error")
-        if onboarded and offer is not None:
-            title.update(
-                Text.assemble(
-                    ("Change the offer", "bold"),
-                    f" of this onboarded machine (channel {offer.channel}).",
-                )
-            )
-        else:
-            title.update(
-                Text.assemble(("Onboard this machine:", "bold"), " choose what to offer NuNet.")
-            )
-        self.query_one("#review", Button).label = (
-            "Review and apply" if onboarded else "Review and onboard"
-        )
-        bounds = {
-            "cpu": (limits.cpu_total, (limits.cpu_min, limits.cpu_max)),
-            "memory": (limits.memory_total, (limits.memory_min, limits.memory_max)),
-            "disk": (limits.disk_free, None),
-        }
-        defaults: dict[str, Any] = {
-            "cpu": (limits.cpu_min + limits.cpu_max) // 2,
-            "memory": (limits.memory_min + limits.memory_max) // 2,
-            "disk": limits.disk_free // 2,
-            "gpus": (),
-            "channel": "",
-            "ntx_price": 0.0,
-            "payment_addr": "",
-            "cardano": False,
-            "is_available": True,
-        }
-        if offer is not None:
-            defaults.update(
-                cpu=offer.cpu,
-                memory=offer.memory,
-                disk=offer.disk,
-                gpus=tuple(offer.gpus),
-                channel=offer.channel,
-                ntx_price=offer.ntx_price,
-                payment_addr=offer.payment_addr,
-                cardano=offer.cardano,
-                is_available=offer.is_available,
-            )
-        self.before = offer
-        self.base_values = dict(defaults)
-        if self._pending_address:
-            defaults["payment_addr"] = self._pending_address
-        self.values = defaults
-        for key, (total, allowed) in bounds.items():
-            slider = self.query_one(f"#{key}-slider", Slider)
-            step = nice_step(total)
-            with slider.prevent(Slider.Changed):
-                slider.configure(
-                    minimum=0, maximum=int(total), allowed=allowed, step=step, big_step=step * 10
-                )
-                slider.value = defaults[key]
-            self._set_input(f"#{key}-input", str(defaults[key]))
-        gpu_list = self.query_one("#gpus", SelectionList)
-        with gpu_list.prevent(SelectionList.SelectedChanged):
-            gpu_list.clear_options()
-            gpu_list.add_options(
-                [
-                    (f"{i}: {name}", i, i in defaults["gpus"])
-                    for i, name in sorted(gpu_names.items())
-                ]
-            )
-        gpu_list.display = bool(gpu_names)
-        if gpu_names:
-            gpu_list.highlighted = 0  # space ticks the first GPU at once
-        self._gpu_reason = "" if gpu_names else f"No GPU to offer: {gpu_reason}"
-        channel = self.query_one("#channel", Select)
-        with channel.prevent(Select.Changed):
-            channel.value = (
-                defaults["channel"] if defaults["channel"] in rules.CHANNELS else Select.NULL
-            )
-        self._set_input("#ntx_price", f"{defaults['ntx_price']:g}")
-        self._set_input("#payment_addr", defaults["payment_addr"])
-        for switch_id in ("cardano", "is_available"):
-            switch = self.query_one(f"#{switch_id}", Switch)
-            with switch.prevent(Switch.Changed):
-                switch.value = bool(defaults[switch_id])
-            self.query_one(f"#{switch_id}-state", StateLabel).show_state(switch.value)
-        self.parse_errors = {}
-        self.touched = set(FIELDS) if offer is not None else set()
-        if self._pending_address:
-            self.touched.add("payment_addr")
-            self._pending_address = None
-        self.query_one("#allocate").loading = False
-        if self.focused is None:
-            self.query_one("#cpu-slider", Slider).focus()
-        self._review_when_checked = False
-        self.changed()
-
-    def _set_input(self, selector: str, value: str) -> None:
-        widget = self.query_one(selector, Input)
-        with widget.prevent(Input.Changed):
-            widget.value = value
 
     # -- changes from the widgets -------------------------------------------------------
     @on(Slider.Changed)
@@ -310,59 +138,19 @@ class AllocateScreen(FollowStatePart):
     def _validate(
         self, values: dict[str, Any], parse_errors: dict[str, str], generation: int
     ) -> None:
-        problems: dict[str, str] = dict(parse_errors)
-        capacity = None
-        address_note = ""
-        warnings: list[str] = []
-        try:
-            if not parse_errors:
-                capacity, model_problems = build_capacity(values)
-                problems.update(model_problems)
-            if capacity is not None:
-                for problem in self.controller.validate(capacity):
-                    message = in_words(problem.message)
-                    if problem.field in problems:
-                        problems[problem.field] += "; " + message
-                    else:
-                        problems[problem.field] = message
-            address = values.get("payment_addr", "")
-            if address and "payment_addr" not in problems:
-                check = self.controller.check_address(
-                    address, channel=values.get("channel") or None
-                )
-                if check.valid:
-                    kind = f" {check.kind}" if check.kind else ""
-                    network = f" ({check.network})" if check.network else ""
-                    address_note = f"✓ a valid {check.chain}{kind} address{network}"
-                    unchecked = self.controller.unchecked_address_warning(address)
-                    if unchecked:  # a warning, not a refusal: the address itself is valid
-                        address_note = f"⚠ {unchecked}"
-            if capacity is not None and not problems:
-                warnings = offer_warnings(self.controller, capacity)
-        except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
-            problems["form"] = describe_error(exc)
-            capacity = None
+        result = check_form(self.controller, values, parse_errors)
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(
-            self._checked, generation, problems, capacity, address_note, warnings
-        )
+        self.app.call_from_thread(self._checked, generation, result)
 
-    def _checked(
-        self,
-        generation: int,
-        problems: dict[str, str],
-        capacity: CapacityForNunet | None,
-        address_note: str,
-        warnings: list[str],
-    ) -> None:
+    def _checked(self, generation: int, result: FormCheck) -> None:
         if generation != self._generation:
             return  # the values moved on while the controller was looking
         self._checked_generation = generation
-        self.problems = problems
-        self.capacity = None if problems else capacity
-        self.warnings = warnings
-        self._show_messages(address_note)
+        self.problems = result.problems
+        self.capacity = None if result.problems else result.capacity
+        self.warnings = result.warnings
+        self._show_messages(result.address_note)
         self.query_one("#review", Button).disabled = self.capacity is None
         self._show_summary()
         if self._review_when_checked:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.containers import Grid, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Static
 
 from app.tui.screens.base import NunetScreen, describe_error
@@ -23,7 +24,7 @@ from app.tui.usage_history import HISTORY_S, UsageHistory
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from app.hardware.model import MachineInfo, Usage
+    from app.hardware.model import GpuUsage, MachineInfo, Usage
     from app.onboarding.status import OnboardingStatus
 
 
@@ -44,17 +45,33 @@ def mb(value: int) -> str:
 
 
 class Panel(Static):
-    """A bordered box of facts that repaints only when its text changes."""
+    """A bordered box of facts that repaints only what changed.
+
+    A new text with as many unwrapped lines as the old one repaints only the lines
+    that differ (a sparkline that moved), not the whole box: over SSH every byte
+    counts, and a usage panel with a line per GPU would otherwise be rewritten,
+    borders and all, every second. Any other change is a full update and a layout.
+    """
 
     def __init__(self, title: str, *, id: str) -> None:
-        super().__init__(Text("probing…", style="italic"), id=id, classes="panel")
+        self._text = Text("probing…", style="italic")
+        super().__init__(self._text, id=id, classes="panel")
         self.border_title = title
-        self._shown: str | None = None
+        self._lines: list[str] = []
+
+    def render(self) -> Text:
+        return self._text
 
     def show(self, text: Text) -> None:
-        plain = text.plain + "|" + "".join(str(s) for s in text.spans)
-        if plain != self._shown:
-            self._shown = plain
+        lines = [line.plain + "|" + repr(line.spans) for line in text.split("\n")]
+        if lines == self._lines:
+            return
+        old, self._lines, self._text = self._lines, lines, text
+        width = self.size.width
+        if text.no_wrap and len(old) == len(lines) and width and self.is_mounted:
+            changed = [y for y, (a, b) in enumerate(zip(old, lines, strict=True)) if a != b]
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+        else:
             self.update(text)
 
 
@@ -79,6 +96,8 @@ class OverviewScreen(NunetScreen):
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
         self.history = UsageHistory(seconds=HISTORY_S, interval=self.nunet.usage_interval)
+        self._machine: MachineInfo | None = None
+        self._gpu_live: tuple[GpuUsage, ...] = ()
         self.query_one("#usage-panel", Panel).show(Text("measuring…", style="italic"))
         self.set_interval(self.nunet.usage_interval, self.sample, name="usage")
         future = self.nunet.machine_future
@@ -163,6 +182,7 @@ class OverviewScreen(NunetScreen):
         ]
         self.query_one("#memory-panel", Panel).show(rows(mem_rows))
 
+        self._machine = m
         self.query_one("#gpu-panel", Panel).show(self._gpu_text(m))
 
         system_rows = [
@@ -189,26 +209,35 @@ class OverviewScreen(NunetScreen):
             parts.append(f"memory {lim.memory_limit_mb} MB")
         return f"cgroup v{lim.version}: " + ", ".join(parts)
 
-    @staticmethod
-    def _gpu_text(m: MachineInfo) -> Text:
+    def _gpu_text(self, m: MachineInfo) -> Text:
+        """Each GPU as the probe found it, with its memory in use where NVML reads it
+        live. A live GPU's busy figure is on the Usage panel's line, not repeated
+        here, so this panel repaints only when a GPU's memory use changes."""
         report = m.gpus
         if not report.probed:
             return Text("probing…", style="italic")
         if not report.devices:
             reason = "; ".join(report.problems) or "no GPU found"
             return Text(f"None found: {reason}", no_wrap=False)
+        live = {g.index: g for g in self._gpu_live}
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         for i, g in enumerate(report.devices):
             if i:
                 text.append("\n")
             text.append(f"{g.index}: ", style="bold")
             text.append(f"{g.name}, {g.total_vram_mb // 1024} GB")
+            now = live.get(g.index) if g.vendor == "nvidia" else None
             details = [f"driver {g.driver}" if g.driver else None]
-            if g.utilisation_pct is not None:
+            if now is None and g.utilisation_pct is not None:
                 details.append(f"{g.utilisation_pct:.0f} % busy")
             if g.temperature_c is not None:
                 details.append(f"{g.temperature_c:.0f} °C")
             text.append("\n   " + ", ".join(d for d in details if d))
+            if now is not None and now.memory_used_mb is not None:
+                # GiB to a tenth: a figure that moves by a few MB a second would
+                # repaint the line every second for nothing a person can read.
+                total = f" of {now.memory_total_mb / 1024:.0f}" if now.memory_total_mb else ""
+                text.append(f"\n   {now.memory_used_mb / 1024:.1f}{total} GiB in use")
         if report.problems:
             text.append("\n" + "; ".join(report.problems), style="italic")
         return text
@@ -245,7 +274,9 @@ class OverviewScreen(NunetScreen):
 
     def show_usage(self, usage: Usage) -> None:
         """The figures first, then the last minute as a sparkline: a narrow panel
-        cuts the line at its end, so it loses the history before the number."""
+        cuts the line at its end, so it loses the history before the number.
+        One line per GPU that NVML reads; where it cannot, one line says why,
+        if the probe found a GPU to say it about."""
         self.history.add(usage)
         panel = self.query_one("#usage-panel", Panel)
         width = max(4, panel.content_size.width - 14) if panel.content_size.width else 20
@@ -257,5 +288,17 @@ class OverviewScreen(NunetScreen):
         text.append("\nMemory ", style="bold")
         text.append(f"{round(usage.memory_percent):>3} % ")
         text.append(memory, style="bold")
+        gpus = self.history.gpu_sparklines(width)
+        for index, line in gpus.items():
+            text.append(f"\n{'GPU ' + str(index):<7}", style="bold")
+            text.append(f"{round(self.history.gpus[index][-1]):>3} % ")
+            text.append(line, style="bold")
+        machine = self._machine
+        if usage.gpu_note and not gpus and machine is not None and machine.gpus.devices:
+            text.append(f"\nGPUs: {usage.gpu_note}", style="italic")
         text.append(f"\n{usage.memory_used_mb} MB in use")
         panel.show(text)
+        if usage.gpus != self._gpu_live:
+            self._gpu_live = usage.gpus  # the panel compares its text: busy alone repaints nothing
+            if machine is not None:
+                self.query_one("#gpu-panel", Panel).show(self._gpu_text(machine))

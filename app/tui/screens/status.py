@@ -31,6 +31,45 @@ if TYPE_CHECKING:
 HISTORY_SHOWN = 8
 
 
+def metadata_text(meta: Any) -> Text:
+    """The stored metadata in words, or how to get some."""
+    if meta is None:
+        meta_text = Text("not onboarded: press a to allocate resources", style="italic")
+    else:
+        gpus = ", ".join(f"{g.index}: {g.name}" for g in meta.gpu_info) or "none"
+        meta_text = rows(
+            [
+                ("Name", meta.name),
+                (
+                    "Total",
+                    f"{meta.resource.cpu_max} MHz, {meta.resource.memory_max} MB, "
+                    f"{meta.resource.total_core} cores",
+                ),
+                ("Reserved", f"{meta.reserved.cpu} MHz, {meta.reserved.memory} MB"),
+                ("Host keeps", f"{meta.available.cpu} MHz, {meta.available.memory} MB"),
+                ("Network", meta.network),
+                ("Price", f"{meta.ntx_price:g} NTX/min"),
+                ("Cardano", "allowed" if meta.allow_cardano else "no"),
+                ("GPUs", gpus),
+            ],
+            width=11,
+        )
+    return meta_text
+
+
+def history_text(entries: list[dict[str, Any]]) -> Text:
+    """The history of actions, newest first, one line each."""
+    history = Text(end="", no_wrap=True, overflow="ellipsis")
+    for i, entry in enumerate(reversed(entries)):
+        if i:
+            history.append("\n")
+        history.append(f"{entry.get('time', '')[:19]} ", style="bold")
+        history.append(f"{entry.get('action', '')} {entry.get('detail', '')}")
+    if not entries:
+        history.append("nothing yet", style="italic")
+    return history
+
+
 @dataclass
 class StatusReport:
     status: OnboardingStatus
@@ -119,40 +158,10 @@ class StatusScreen(NunetScreen):
         ]
         self.query_one("#state-panel", Static).update(rows(state_rows, width=11))
 
-        meta = report.metadata
-        if meta is None:
-            meta_text = Text("not onboarded: press a to allocate resources", style="italic")
-        else:
-            gpus = ", ".join(f"{g.index}: {g.name}" for g in meta.gpu_info) or "none"
-            meta_text = rows(
-                [
-                    ("Name", meta.name),
-                    (
-                        "Total",
-                        f"{meta.resource.cpu_max} MHz, {meta.resource.memory_max} MB, "
-                        f"{meta.resource.total_core} cores",
-                    ),
-                    ("Reserved", f"{meta.reserved.cpu} MHz, {meta.reserved.memory} MB"),
-                    ("Host keeps", f"{meta.available.cpu} MHz, {meta.available.memory} MB"),
-                    ("Network", meta.network),
-                    ("Price", f"{meta.ntx_price:g} NTX/min"),
-                    ("Cardano", "allowed" if meta.allow_cardano else "no"),
-                    ("GPUs", gpus),
-                ],
-                width=11,
-            )
-        self.query_one("#metadata-panel", Static).update(meta_text)
+        self.query_one("#metadata-panel", Static).update(metadata_text(report.metadata))
         self.query_one("#files-panel", Static).update(rows(report.paths, width=11))
 
-        history = Text(end="", no_wrap=True, overflow="ellipsis")
-        for i, entry in enumerate(reversed(report.history)):
-            if i:
-                history.append("\n")
-            history.append(f"{entry.get('time', '')[:19]} ", style="bold")
-            history.append(f"{entry.get('action', '')} {entry.get('detail', '')}")
-        if not report.history:
-            history.append("nothing yet", style="italic")
-        self.query_one("#history-panel", Static).update(history)
+        self.query_one("#history-panel", Static).update(history_text(report.history))
         self.query_one("#wallets-panel", WalletList).show(report.wallets)
 
         problems = Text(end="")

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Input, Select, Static
 
 from app.tui.messages import UseAddress
 from app.tui.screens.base import describe_error
 from app.tui.screens.wallet_existing import ExistingAddressPart
+from app.tui.widgets.wallet_form import existing_address_panel, new_wallet_panel
 from app.tui.widgets.wallet_list import WalletList
 
 if TYPE_CHECKING:
@@ -64,66 +65,8 @@ class WalletScreen(ExistingAddressPart):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         with VerticalScroll(id="wallet", can_focus=False):
-            with Vertical(id="new-wallet", classes="panel") as new:
-                new.border_title = "New payment address"
-                with Horizontal(classes="field-row"):
-                    yield Label("Chain", classes="field-label")
-                    yield Select[str](
-                        [("Ethereum", "ethereum"), ("Cardano", "cardano")],
-                        value="ethereum",
-                        allow_blank=False,
-                        id="chain",
-                        compact=True,
-                    )
-                    yield Label("Network", classes="field-label", id="network-label")
-                    yield Select[str](
-                        [("mainnet", "mainnet"), ("testnet", "testnet")],
-                        value="mainnet",
-                        allow_blank=False,
-                        id="network",
-                        compact=True,
-                    )
-                    yield Button("Generate", id="generate", variant="primary", compact=True)
-                yield LoadingIndicator(id="wallet-busy")
-                with Vertical(id="wallet-result"):
-                    yield Static(id="wallet-warning", classes="warning")
-                    yield Static(id="wallet-address")
-                    yield Static(id="wallet-words")
-                    with Horizontal(classes="buttons", id="written-row"):
-                        yield Button(
-                            "I wrote them down", id="written", variant="warning", compact=True
-                        )
-                    with Vertical(id="backup-check"):
-                        yield Static(id="backup-prompt")
-                        with Horizontal(classes="field-row"):
-                            for i in range(CHECKED_WORDS):
-                                yield Input(id=f"word-{i}", compact=True, classes="word")
-                            yield Button("Check", id="check-words", compact=True)
-                            yield Button("Show again", id="show-again", compact=True)
-                    # Outside the check, so "backup checked" stays once the check is gone.
-                    yield Static(id="backup-message", classes="field-message")
-                    with Vertical(id="wallet-after"):
-                        with Horizontal(classes="field-row"):
-                            yield Label("Export to", classes="field-label")
-                            yield Input(id="export-dir", compact=True)
-                        with Horizontal(classes="field-row", id="password-row"):
-                            yield Label("Password", classes="field-label")
-                            yield Input(id="password", password=True, compact=True)
-                            yield Input(
-                                id="password2", password=True, compact=True, placeholder="again"
-                            )
-                        yield Static(id="export-message", classes="field-message")
-                        with Horizontal(classes="buttons"):
-                            yield Button("Export key file", id="export", compact=True)
-                            yield Button(
-                                "Use this address", id="use-new", variant="success", compact=True
-                            )
-            with Vertical(id="existing-wallet", classes="panel") as old:
-                old.border_title = "Or use an address you have"
-                with Horizontal(classes="field-row"):
-                    yield Input(id="existing", placeholder="0x… or addr1…", compact=True)
-                    yield Button("Use it", id="use-existing", compact=True, disabled=True)
-                yield Static(id="existing-message", classes="field-message")
+            yield from new_wallet_panel(CHECKED_WORDS)
+            yield from existing_address_panel()
             yield WalletList(id="wallet-list", classes="panel")
         yield from self.compose_footer()
 

@@ -1,0 +1,223 @@
+"""Building the Allocate form: read the machine and the stored offer, fill the widgets.
+
+The reading runs in a thread worker (the controller may probe the machine and
+import pydantic); the filling runs on the event loop, with each widget's
+``prevent`` so that setting a value is not taken for the user changing it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
+
+from app.onboarding import rules
+from app.tui.field_messages import FIELDS
+from app.tui.screens.allocate_follow import FollowStatePart
+from app.tui.screens.base import describe_error
+from app.tui.widgets.slider import Slider
+from app.tui.widgets.toggles import StateLabel
+
+if TYPE_CHECKING:
+    from app.onboarding.models import CapacityForNunet
+
+
+def nice_step(total: float) -> int:
+    """About 1 % of the total, rounded to 1, 2 or 5 times a power of ten."""
+    raw = max(total / 100, 1)
+    power = 10 ** (len(str(int(raw))) - 1)
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power * 1.5:
+            return int(factor * power)
+    return int(10 * power)
+
+
+def form_defaults(limits: rules.OfferLimits, offer: CapacityForNunet | None) -> dict[str, Any]:
+    """The stored offer's values, or the middle of each allowed range before onboarding."""
+    if offer is not None:
+        return {
+            "cpu": offer.cpu,
+            "memory": offer.memory,
+            "disk": offer.disk,
+            "gpus": tuple(offer.gpus),
+            "channel": offer.channel,
+            "ntx_price": offer.ntx_price,
+            "payment_addr": offer.payment_addr,
+            "cardano": offer.cardano,
+            "is_available": offer.is_available,
+        }
+    return {
+        "cpu": (limits.cpu_min + limits.cpu_max) // 2,
+        "memory": (limits.memory_min + limits.memory_max) // 2,
+        "disk": limits.disk_free // 2,
+        "gpus": (),
+        "channel": "",
+        "ntx_price": 0.0,
+        "payment_addr": "",
+        "cardano": False,
+        "is_available": True,
+    }
+
+
+class LoadedForm(FollowStatePart):
+    """The Allocate screen's state and how it is loaded; the screen adds the editing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limits: rules.OfferLimits | None = None
+        self.onboarded = False
+        self.values: dict[str, Any] = {}
+        self.parse_errors: dict[str, str] = {}
+        self.problems: dict[str, str] = {}
+        self.touched: set[str] = set()
+        self.capacity: CapacityForNunet | None = None
+        """The last offer the controller found valid, for the review dialog."""
+        self._generation = 0
+        self._checked_generation = -1
+        self._pending_address: str | None = None
+        self._gpu_reason = ""
+        self._review_when_checked = False
+        self.warnings: list[str] = []
+        """Unusual but allowed things about the last valid offer, for the review."""
+        self.base_values: dict[str, Any] = {}
+        """The values as loaded: an edit differs from them (and quitting asks first)."""
+        self.before: CapacityForNunet | None = None
+        """The offer on disk when the form was loaded (None before onboarding)."""
+
+    def changed(self, key: str | None = None) -> None:
+        """A value moved (the screen checks it); called once the form is filled."""
+        raise NotImplementedError
+
+    # -- reading (thread worker) ---------------------------------------------------------
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        c = self.controller
+        try:
+            revision = c.revision()  # first: a write after it makes the apply refused, not lost
+            limits = c.limits()
+            onboarded = c.is_onboarded()
+            offer = c.current_offer() if onboarded else None
+            machine = c.machine()
+            gpu_names = {
+                g.index: f"{g.name}, {g.total_vram_mb // 1024} GB" for g in machine.gpus.devices
+            }
+            gpu_reason = "; ".join(machine.gpus.problems) or "no GPU found"
+            from app.onboarding.models import CapacityForNunet  # noqa: F401 - warm pydantic here
+        except Exception as exc:  # noqa: BLE001 - a broken state is shown in the form
+            self.app.call_from_thread(self._load_failed, describe_error(exc))
+            return
+        self.app.call_from_thread(self._loaded, limits, onboarded, offer, gpu_names, gpu_reason)
+        self.app.call_from_thread(self.based_on, revision, offer)
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one("#allocate").loading = False
+        title = self.query_one("#allocate-title", Static)
+        title.update(Text(f"The form cannot be used: {message}", style="bold"))
+        title.add_class("-error")
+        self.query_one("#review", Button).disabled = True
+
+    # -- filling (event loop) ----------------------------------------------------------------
+    def _loaded(
+        self,
+        limits: rules.OfferLimits,
+        onboarded: bool,
+        offer: CapacityForNunet | None,
+        gpu_names: dict[int, str],
+        gpu_reason: str,
+    ) -> None:
+        self.limits = limits
+        self.onboarded = onboarded
+        self._show_title(onboarded, offer)
+        defaults = form_defaults(limits, offer)
+        self.before = offer
+        self.base_values = dict(defaults)
+        if self._pending_address:
+            defaults["payment_addr"] = self._pending_address
+        self.values = defaults
+        self._fill_sliders(limits, defaults)
+        self._fill_gpus(defaults["gpus"], gpu_names, gpu_reason)
+        self._fill_rest(defaults)
+        self.parse_errors = {}
+        self.touched = set(FIELDS) if offer is not None else set()
+        if self._pending_address:
+            self.touched.add("payment_addr")
+            self._pending_address = None
+        self.query_one("#allocate").loading = False
+        if self.focused is None:
+            self.query_one("#cpu-slider", Slider).focus()
+        self._review_when_checked = False
+        self.changed()
+
+    def _show_title(self, onboarded: bool, offer: CapacityForNunet | None) -> None:
+        """What the form does: onboard, or change the offer of an onboarded machine."""
+        title = self.query_one("#allocate-title", Static)
+        title.remove_class("-error")
+        if onboarded and offer is not None:
+            title.update(
+                Text.assemble(
+                    ("Change the offer", "bold"),
+                    f" of this onboarded machine (channel {offer.channel}).",
+                )
+            )
+        else:
+            title.update(
+                Text.assemble(("Onboard this machine:", "bold"), " choose what to offer NuNet.")
+            )
+        self.query_one("#review", Button).label = (
+            "Review and apply" if onboarded else "Review and onboard"
+        )
+
+    def _fill_sliders(self, limits: rules.OfferLimits, defaults: dict[str, Any]) -> None:
+        bounds = {
+            "cpu": (limits.cpu_total, (limits.cpu_min, limits.cpu_max)),
+            "memory": (limits.memory_total, (limits.memory_min, limits.memory_max)),
+            "disk": (limits.disk_free, None),
+        }
+        for key, (total, allowed) in bounds.items():
+            slider = self.query_one(f"#{key}-slider", Slider)
+            step = nice_step(total)
+            with slider.prevent(Slider.Changed):
+                slider.configure(
+                    minimum=0, maximum=int(total), allowed=allowed, step=step, big_step=step * 10
+                )
+                slider.value = defaults[key]
+            self._set_input(f"#{key}-input", str(defaults[key]))
+
+    def _fill_gpus(
+        self, chosen: tuple[int, ...], gpu_names: dict[int, str], gpu_reason: str
+    ) -> None:
+        gpu_list = self.query_one("#gpus", SelectionList)
+        with gpu_list.prevent(SelectionList.SelectedChanged):
+            gpu_list.clear_options()
+            gpu_list.add_options(
+                [(f"{i}: {name}", i, i in chosen) for i, name in sorted(gpu_names.items())]
+            )
+        gpu_list.display = bool(gpu_names)
+        if gpu_names:
+            gpu_list.highlighted = 0  # space ticks the first GPU at once
+        self._gpu_reason = "" if gpu_names else f"No GPU to offer: {gpu_reason}"
+
+    def _fill_rest(self, defaults: dict[str, Any]) -> None:
+        """The channel, the price, the address and the two switches."""
+        channel = self.query_one("#channel", Select)
+        with channel.prevent(Select.Changed):
+            channel.value = (
+                defaults["channel"] if defaults["channel"] in rules.CHANNELS else Select.NULL
+            )
+        self._set_input("#ntx_price", f"{defaults['ntx_price']:g}")
+        self._set_input("#payment_addr", defaults["payment_addr"])
+        for switch_id in ("cardano", "is_available"):
+            switch = self.query_one(f"#{switch_id}", Switch)
+            with switch.prevent(Switch.Changed):
+                switch.value = bool(defaults[switch_id])
+            self.query_one(f"#{switch_id}-state", StateLabel).show_state(switch.value)
+
+    def _set_input(self, selector: str, value: str) -> None:
+        widget = self.query_one(selector, Input)
+        with widget.prevent(Input.Changed):
+            widget.value = value
