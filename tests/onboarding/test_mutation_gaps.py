@@ -65,14 +65,15 @@ def test_a_gpu_named_twice_is_a_gpus_problem() -> None:
 def test_a_gpu_on_a_machine_without_gpus_says_none_was_found() -> None:
     field, text = _field_and_text(rules.check_gpus([0], []))
     assert field == "gpus"
-    assert "gpu 0 does not exist" in text and "none (no GPU was found)" in text
+    assert text == "gpu 0 does not exist; allowed indices: none (no GPU was found)"
 
 
 @pytest.mark.parametrize(("field", "unit"), [("cpu", "MHz"), ("memory", "MB")])
 def test_a_share_problem_is_about_its_own_field(field: str, unit: str) -> None:
     low = rules.check_share(field, unit, 1, 10000)
     high = rules.check_share(field, unit, 9999, 10000)
-    tiny = rules.check_share(field, unit, 0, 5)
+    tiny = rules.check_share(field, unit, 0, 1)  # no whole unit between 10 % and 90 % of 1
     for problem in (low, high, tiny):
         assert problem is not None and problem.field == field
         assert problem.message.startswith(field) and unit in problem.message
+    assert tiny is not None and "cannot be offered" in tiny.message
