@@ -136,14 +136,11 @@ def export_ethereum_keystore(
     from eth_account import Account
 
     kdf_name: Literal["scrypt", "pbkdf2"] = "scrypt" if kdf == "scrypt" else "pbkdf2"
+    key = _key_bytes(wallet.private_key)  # its own message, not eth-account's below
     failed = False
     keystore: dict[str, Any] = {}
     try:
-        keystore = dict(
-            Account.encrypt(
-                _key_bytes(wallet.private_key), password, kdf=kdf_name, iterations=iterations
-            )
-        )
+        keystore = dict(Account.encrypt(key, password, kdf=kdf_name, iterations=iterations))
     except (ValueError, TypeError):
         failed = True
     if failed:  # outside the except block: no traceback chained to the key

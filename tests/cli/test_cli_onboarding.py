@@ -140,6 +140,7 @@ def test_cardano_needs_minimums(tmp_path: Path, machine: dict[str, Any]) -> None
         assert result.returncode == 0, result.stderr
         return
     assert result.returncode == 1 and "a Cardano node needs at least" in result.stderr
+    assert not (tmp_path / "s" / "state.json").exists()
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -155,12 +157,54 @@ def test_fake_machine_matches_the_real_rules() -> None:
     )
     assert m.limits.any
     assert m.gpus.devices == () and m.gpus.problems
-    assert fake_machine() == fake_machine()  # deterministic
     assert len(fake_machine(gpus=2).gpus.devices) == 2
 
 
-def test_sample_usage_does_not_block() -> None:
+def test_fake_machine_agrees_with_the_probe(tmp_path: Path) -> None:
+    """The same hardware, once faked in tests.fakes and once probed from /proc and cgroup
+    files: every figure the rules use (totals and usable totals) must be the same."""
+    proc, cgroup = tmp_path / "proc", tmp_path / "cgroup"
+    write(proc / "cpuinfo", cpuinfo_x86(n=4, mhz=3000.0, cores=2))
+    write(proc / "self/cgroup", "0::/\n")
+    write(cgroup / "cgroup.controllers", "memory\n")
+    write(cgroup / "memory.max", f"{2 * GIB}\n")
+    (tmp_path / "sys").mkdir()
+    probed = probe_machine(
+        tmp_path, gpus=False, proc_root=proc, sys_root=tmp_path / "sys", cgroup_root=cgroup
+    )
+    faked = fake_machine(
+        cores=4, mhz=3000.0, memory_mb=probed.memory.total_mb, cgroup_memory_mb=2048
+    )
+    figures = ("usable_cores", "usable_cpu_mhz", "usable_memory_mb", "limits")
+    assert {f: getattr(faked, f) for f in figures} == {f: getattr(probed, f) for f in figures}
+    assert (faked.cpu.logical_cores, faked.cpu.total_mhz, faked.cpu.mhz_per_core) == (
+        probed.cpu.logical_cores,
+        probed.cpu.total_mhz,
+        probed.cpu.mhz_per_core,
+    )
+
+
+def test_sample_usage_does_not_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real psutil call, watched: it is asked not to sleep, and it returns at once.
+
+    psutil.cpu_percent sleeps for `interval` seconds unless interval is None or 0; the
+    gauges sample on a timer in the event loop, so a blocking sample would freeze the app.
+    The time bound is far above a non-blocking call (microseconds) and far below the
+    1 s that a blocking ``cpu_percent(interval=1)`` would take.
+    """
+    real = psutil.cpu_percent
+    intervals: list[object] = []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        intervals.append(kwargs.get("interval", args[0] if args else None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(psutil, "cpu_percent", watched)
+    started = time.perf_counter()
     usage = sample_usage()
+    elapsed = time.perf_counter() - started
+    assert intervals and all(i in (None, 0) for i in intervals), intervals
+    assert elapsed < 0.5, f"sample_usage took {elapsed:.2f} s"
     assert 0.0 <= usage.cpu_percent <= 100.0 * (psutil.cpu_count() or 1)
     assert 0.0 < usage.memory_percent <= 100.0
     assert usage.memory_used_mb > 0

@@ -1,0 +1,157 @@
+"""Status in each state the machine can be in, field by field (DMS's OnboardingStatus
+plus the problems found and their fixes), found unchecked by mutation testing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.onboarding import identity
+from app.onboarding.controller import OnboardingController
+from app.onboarding.errors import NotOnboarded, StateChanged
+from app.onboarding.models import CapacityForNunet
+from app.onboarding.status import StatusProblem, machine_uuid
+from tests.conftest import ETH_ADDRESS
+from tests.fakes import fake_machine
+
+FORCE = "run 'nunet-onboard offboard --force' to start clean"
+
+
+def offer(**kw: object) -> CapacityForNunet:
+    fields: dict[str, object] = dict(
+        cpu=10000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS, ntx_price=0.5
+    )
+    fields.update(kw)
+    return CapacityForNunet(**fields)  # type: ignore[arg-type]
+
+
+def test_machine_uuid_is_the_machine_id_as_a_uuid() -> None:
+    for candidate in (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id")):
+        if candidate.is_file() and len(raw := candidate.read_text().strip()) == 32:
+            assert machine_uuid().replace("-", "") == raw
+            assert re.fullmatch(
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", machine_uuid()
+            )
+            return
+    assert machine_uuid() == "unknown"
+
+
+def test_a_fresh_machine(controller: OnboardingController) -> None:
+    status = controller.status()
+    assert (status.onboarded, status.error, status.is_available, status.problems) == (
+        False,
+        None,
+        False,
+        (),
+    )
+    assert status.metadata_path == status.database_path == str(controller.state_path)
+    assert status.machine_uuid == machine_uuid()
+    assert (status.channel, status.node_id, status.payment_addr, status.reserved_cpu) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_an_onboarded_machine(controller: OnboardingController) -> None:
+    metadata = controller.onboard(offer())
+    status = controller.status()
+    assert status.onboarded is True and status.error is None and status.problems == ()
+    assert status.is_available is True and status.channel == "nunet-team"
+    assert status.payment_addr == ETH_ADDRESS and status.node_id == metadata.node_id
+    assert (status.reserved_cpu, status.reserved_memory) == (10000, 8000)
+    data = status.to_dict()
+    assert data["onboarded"] is True and data["problems"] == []
+    assert data["database_path"] == str(controller.state_path)
+
+
+def test_an_unavailable_node_says_so(controller: OnboardingController) -> None:
+    controller.onboard(offer(is_available=False))
+    assert controller.status().is_available is False
+
+
+def test_a_corrupt_state_file(controller: OnboardingController) -> None:
+    controller.state_dir.mkdir(parents=True)
+    controller.state_path.write_text("{not json")
+    status = controller.status()
+    assert status.onboarded is False and status.is_available is False
+    (problem,) = status.problems
+    assert problem.kind == "corrupt" and problem.fix == FORCE
+    assert problem.message.startswith(f"the state file {controller.state_path} cannot be read")
+    assert status.error is not None and status.error.startswith(problem.message)
+    assert status.error.endswith(FORCE)
+    assert status.to_dict()["problems"] == [
+        {"kind": "corrupt", "message": problem.message, "fix": FORCE}
+    ]
+
+
+def test_an_unreadable_state_file(controller: OnboardingController) -> None:
+    controller.state_path.mkdir(parents=True)  # a directory where the file should be
+    status = controller.status()
+    assert status.onboarded is False
+    assert status.problems == (
+        StatusProblem("unreadable", str(status.error), "check the state directory's permissions"),
+    )
+    assert str(controller.state_path) in str(status.error)
+
+
+def test_metadata_without_the_node_identity(controller: OnboardingController) -> None:
+    controller.onboard(offer())
+    controller.key_path.unlink()
+    status = controller.status()
+    assert status.onboarded is False and status.is_available is False
+    (problem,) = status.problems
+    assert problem == StatusProblem(
+        "inconsistent",
+        f"the metadata is present but the node identity {controller.key_path} is missing",
+        "run 'nunet-onboard offboard --force', then onboard again",
+    )
+    assert status.error == problem.message
+    assert status.channel == "nunet-team"  # what is known is still shown
+
+
+def test_a_node_identity_without_metadata(controller: OnboardingController) -> None:
+    controller.state_dir.mkdir(parents=True)
+    identity.create_identity(controller.state_dir)
+    (problem,) = controller.status().problems
+    assert problem.kind == "inconsistent"
+    assert (
+        problem.message == f"a node identity {controller.key_path} exists but there is no metadata"
+    )
+
+
+def test_drift_names_the_rule_and_the_way_out(state_dir: Path) -> None:
+    OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(offer())
+    smaller = OnboardingController(state_dir, probe=lambda: fake_machine(cores=4))
+    status = smaller.status()
+    assert status.onboarded is True
+    assert [p.kind for p in status.problems] == ["drift"]
+    problem = status.problems[0]
+    assert problem.message.startswith("the offer no longer fits this machine: cpu 10000 MHz")
+    assert "resource-config" in problem.fix
+    assert status.error == problem.message
+
+
+def test_resource_config_refuses_a_stale_form_and_logs_the_change(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(offer())
+    seen = controller.revision()
+    controller.resource_config(offer(cpu=12000), base_revision=seen)
+    with pytest.raises(StateChanged):
+        controller.resource_config(offer(cpu=11000), base_revision=seen)
+    last = controller.history()[-1]
+    assert last["action"] == "resource-config" and "cpu 12000 MHz" in last["detail"]
+    assert controller.store.read()["offer"]["cpu"] == 12000
+
+
+def test_resource_config_on_metadata_without_identity_is_refused(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(offer())
+    controller.key_path.unlink()
+    with pytest.raises(NotOnboarded, match="changing the resource configuration"):
+        controller.resource_config(offer(cpu=12000))
