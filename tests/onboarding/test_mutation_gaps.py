@@ -72,8 +72,13 @@ def test_a_gpu_on_a_machine_without_gpus_says_none_was_found() -> None:
 def test_a_share_problem_is_about_its_own_field(field: str, unit: str) -> None:
     low = rules.check_share(field, unit, 1, 10000)
     high = rules.check_share(field, unit, 9999, 10000)
-    tiny = rules.check_share(field, unit, 0, 1)  # no whole unit between 10 % and 90 % of 1
+    # On a total of 1, DMS's truncated bounds are 0-0: 0 is allowed, 1 is above them.
+    tiny = rules.check_share(field, unit, 1, 1)
+    assert rules.check_share(field, unit, 0, 1) is None
     for problem in (low, high, tiny):
         assert problem is not None and problem.field == field
-        assert problem.message.startswith(field) and unit in problem.message
-    assert tiny is not None and "cannot be offered" in tiny.message
+        assert problem.message == f"{field} {problem.detail}" and unit in problem.detail
+        assert problem.said_as("--flag") == f"--flag: {problem.detail}"
+    assert tiny is not None and tiny.detail == (
+        f"1 {unit} is above the maximum 0 {unit} (90 % of 1 {unit}); allowed 0-0 {unit}"
+    )

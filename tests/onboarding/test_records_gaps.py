@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+from dataclasses import replace
 
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.records import build_records, describe, history_entry, public_wallet_facts
@@ -21,7 +22,9 @@ def offer(**kw: object) -> CapacityForNunet:
     return CapacityForNunet(**fields)  # type: ignore[arg-type]
 
 
-def test_offered_gpus_keep_every_fact_of_the_card() -> None:
+def test_gpu_info_keeps_every_fact_of_every_card() -> None:
+    # DMS's Check_gpu records every GPU of the machine; the offer's gpus only say which
+    # of them are offered, so a card not offered is listed too.
     machine = fake_machine(gpus=2)
     metadata, _ = build_records(machine, offer(gpus=(1,)), "node")
     assert [g.model_dump() for g in metadata.gpu_info] == [
@@ -29,12 +32,15 @@ def test_offered_gpus_keep_every_fact_of_the_card() -> None:
             "name": "NVIDIA GeForce RTX 3090",
             "tot_vram": 24576,
             "free_vram": 24000,
-            "index": 1,
+            "index": index,
             "vendor": "nvidia",
             "driver": "550.54.14",
-            "uuid": fake_gpu(1).uuid,
+            "uuid": fake_gpu(index).uuid,
         }
+        for index in (0, 1)
     ]
+    none_offered, _ = build_records(machine, offer(), "node")
+    assert none_offered.gpu_info == metadata.gpu_info
 
 
 def test_metadata_keeps_the_price_the_hostname_and_no_dashboard() -> None:
@@ -49,21 +55,23 @@ def test_an_unknown_hostname_falls_back_to_the_system_one() -> None:
     assert metadata.name == socket.gethostname()
 
 
-def test_cores_and_vcpus_follow_the_offer() -> None:
-    machine = fake_machine(cores=8, mhz=2596.789)
+def test_cpu_no_is_the_usable_cores_and_vcpus_follow_the_offer() -> None:
+    # DMS: CpuNo is the machine's cores (here the usable ones, after cpuset and quota),
+    # whatever the offer; CpuHz is the clock as measured, not rounded.
+    machine = replace(fake_machine(cores=8, mhz=2596.789), usable_cores=6)
     _, small = build_records(machine, offer(cpu=1000), "node")
-    assert (small.cpu_no, small.vcpu) == (1, 0)  # less than one core: one core, no whole vCPU
-    assert small.cpu_hz == 2596.79  # MHz of one core, two decimals
+    assert (small.cpu_no, small.vcpu) == (6, 0)  # less than one core: no whole vCPU
+    assert small.cpu_hz == 2596.789
     _, three = build_records(machine, offer(cpu=7000), "node")
-    assert (three.cpu_no, three.vcpu) == (3, 2)
+    assert (three.cpu_no, three.vcpu) == (6, 2)
     _, chosen = build_records(machine, offer(cpu=7000, cores=5), "node")
-    assert chosen.cpu_no == 5
+    assert chosen.cpu_no == 6
 
 
 def test_an_unknown_clock_counts_one_mhz_per_core() -> None:
     machine = fake_machine(cores=4, mhz=0.0)
     _, resources = build_records(machine, offer(cpu=3), "node")
-    assert (resources.cpu_hz, resources.vcpu, resources.cpu_no) == (1.0, 3, 3)
+    assert (resources.cpu_hz, resources.vcpu, resources.cpu_no) == (1.0, 3, 4)
 
 
 def test_describe_lists_the_offer_in_one_line() -> None:

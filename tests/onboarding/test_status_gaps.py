@@ -46,7 +46,10 @@ def test_a_fresh_machine(controller: OnboardingController) -> None:
         False,
         (),
     )
-    assert status.metadata_path == status.database_path == str(controller.state_path)
+    # DMS's metadata file is metadataV2.json (derived); the state file is what counts.
+    assert status.metadata_path == str(controller.state_dir / "metadataV2.json")
+    assert status.database_path == str(controller.state_path)
+    assert status.notes == ()
     assert status.machine_uuid == machine_uuid()
     assert (status.channel, status.node_id, status.payment_addr, status.reserved_cpu) == (
         None,
@@ -92,10 +95,15 @@ def test_an_unreadable_state_file(controller: OnboardingController) -> None:
     controller.state_path.mkdir(parents=True)  # a directory where the file should be
     status = controller.status()
     assert status.onboarded is False
-    assert status.problems == (
-        StatusProblem("unreadable", str(status.error), "check the state directory's permissions"),
+    path = controller.state_path
+    message = (
+        f"the state file {path} is a directory; move it away "
+        "(or run 'nunet-onboard offboard --force', which leaves it and removes the rest)"
     )
-    assert str(controller.state_path) in str(status.error)
+    assert status.problems == (
+        StatusProblem("unreadable", message, f"move the directory {path} away"),
+    )
+    assert status.error == message
 
 
 def test_metadata_without_the_node_identity(controller: OnboardingController) -> None:

@@ -37,9 +37,27 @@ def test_the_directory_and_its_missing_parents_are_made_private(tmp_path: Path) 
 def test_an_open_directory_of_ours_is_tightened(tmp_path: Path, mode: int) -> None:
     state_dir = tmp_path / "state"
     state_dir.mkdir()
+    (state_dir / ".state.lock").touch()  # one of our files: the directory is ours
     state_dir.chmod(mode)
     StateStore(state_dir).update(lambda s: None)
     assert state_dir.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o670])
+def test_an_open_directory_not_ours_is_refused_and_left_as_it_is(tmp_path: Path, mode: int) -> None:
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    state_dir.chmod(mode)
+    with pytest.raises(StateError) as caught:
+        StateStore(state_dir).update(lambda s: None)
+    assert str(caught.value) == (
+        f"the state directory {state_dir} is open to other users (mode {mode:04o}) and "
+        "holds no nunet-onboard state, so it is left as it is and not used; "
+        "choose another with --state-dir or NUNET_ONBOARD_STATE_DIR, "
+        "or make it private yourself (chmod 700)"
+    )
+    assert state_dir.stat().st_mode & 0o777 == mode
+    assert list(state_dir.iterdir()) == []
 
 
 def test_a_state_dir_under_a_file_says_what_to_do(tmp_path: Path) -> None:
@@ -48,8 +66,8 @@ def test_a_state_dir_under_a_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StateError) as caught:
         store.update(lambda s: None)
     assert str(caught.value) == (
-        f"cannot use the state directory: {store.state_dir} is not a directory; "
-        "choose another with --state-dir or NUNET_ONBOARD_STATE_DIR"
+        f"cannot use the state directory: a part of {store.state_dir} is a file, "
+        "not a directory; choose another with --state-dir or NUNET_ONBOARD_STATE_DIR"
     )
 
 
@@ -85,9 +103,12 @@ def test_writes_go_through_a_temp_file_that_leftover_temp_files_finds(
 
 def test_the_file_is_indented_json_in_a_fixed_order(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
-    store.update(lambda s: s.__setitem__("offer", {"cpu": 1}))
+    offer = {"cpu": 1, "memory": 2, "channel": "nunet-team", "payment_addr": "addr"}
+    store.update(lambda s: s.__setitem__("offer", offer))
     text = store.path.read_text()
-    assert text.startswith('{\n  "schema_version": 1,\n  "revision": 1,\n  "offer": {\n    "cpu"')
+    assert text.startswith(
+        '{\n  "schema_version": 1,\n  "revision": 1,\n  "offer": {\n    "cpu": 1,\n    "memory"'
+    )
     assert text.endswith("}\n")
 
 
@@ -96,7 +117,7 @@ def test_the_file_is_indented_json_in_a_fixed_order(tmp_path: Path) -> None:
     [
         (b"\x80not text", "not text"),
         (b"{broken", "not valid JSON: "),
-        (b"[1, 2]", "not a JSON object"),
+        (b"[1, 2]", "the file holds a list, not a JSON object)"),
         (
             b'{"schema_version": 99}',
             "schema_version 99 is not one this version knows (1); "

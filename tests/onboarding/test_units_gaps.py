@@ -48,7 +48,7 @@ def test_a_decimal_of_forty_characters_is_read() -> None:
             parse_memory_mb,
             "8 GiBs",
             "'8 GiBs' is not a size; give MB (e.g. 8192) or a number with a unit "
-            "(KiB, MiB, GiB, TiB, or KB, MB, GB, TB)",
+            "(KiB, MiB, GiB, TiB, PiB, or KB, MB, GB, TB, PB)",
         ),
         (parse_disk_gb, "lots", "'lots' is not a size; give GB (e.g. 8192)"),
         (parse_memory_mb, "1.5", "'1.5' is not a whole number of MB"),

@@ -13,6 +13,7 @@ from app.wallets.check import expected_network
 from app.wallets.model import AddressCheck
 from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, ETH_ADDRESS
 
+BYRON_ICARUS = "Ae2tdPwUPEZFRbyhz3cpfC2CumGzNkFBN2L42rcUc2yjQpEkxDbkPodpMAi"
 PAY = VerificationKeyHash(bytes(range(28)))
 STAKE = VerificationKeyHash(bytes(range(28, 56)))
 
@@ -59,7 +60,10 @@ def test_a_stake_address_is_refused_with_what_is_needed() -> None:
     check = check_address(stake)
     assert stake.startswith("stake1")
     assert (check.valid, check.kind, check.network) == (False, "stake", "mainnet")
-    assert check.reason == "a stake address, a payment address is needed"
+    assert check.reason == (
+        "a stake (reward) address, which cannot receive a payment; "
+        "give a payment address (addr1... / addr_test1...)"
+    )
 
 
 def test_a_prefix_that_does_not_match_the_payload() -> None:
@@ -76,11 +80,37 @@ def test_a_prefix_that_does_not_match_the_payload() -> None:
     )
 
 
-def test_the_wrong_network_names_both() -> None:
+def test_the_other_network_is_accepted_with_a_warning_naming_both() -> None:
+    # DMS ties no channel to a Cardano network, so the other one is a warning, not a refusal.
     check = check_address(CARDANO_TESTNET, network="mainnet")
-    assert (check.valid, check.network, check.kind) == (False, "testnet", "payment")
-    assert check.reason == "wrong network: addr_test1... is a testnet address, mainnet expected"
-    assert check_address(CARDANO_MAINNET, network="mainnet").valid
+    assert (check.valid, check.network, check.kind, check.reason) == (
+        True,
+        "testnet",
+        "payment",
+        None,
+    )
+    assert check.warnings == (
+        "addr_test1... is a testnet address, not mainnet; check that this is the one meant",
+    )
+    same = check_address(CARDANO_MAINNET, network="mainnet")
+    assert same.valid and same.warnings == ()
+
+
+def test_a_byron_address_is_accepted_with_a_legacy_warning() -> None:
+    check = check_address(BYRON_ICARUS, network="testnet")
+    assert (check.address, check.valid, check.chain, check.network, check.kind) == (
+        BYRON_ICARUS,
+        True,
+        "cardano",
+        "mainnet",
+        "byron",
+    )
+    assert check.reason is None
+    assert check.warnings == (
+        "a Byron (legacy) address: it still receives payments, "
+        "but wallets today use Shelley addresses (addr1...)",
+        "Ae2tdPwUPE... is a mainnet address, not testnet; check that this is the one meant",
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,18 +145,8 @@ def test_broken_cardano_text_says_what_is_broken(text: str, reason: str) -> None
             "ethereum",
             None,
         ),
-        (
-            "DdzFFzCqrhsxyz",
-            "a Byron (legacy) address, a Shelley address (addr1...) is needed",
-            "cardano",
-            "byron",
-        ),
-        (
-            "Ae2tdPwUPEZ",
-            "a Byron (legacy) address, a Shelley address (addr1...) is needed",
-            "cardano",
-            "byron",
-        ),
+        ("DdzFFzCqrhsxyz", "not a valid Byron address (bad checksum or data)", "cardano", None),
+        ("Ae2tdPwUPEZ", "not a valid Byron address (bad checksum or data)", "cardano", None),
         (
             "hello",
             "not an Ethereum (0x...) or Cardano (addr1... / addr_test1...) address",
@@ -150,13 +170,26 @@ def test_other_text_is_described(
 
 def test_not_text_and_a_bad_network_are_refused() -> None:
     check = check_address(42)  # type: ignore[arg-type]
-    assert (check.valid, check.address, check.reason) == (False, "42", "an address must be text")
+    # Not echoed back: a value that is not text is never shown.
+    assert (check.valid, check.address, check.reason) == (False, "", "an address must be text")
     with pytest.raises(WalletError):
         check_address(ETH_ADDRESS, network="moon")
 
 
 def test_ethereum_addresses_are_canonical() -> None:
     assert check_address(ETH_ADDRESS.lower()) == AddressCheck(
+        ETH_ADDRESS,
+        True,
+        "ethereum",
+        None,
+        "account",
+        None,
+        (
+            "this Ethereum address has no checksum (all one case), so a typo would not be "
+            "caught: check it character by character",
+        ),
+    )
+    assert check_address(ETH_ADDRESS) == AddressCheck(
         ETH_ADDRESS, True, "ethereum", None, "account", None
     )
     assert check_address("0X" + ETH_ADDRESS[2:].upper()).address == ETH_ADDRESS
@@ -166,5 +199,9 @@ def test_expected_network_per_channel() -> None:
     assert (
         expected_network("nunet-team") == "mainnet" and expected_network("nunet-test") == "testnet"
     )
-    with pytest.raises(WalletError, match="unknown channel 'x': choose one of nunet-edge, "):
-        expected_network("x")
+    # Only the default network for a new wallet: an unknown channel gets mainnet.
+    assert (expected_network("nunet-staging"), expected_network("nunet-edge")) == (
+        "testnet",
+        "testnet",
+    )
+    assert expected_network("x") == "mainnet"
