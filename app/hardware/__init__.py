@@ -6,7 +6,8 @@ when GPUs are probed; py-cpuinfo, Textual and pydantic never are.
 
 from __future__ import annotations
 
-from app.hardware.gpus import probe_gpus
+from typing import TYPE_CHECKING, Any
+
 from app.hardware.model import (
     CgroupLimits,
     CpuInfo,
@@ -21,7 +22,10 @@ from app.hardware.model import (
 )
 from app.hardware.probe import probe_machine
 from app.hardware.usable import UsableTotals, usable_totals
-from app.hardware.usage import sample_usage
+
+if TYPE_CHECKING:
+    from app.hardware.gpus import probe_gpus
+    from app.hardware.usage import sample_usage
 
 __all__ = [
     "CgroupLimits",
@@ -40,3 +44,17 @@ __all__ = [
     "sample_usage",
     "usable_totals",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``probe_gpus`` and ``sample_usage`` on first use: ``status`` needs neither, and the
+    GPU modules (subprocess, NVML) cost more than the rest of the probe."""
+    if name == "probe_gpus":
+        from app.hardware.gpus import probe_gpus
+
+        return probe_gpus
+    if name == "sample_usage":
+        from app.hardware.usage import sample_usage
+
+        return sample_usage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

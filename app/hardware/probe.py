@@ -17,7 +17,6 @@ from typing import TypeVar
 from app.hardware.cgroups import read_cgroup_limits
 from app.hardware.cpu import read_cpu
 from app.hardware.disk import read_disk
-from app.hardware.gpus import probe_gpus
 from app.hardware.memory import read_memory
 from app.hardware.model import (
     CgroupLimits,
@@ -73,7 +72,13 @@ def _unknown_os() -> OsInfo:
 
 
 def _gpu_report(timeout_s: float) -> GpuReport:
-    """The GPUs, their problems in the report itself (``probe_gpus`` never raises)."""
+    """The GPUs, their problems in the report itself (``probe_gpus`` never raises).
+
+    The GPU modules (subprocess, NVML bindings) are imported here, not at the top:
+    ``status`` probes without GPUs and must not pay for them.
+    """
+    from app.hardware.gpus import probe_gpus
+
     report, _ = _guarded(
         "GPUs",
         lambda: (probe_gpus(timeout_s), []),
