@@ -17,18 +17,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.cli.args import UsageError
 from app.cli.output import error, print_json, print_pairs, warn
+from app.cli.session import light_controller, make_controller
 
 if TYPE_CHECKING:
-    from app.onboarding.controller import OnboardingController
     from app.onboarding.offer import Target
     from app.onboarding.plan import Plan
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-
-
-class _BadInput(Exception):
-    """A file, or a setting, that cannot be used (exit code 2)."""
 
 
 def register(sub: Any) -> None:
@@ -60,11 +57,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     try:
         target = _read_target(args.file)
-        controller = _light_controller(args)
+        controller = light_controller(args)
         plan = controller.apply(target, check=True)
         if plan.changed and not args.check:
-            plan = _logged_controller(args).apply(target)
-    except _BadInput as exc:
+            plan = make_controller(args, log=True).apply(target)
+    except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
     except OnboardError as exc:
@@ -85,50 +82,19 @@ def _read_target(file: str) -> Target:
             with Path(file).open("rb") as fh:
                 raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise _BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise _BadInput(
+        raise UsageError(
             f"{name} is larger than {MAX_FILE_BYTES // 1024} KiB; an offer is a few lines"
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _BadInput(f"{name} is not UTF-8 text (byte {exc.start})") from None
+        raise UsageError(f"{name} is not UTF-8 text (byte {exc.start})") from None
     try:
         return load_target(text, name=name)
     except TargetError as exc:
-        raise _BadInput(str(exc)) from None
-
-
-def _light_controller(args: argparse.Namespace) -> OnboardingController:
-    from app.onboarding.controller import OnboardingController
-    from app.paths import resolve_state_dir
-
-    try:
-        return OnboardingController(resolve_state_dir(getattr(args, "state_dir", None)))
-    except ValueError as exc:
-        raise _BadInput(str(exc)) from None
-
-
-def _logged_controller(args: argparse.Namespace) -> OnboardingController:
-    """With the settings and the log file, as every command that writes has."""
-    from app.config import ConfigError, load_settings
-    from app.logs import configure_logging
-    from app.onboarding.controller import OnboardingController
-
-    try:
-        settings = load_settings(getattr(args, "state_dir", None))
-    except ConfigError as exc:
-        raise _BadInput(str(exc)) from None
-    controller = OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
-    configure_logging(
-        controller.log_path,
-        verbose=getattr(args, "verbose", False),
-        level=settings.log_level,
-        max_bytes=settings.log_max_bytes,
-        backups=settings.log_backups,
-    )
-    return controller
+        raise UsageError(str(exc)) from None
 
 
 def _report(plan: Plan, args: argparse.Namespace) -> None:

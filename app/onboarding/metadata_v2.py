@@ -20,10 +20,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from app.onboarding.atomic import write_atomically
 
 log = logging.getLogger("nunet_onboard.metadata")
 
@@ -127,25 +128,6 @@ def render(metadata: dict[str, Any]) -> bytes:
     return _encode(dms_form(metadata), 0).encode()
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def _read(target: Path) -> bytes | None:
     """The file's bytes, None when absent; at most ``_MAX_READ`` + 1 bytes."""
     try:
@@ -174,7 +156,7 @@ def sync(state_dir: Path, state: dict[str, Any]) -> None:
             return
     except OSError:
         pass  # unreadable (a symlink, a directory): replace it below
-    _write_atomically(target, data)
+    write_atomically(target, data)
 
 
 def hook(state_dir: Path) -> Callable[[dict[str, Any]], None]:

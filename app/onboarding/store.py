@@ -23,7 +23,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from app.onboarding import lock
+from app.onboarding.atomic import fsync_dir, write_atomically
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
@@ -324,25 +324,10 @@ class StateStore:
             ) from exc
 
     def _write_bytes_atomically(self, target: Path, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.state_dir)
-        try:
-            with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self._fsync_dir()
+        write_atomically(target, data)
 
     def _fsync_dir(self) -> None:
-        dir_fd = os.open(self.state_dir, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_dir(self.state_dir)
 
     def remove_state_file(self) -> None:
         """Remove ``state.json`` (offboard --force after a corrupt file was kept aside)."""
