@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 
 from app.onboarding.errors import RuleViolation, StateChanged
 from app.tui import keymap
-from app.tui.field_messages import FIELDS, build_capacity, hints, label, unreadable
+from app.tui.field_messages import FIELDS, build_capacity, hints, in_words, label, unreadable
 from app.tui.messages import OnboardingChanged
 from app.tui.screens.allocate_check import FormCheck, check_form
 from app.tui.screens.allocate_load import LoadedForm, nice_step
@@ -286,7 +286,7 @@ class AllocateScreen(LoadedForm):
         self.app.call_from_thread(self._written, message)
 
     def _refused(self, exc: RuleViolation) -> None:
-        self.problems = {p.field: p.message for p in exc.problems}
+        self.problems = {p.field: in_words(p.message) for p in exc.problems}
         self.touched.update(FIELDS)
         self._show_messages()
         self._show_summary()
