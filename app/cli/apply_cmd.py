@@ -30,24 +30,22 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 def register(sub: Any) -> None:
     """Add ``apply`` to the ``nunet-onboard`` subcommands."""
+    from app.cli.parser import common_options  # --json, --state-dir, -v as every command
+
     p = sub.add_parser(
         "apply",
+        parents=[common_options()],
         help="converge this node to a declarative offer (TOML or JSON; for fleets)",
         description=(
             "Read a declarative offer (TOML, or JSON) and do only what is needed for this node "
             "to match it: onboard, resource-config, offboard, or nothing. cpu, memory and disk "
-            'may be percentages of this machine\'s usable total ("60%%"). Never makes a wallet.'
+            'may be percentages of this machine\'s usable total ("60%"). Never makes a wallet.'
         ),
         epilog="Exit codes: 0 the node is as the file says, 1 refused by a rule or the state, 2 bad file.",
     )
     p.add_argument("file", metavar="FILE", help="the offer file, or - to read it from stdin")
     p.add_argument(
         "--check", action="store_true", help="plan only: say what would change, write nothing"
-    )
-    p.add_argument("--json", action="store_true", help="print the plan as JSON")
-    p.add_argument("--state-dir", metavar="DIR", default=argparse.SUPPRESS, help="state directory")
-    p.add_argument(
-        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="also log to stderr"
     )
     p.set_defaults(handler=cmd_apply)
 

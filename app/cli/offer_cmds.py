@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.cli.args import UsageError, flag_for
+from app.cli.args import FIELD_FLAGS, UsageError, flag_for
 from app.cli.output import print_metadata, print_pairs, warn
 from app.cli.session import confirm, make_controller
 
@@ -19,31 +19,18 @@ if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.onboarding.models import CapacityForNunet
 
-# The offer's fields that a flag may set; what is not given stays as it is.
-_FIELDS = (
-    "cpu",
-    "memory",
-    "channel",
-    "payment_addr",
-    "ntx_price",
-    "cardano",
-    "is_available",
-    "server_mode",
-    "disk",
-    "gpus",
-    "cores",
-)
+# The offer's fields that a flag may set (their flags are in args.FIELD_FLAGS); what is
+# not given stays as it is.
+_FIELDS = tuple(FIELD_FLAGS)
 
 
-def capacity_from_args(
-    args: argparse.Namespace, base: CapacityForNunet | None = None
-) -> CapacityForNunet:
-    """The offer: ``base`` (the current one, for resource-config) changed by the flags given."""
+def capacity_from_args(args: argparse.Namespace) -> CapacityForNunet:
+    """The offer the flags given describe (onboard's; resource-config merges under the lock)."""
     from pydantic import ValidationError
 
     from app.onboarding.models import CapacityForNunet
 
-    fields: dict[str, Any] = {} if base is None else base.model_dump()
+    fields: dict[str, Any] = {}
     for name in _FIELDS:
         value = getattr(args, name, None)
         if value is not None:

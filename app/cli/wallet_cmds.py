@@ -212,13 +212,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     controller = light_controller(args)
     if args.channel is not None:
-        from app.onboarding.errors import RuleViolation
+        from app.onboarding.errors import OnboardError
         from app.onboarding.rules import check_channel
 
         problem = check_channel(args.channel)
-        if problem:  # exit 1, as the same channel is in onboard
-            raise RuleViolation([problem])
-    result = controller.check_address(args.address, channel=args.channel, network=args.network)
+        if problem:  # exit 1, as the same channel is in onboard; named by this command's flag
+            raise OnboardError(problem.said_as("--channel"))
+    result = controller.check_address(args.address, network=args.network)
     data = {
         "address": result.address,
         "valid": result.valid,

@@ -260,18 +260,15 @@ class OnboardingController:
         return offboarding.offboard(self, force, base_revision=base_revision)
 
     # -- wallets ---------------------------------------------------------------
-    def check_address(
-        self, address: str, *, channel: str | None = None, network: str | None = None
-    ) -> AddressCheck:
+    def check_address(self, address: str, *, network: str | None = None) -> AddressCheck:
         """What the address is; ``network`` (if given) only adds a warning when it differs.
 
-        ``channel`` does not narrow the Cardano network: DMS accepts an address of
-        either network on every channel (its own manual onboards addr1... on nunet-test).
+        No channel narrows the Cardano network: DMS accepts an address of either
+        network on every channel (its own manual onboards addr1... on nunet-test).
         """
         from app.wallets import check_address
 
-        del channel  # kept for callers; no channel implies a network
-        return check_address(address.strip(), network=network)
+        return check_address(address, network=network)
 
     def warm_wallet_library(self, chain: str) -> None:
         """Start loading the chain's wallet library in the background (seconds for Cardano)."""

@@ -51,17 +51,17 @@ def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Prob
     price_problem = rules.check_price(capacity.ntx_price)
     if price_problem:
         problems.append(price_problem)
-    address_problem = _address_problem(ctl, capacity.payment_addr, capacity.channel)
+    address_problem = _address_problem(ctl, capacity.payment_addr)
     if address_problem:
         problems.append(address_problem)
     return problems
 
 
-def _address_problem(ctl: OnboardingController, address: str, channel: str) -> Problem | None:
+def _address_problem(ctl: OnboardingController, address: str) -> Problem | None:
     if not address.strip():
         detail = "is empty; give an Ethereum (0x...) or Cardano (addr1...) address"
         return Problem("payment_addr", f"payment address {detail}", detail)
-    check = ctl.check_address(address, channel=channel)
+    check = ctl.check_address(address)
     if check.valid:
         return None
     detail = f"not a valid address: {check.reason}"
@@ -226,8 +226,9 @@ def change_offer(
     CLI) each keep the other's fields. A first check outside the lock warms the
     probe and the address libraries, so the lock is held for milliseconds.
     """
-    first = _merged(ctl.store.read().get("offer"), changes)
-    problems, _ = _check_offer(ctl, first, ctl.store.read())
+    stored = ctl.store.read()
+    first = _merged(stored.get("offer"), changes)
+    problems, _ = _check_offer(ctl, first, stored)
     if problems:
         raise RuleViolation(problems)
     written: list[Metadata] = []

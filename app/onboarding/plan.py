@@ -13,6 +13,7 @@ without GPUs and a dict comparison: no pydantic, no wallet library.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -163,21 +164,14 @@ def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolve
 def _with_warnings(plan: Plan, warnings: tuple[str, ...]) -> Plan:
     if not warnings:
         return plan
-    return Plan(
-        plan.action,
-        plan.before,
-        plan.after,
-        plan.revision,
-        plan.clean_first,
-        (*plan.warnings, *warnings),
-    )
+    return dataclasses.replace(plan, warnings=(*plan.warnings, *warnings))
 
 
 def _refuse(problems: list[Problem], resolved: Resolved) -> RuleViolation:
     from app.onboarding.errors import Problem
 
     return RuleViolation(
-        [Problem(p.field, explain(p.field, p.message, resolved)) for p in problems]
+        [Problem(p.field, explain(p.field, p.message, resolved), p.detail) for p in problems]
     )
 
 

@@ -178,6 +178,12 @@ class NunetOnboardApp(App[int]):
         self.state_watcher.start(self)
         exit_on_signals(self)
 
+    def wrote_state(self) -> None:
+        """This app changed the state (from a worker): not a change to follow as outside."""
+        watcher = getattr(self, "state_watcher", None)
+        if watcher is not None:
+            watcher.adopt()
+
     # -- navigation --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No switching from under a dialog or the too-small notice; the key of the

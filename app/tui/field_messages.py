@@ -32,7 +32,6 @@ LABELS: dict[str, str] = {
     "is_available": "Available",
     "server_mode": "Server mode",
 }
-UNITS: dict[str, str] = {"cpu": "MHz", "memory": "MB", "disk": "GB", "ntx_price": "NTX a minute"}
 ALLOWED: dict[str, str] = {
     "cpu": "a whole number of MHz",
     "memory": "a whole number of MB",

@@ -59,6 +59,15 @@ class StateWatcher:
         self.fingerprint = now
         return True
 
+    def adopt(self) -> None:
+        """Take the files as they are now as known: this app just wrote them.
+
+        Called by the worker that wrote, right after the write, so that the app's
+        own change is not followed as if another process had made it (which would
+        reload every screen again and tell the user it happened "elsewhere").
+        """
+        self.fingerprint = self.read()
+
     def start(self, app: App[Any]) -> None:
         """Poll on the app's event loop until the app exits."""
 

@@ -175,6 +175,7 @@ class OffboardDialog(NunetDialog[bool]):
         except Exception as exc:  # noqa: BLE001 - the refusal is the result to show
             self.app.call_from_thread(self.show_failure, describe_error(exc))
             return
+        self.nunet.wrote_state()
         self.app.call_from_thread(self.show_result, result)
 
     def show_failure(self, message: str) -> None:

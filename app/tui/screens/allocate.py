@@ -28,11 +28,11 @@ from textual.worker import get_current_worker
 
 from app.onboarding.errors import RuleViolation, StateChanged
 from app.tui import keymap
-from app.tui.field_messages import FIELDS, build_capacity, hints, in_words, label, unreadable
+from app.tui.field_messages import FIELDS, hints, in_words, label, unreadable
 from app.tui.messages import OnboardingChanged
 from app.tui.screens.allocate_check import FormCheck, check_form
-from app.tui.screens.allocate_load import LoadedForm, nice_step
-from app.tui.widgets.offer_form import SLIDERS, OfferForm
+from app.tui.screens.allocate_load import LoadedForm
+from app.tui.widgets.offer_form import OfferForm
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
 
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from app.onboarding.models import CapacityForNunet
-
-__all__ = ["SLIDERS", "AllocateScreen", "build_capacity", "nice_step"]
 
 
 class AllocateScreen(LoadedForm):
@@ -198,9 +196,6 @@ class AllocateScreen(LoadedForm):
         self.query_one("#summary", Static).update(text)
 
     # -- actions ----------------------------------------------------------------------------
-    def action_blur(self) -> None:
-        self.set_focus(None)
-
     def action_new_wallet(self) -> None:
         self.app.switch_mode("wallet")
 
@@ -251,7 +246,7 @@ class AllocateScreen(LoadedForm):
             ReviewDialog(
                 capacity,
                 self.limits,
-                before=self.before,
+                before=self.base_offer,  # kept current when the offer changes outside
                 warnings=self.warnings,
                 state_path=str(self.controller.state_path),
                 base_note=self.outside_note,
@@ -283,6 +278,7 @@ class AllocateScreen(LoadedForm):
         except Exception as exc:  # noqa: BLE001 - read-only dir, corrupt state: a message
             self.app.call_from_thread(self.report, exc, title="Nothing was written")
             return
+        self.nunet.wrote_state()
         self.app.call_from_thread(self._written, message)
 
     def _refused(self, exc: RuleViolation) -> None:

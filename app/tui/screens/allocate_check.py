@@ -54,7 +54,7 @@ def check_form(
                     problems[problem.field] = message
         address = values.get("payment_addr", "")
         if address and "payment_addr" not in problems:
-            result.address_note = _address_note(controller, address, values.get("channel"))
+            result.address_note = _address_note(controller, address)
         if result.capacity is not None and not problems:
             result.warnings = offer_warnings(controller, result.capacity)
     except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
@@ -63,9 +63,9 @@ def check_form(
     return result
 
 
-def _address_note(controller: OnboardingController, address: str, channel: Any) -> str:
+def _address_note(controller: OnboardingController, address: str) -> str:
     """The line under a valid address: its chain and kind, or why it is worth a look."""
-    check = controller.check_address(address, channel=channel or None)
+    check = controller.check_address(address)
     if not check.valid:
         return ""
     kind = f" {check.kind}" if check.kind else ""

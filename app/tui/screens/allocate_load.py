@@ -83,8 +83,6 @@ class LoadedForm(FollowStatePart):
         """Unusual but allowed things about the last valid offer, for the review."""
         self.base_values: dict[str, Any] = {}
         """The values as loaded: an edit differs from them (and quitting asks first)."""
-        self.before: CapacityForNunet | None = None
-        """The offer on disk when the form was loaded (None before onboarding)."""
 
     def changed(self, key: str | None = None) -> None:
         """A value moved (the screen checks it); called once the form is filled."""
@@ -134,7 +132,6 @@ class LoadedForm(FollowStatePart):
         self.onboarded = onboarded
         self._show_title(onboarded, offer)
         defaults = form_defaults(limits, offer)
-        self.before = offer
         self.base_values = dict(defaults)
         if self._pending_address:
             defaults["payment_addr"] = self._pending_address

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from app.tui import keymap
 from app.tui.screens.base import NunetScreen, describe_error
 from app.tui.screens.overview import rows
 from app.tui.widgets.wallet_list import WalletList
@@ -84,7 +85,7 @@ class StatusScreen(NunetScreen):
     """Status, metadata, node id, paths, recent actions and problems with fixes."""
 
     SUB_TITLE = "Status"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", "Reload")]
+    BINDINGS: ClassVar[list[BindingType]] = keymap.bindings(keymap.STATUS)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()

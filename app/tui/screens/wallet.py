@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Select, Static
 
+from app.tui import keymap
 from app.tui.messages import UseAddress
 from app.tui.screens.base import describe_error
 from app.tui.screens.wallet_existing import ExistingAddressPart
@@ -44,10 +45,7 @@ class WalletScreen(ExistingAddressPart):
     """Create a wallet (with a backup check and optional export) or check an address."""
 
     SUB_TITLE = "Wallet"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+g", "generate", "Generate"),
-        Binding("escape", "blur", "Leave field", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keymap.bindings(keymap.WALLET)
 
     def __init__(self) -> None:
         super().__init__()
@@ -346,6 +344,3 @@ class WalletScreen(ExistingAddressPart):
     def _use_new(self) -> None:
         if self._wallet is not None and self.backed_up:
             self.post_message(UseAddress(self._wallet.address))
-
-    def action_blur(self) -> None:
-        self.set_focus(None)

@@ -76,8 +76,19 @@ metadata:
 """
 
 import json
+import shutil
 
 from ansible.module_utils.basic import AnsibleModule
+
+
+def _require_tool(module):
+    """Fail with what to do when the tool is not there (run_command would only say errno 2)."""
+    executable = module.params["executable"]
+    if shutil.which(executable) is None:
+        module.fail_json(
+            msg="cannot run %s: not found or not executable on this node; install it "
+            "(role nunet.onboard.node) or set the executable option to its path" % executable
+        )
 
 
 def _json(module, *args):
@@ -101,12 +112,15 @@ def main():
         ),
         supports_check_mode=True,
     )
+    _require_tool(module)
     capacity = _json(module, "capacity")
     status = _json(module, "status")
     metadata = _json(module, "info") if status.get("onboarded") else None
     # The tool's own ranges (``capacity --json`` -> ``allowed``): one rule, one place.
     allowed = {
-        name: ({k: v for k, v in value.items() if k != "unit"} if isinstance(value, dict) else value)
+        name: (
+            {k: v for k, v in value.items() if k != "unit"} if isinstance(value, dict) else value
+        )
         for name, value in capacity.get("allowed", {}).items()
     }
     module.exit_json(

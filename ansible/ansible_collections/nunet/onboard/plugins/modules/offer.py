@@ -127,6 +127,7 @@ offer:
 """
 
 import json
+import shutil
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -157,6 +158,16 @@ def _target(module):
         except (TypeError, ValueError):
             module.fail_json(msg="gpus: %r is not a list of GPU indices" % (gpus,))
     return target
+
+
+def _require_tool(module):
+    """Fail with what to do when the tool is not there (run_command would only say errno 2)."""
+    executable = module.params["executable"]
+    if shutil.which(executable) is None:
+        module.fail_json(
+            msg="cannot run %s: not found or not executable on this node; install it "
+            "(role nunet.onboard.node) or set the executable option to its path" % executable
+        )
 
 
 def _tool(module, *args):
@@ -208,10 +219,8 @@ def main():
         supports_check_mode=True,
     )
     args = ["apply", "-", "--json"] + (["--check"] if module.check_mode else [])
-    try:
-        rc, out, err = _run(module, args, data=json.dumps(_target(module)))
-    except OSError as exc:  # run_command reports a missing executable as rc 2 mostly
-        module.fail_json(msg="cannot run %s: %s" % (module.params["executable"], exc))
+    _require_tool(module)
+    rc, out, err = _run(module, args, data=json.dumps(_target(module)))
     if rc != 0:
         message = err.strip() or out.strip() or "nunet-onboard apply exited %d" % rc
         module.fail_json(msg=message, rc=rc, changed=False)
