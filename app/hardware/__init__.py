@@ -20,7 +20,7 @@ from app.hardware.model import (
     OsInfo,
     Usage,
 )
-from app.hardware.probe import probe_machine
+from app.hardware.probe import Capacity, probe_capacity, probe_machine
 from app.hardware.usable import UsableTotals, usable_totals
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.hardware.usage import sample_usage
 
 __all__ = [
+    "Capacity",
     "CgroupLimits",
     "CpuInfo",
     "DiskInfo",
@@ -39,6 +40,7 @@ __all__ = [
     "OsInfo",
     "UsableTotals",
     "Usage",
+    "probe_capacity",
     "probe_gpus",
     "probe_machine",
     "sample_usage",

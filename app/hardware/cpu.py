@@ -11,15 +11,12 @@ max of 0.
 from __future__ import annotations
 
 import os
-import platform
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import psutil
 
 from app.hardware._files import read_int, read_text
 from app.hardware.model import CpuInfo
+from app.record import Record
 
 # Where /proc/cpuinfo keeps a model name on the architectures we have seen: x86
 # ("model name"), 32-bit ARM and some SoCs ("Processor", "Hardware"), POWER ("cpu"),
@@ -27,12 +24,11 @@ from app.hardware.model import CpuInfo
 _MODEL_KEYS = ("model name", "Processor", "Hardware", "cpu model", "cpu", "uarch", "machine")
 
 
-@dataclass
-class _Processor:
+class _Processor(Record):
     """One logical CPU's block in /proc/cpuinfo."""
 
     number: int
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str]
 
 
 def parse_proc_cpuinfo(text: str) -> list[_Processor]:
@@ -80,6 +76,17 @@ def _model_name(processors: list[_Processor]) -> str | None:
     return None
 
 
+def machine_arch() -> str:
+    """The architecture (``uname -m``): what ``platform.machine()`` returns on a POSIX
+    system, without importing ``platform`` on ``status``'s path."""
+    try:
+        return os.uname().machine or "unknown"
+    except AttributeError:  # not POSIX
+        import platform
+
+        return platform.machine() or "unknown"
+
+
 def _platform_model() -> str | None:
     """The OS's processor name off Linux (Windows gives a useful one).
 
@@ -89,6 +96,8 @@ def _platform_model() -> str | None:
     """
     if sys.platform.startswith("linux"):
         return None
+    import platform
+
     name = platform.processor().strip()
     return name if name and name != platform.machine() else None
 
@@ -102,6 +111,8 @@ def _physical_cores(processors: list[_Processor]) -> int | None:
     }
     if pairs:
         return len(pairs)
+    import psutil  # only here and in _psutil_mhz: status must not pay ~10 ms for it
+
     try:
         return psutil.cpu_count(logical=False)
     except (OSError, psutil.Error, ValueError):
@@ -125,6 +136,8 @@ def _proc_mhz(proc: _Processor) -> float | None:
 
 def _psutil_mhz() -> tuple[float | None, str]:
     """psutil's clock: the max when it knows one, else the current; None in some VMs."""
+    import psutil
+
     try:
         freq = psutil.cpu_freq()
     except (OSError, psutil.Error, ValueError, NotImplementedError, AttributeError):
@@ -188,7 +201,7 @@ def read_cpu(proc_root: Path, sys_root: Path) -> tuple[CpuInfo, list[str]]:
 
     cpu = CpuInfo(
         model=model,
-        arch=platform.machine() or "unknown",
+        arch=machine_arch(),
         physical_cores=_physical_cores(processors),
         logical_cores=logical,
         mhz_per_core=round(per_core, 3),

@@ -7,7 +7,6 @@ nearest existing parent: it lives on the same partition the directory will be ma
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from app.hardware.model import DiskInfo
@@ -47,7 +46,9 @@ def read_disk(data_path: Path) -> tuple[DiskInfo, list[str]]:
         ]
     target = existing if existing.is_dir() else existing.parent
     try:
-        usage = shutil.disk_usage(target)
+        # shutil.disk_usage's own arithmetic, without importing shutil (and with it
+        # bz2, lzma and fnmatch) on status's path.
+        vfs = os.statvfs(target)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return DiskInfo(path=str(target), total_gb=0, free_gb=0), [
@@ -56,8 +57,8 @@ def read_disk(data_path: Path) -> tuple[DiskInfo, list[str]]:
     return (
         DiskInfo(
             path=os.fspath(mount_point(target)),
-            total_gb=usage.total // _GIB,
-            free_gb=usage.free // _GIB,
+            total_gb=vfs.f_blocks * vfs.f_frsize // _GIB,
+            free_gb=vfs.f_bavail * vfs.f_frsize // _GIB,
         ),
         [],
     )

@@ -7,17 +7,15 @@ rules still work on a half-known machine, and a controller never has to catch.
 
 from __future__ import annotations
 
-import logging
 import os
-import platform
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from app.hardware.cgroups import read_cgroup_limits
-from app.hardware.cpu import read_cpu
+from app.hardware.cpu import machine_arch, read_cpu
 from app.hardware.disk import read_disk
-from app.hardware.memory import read_memory
+from app.hardware.memory import read_memory, read_total_mb
 from app.hardware.model import (
     CgroupLimits,
     CpuInfo,
@@ -27,10 +25,9 @@ from app.hardware.model import (
     MemoryInfo,
     OsInfo,
 )
-from app.hardware.osinfo import read_os
 from app.hardware.usable import usable_totals
+from app.record import Record
 
-_log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -46,15 +43,17 @@ def _guarded(
     """
     try:
         return read()
-    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-        _log.debug("probing %s failed", what, exc_info=True)
+    except Exception as exc:
+        import logging  # only when a reader failed: status must not pay for logging
+
+        logging.getLogger(__name__).debug("probing %s failed", what, exc_info=True)
         return fallback(), [f"{what} unknown: {type(exc).__name__}: {exc}"]
 
 
 def _unknown_cpu() -> CpuInfo:
     return CpuInfo(
         model="unknown",
-        arch=platform.machine() or "unknown",
+        arch=machine_arch(),
         physical_cores=None,
         logical_cores=os.cpu_count() or 1,
         mhz_per_core=0.0,
@@ -63,8 +62,8 @@ def _unknown_cpu() -> CpuInfo:
     )
 
 
-def _unknown_memory() -> MemoryInfo:
-    return MemoryInfo(total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0)
+def _unknown_memory(total_mb: int) -> MemoryInfo:
+    return MemoryInfo(total_mb=total_mb, available_mb=0, swap_total_mb=0, swap_used_mb=0)
 
 
 def _unknown_os() -> OsInfo:
@@ -87,6 +86,72 @@ def _gpu_report(timeout_s: float) -> GpuReport:
     return report
 
 
+class Capacity(Record):
+    """What may be offered: the part of the probe that the rules need (no GPUs).
+
+    ``status`` checks the stored offer against this on every call, so it is read
+    without psutil, ``platform`` or the GPU tools, in about a millisecond;
+    ``probe_machine`` builds the whole MachineInfo on top of it.
+    """
+
+    cpu: CpuInfo
+    memory_total_mb: int
+    disk: DiskInfo
+    limits: CgroupLimits
+    usable_cores: int
+    usable_cpu_mhz: int
+    usable_memory_mb: int
+    problems: tuple[str, ...] = ()
+    gpus: GpuReport = GpuReport(probed=False)
+    """Never probed here; present so that a Capacity answers where a MachineInfo does."""
+
+
+def probe_capacity(
+    data_path: Path,
+    *,
+    cgroup_root: Path = Path("/sys/fs/cgroup"),
+    proc_root: Path = Path("/proc"),
+    sys_root: Path = Path("/sys"),
+) -> Capacity:
+    """The CPU, memory total, disk and container limits, and what a container may use.
+
+    Never raises, never prints: each fact is guarded on its own (see ``_guarded``).
+    """
+    problems: list[str] = []
+    cpu, found = _guarded("CPU", lambda: read_cpu(proc_root, sys_root), _unknown_cpu)
+    problems += found
+    memory_mb, found = _guarded("memory", lambda: read_total_mb(proc_root), lambda: 0)
+    problems += found
+    disk, found = _guarded(
+        "disk",
+        lambda: read_disk(data_path),
+        lambda: DiskInfo(path=str(data_path), total_gb=0, free_gb=0),
+    )
+    problems += found
+    limits, found = _guarded(
+        "container limits",
+        lambda: read_cgroup_limits(
+            cgroup_root,
+            proc_root,
+            host_cores=cpu.logical_cores,
+            host_memory_mb=memory_mb,
+        ),
+        CgroupLimits,
+    )
+    problems += found
+    usable = usable_totals(cpu, memory_mb, limits)
+    return Capacity(
+        cpu=cpu,
+        memory_total_mb=memory_mb,
+        disk=disk,
+        limits=limits,
+        usable_cores=usable.cores,
+        usable_cpu_mhz=usable.cpu_mhz,
+        usable_memory_mb=usable.memory_mb,
+        problems=tuple(problems),
+    )
+
+
 def probe_machine(
     data_path: Path,
     *,
@@ -105,43 +170,30 @@ def probe_machine(
     rest. `cgroup_root`, `proc_root` and `sys_root` exist so tests can point the probe
     at a fake tree. Never raises, never prints.
     """
-    problems: list[str] = []
+    from app.hardware.osinfo import read_os  # platform, socket, shlex: not for status
 
-    cpu, found = _guarded("CPU", lambda: read_cpu(proc_root, sys_root), _unknown_cpu)
-    problems += found
-    memory, found = _guarded("memory", read_memory, _unknown_memory)
-    problems += found
-    disk, found = _guarded(
-        "disk",
-        lambda: read_disk(data_path),
-        lambda: DiskInfo(path=str(data_path), total_gb=0, free_gb=0),
+    capacity = probe_capacity(
+        data_path, cgroup_root=cgroup_root, proc_root=proc_root, sys_root=sys_root
     )
-    problems += found
-    limits, found = _guarded(
-        "container limits",
-        lambda: read_cgroup_limits(
-            cgroup_root,
-            proc_root,
-            host_cores=cpu.logical_cores,
-            host_memory_mb=memory.total_mb,
-        ),
-        CgroupLimits,
+    problems = list(capacity.problems)
+    memory, found = _guarded(
+        "memory",
+        lambda: read_memory(proc_root, total_mb=capacity.memory_total_mb),
+        lambda: _unknown_memory(capacity.memory_total_mb),
     )
     problems += found
     os_info, found = _guarded("operating system", read_os, _unknown_os)
     problems += found
     gpu_report = _gpu_report(gpu_timeout_s) if gpus else GpuReport(probed=False)
-
-    usable = usable_totals(cpu, memory.total_mb, limits)
     return MachineInfo(
-        cpu=cpu,
+        cpu=capacity.cpu,
         memory=memory,
-        disk=disk,
+        disk=capacity.disk,
         gpus=gpu_report,
-        limits=limits,
+        limits=capacity.limits,
         os=os_info,
-        usable_cores=usable.cores,
-        usable_cpu_mhz=usable.cpu_mhz,
-        usable_memory_mb=usable.memory_mb,
+        usable_cores=capacity.usable_cores,
+        usable_cpu_mhz=capacity.usable_cpu_mhz,
+        usable_memory_mb=capacity.usable_memory_mb,
         problems=tuple(problems),
     )

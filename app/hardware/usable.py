@@ -8,12 +8,12 @@ fake machine then passes on a real machine with the same numbers.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 from app.hardware.model import CgroupLimits, CpuInfo
+from app.record import Record
 
 
-class UsableTotals(NamedTuple):
+class UsableTotals(Record):
     cores: int
     cpu_mhz: int
     memory_mb: int

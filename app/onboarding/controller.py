@@ -12,7 +12,6 @@ functions that need them: ``status`` is on a tight budget and must not pay for t
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -25,7 +24,7 @@ from app.onboarding.status import machine_uuid as _machine_uuid
 from app.onboarding.store import State, StateStore
 
 if TYPE_CHECKING:
-    from app.hardware import MachineInfo, Usage
+    from app.hardware import Capacity, MachineInfo, Usage
     from app.hardware.gpus.sampler import GpuSampler
     from app.onboarding.errors import Problem
     from app.onboarding.models import (
@@ -48,8 +47,6 @@ __all__ = [
     "default_controller",
     "public_wallet_facts",
 ]
-
-log = logging.getLogger("nunet_onboard.controller")
 
 
 def __getattr__(name: str) -> Any:
@@ -119,6 +116,21 @@ class OnboardingController:
                 )
         return self._machine
 
+    def fit_machine(self) -> MachineInfo | Capacity:
+        """What ``status`` checks the offer against: the machine already probed (or the
+        one a test gave), else the GPU-less Capacity, which is read in about a
+        millisecond without psutil, so that ``status`` stays fast."""
+        if self._machine is not None or self._probe is not None:
+            return self.machine(gpus=False)
+        from app.hardware import probe_capacity
+
+        return probe_capacity(self.state_dir)
+
+    def machine_for(self, *, gpus: bool) -> MachineInfo | Capacity:
+        """The whole machine when GPUs matter, else ``fit_machine()``: planning an offer
+        without GPUs needs no psutil, OS facts or GPU tools (``apply --check``)."""
+        return self.machine(gpus=True) if gpus else self.fit_machine()
+
     def usage(self) -> Usage:
         """CPU, memory and each NVIDIA GPU's use now. The GPUs are read by one NVML
         sampler thread per controller, started by the first call: this never waits."""
@@ -129,7 +141,7 @@ class OnboardingController:
             self._gpu_sampler = GpuSampler()
         return sample_usage(self._gpu_sampler)
 
-    def limits(self, machine: MachineInfo | None = None) -> rules.OfferLimits:
+    def limits(self, machine: MachineInfo | Capacity | None = None) -> rules.OfferLimits:
         m = machine or self.machine()
         return rules.OfferLimits(
             cpu_total=m.usable_cpu_mhz,

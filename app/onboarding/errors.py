@@ -6,16 +6,16 @@ TUI shows the same text. Nothing here ever carries a secret.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from app.record import Record
 
 
 class OnboardError(Exception):
     """Base of every refusal the controller makes (CLI exit code 1)."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One rule broken (or one warning) for one field of the offer.
 
     ``message`` is a whole sentence in a person's words ("payment address is not

@@ -9,17 +9,16 @@ on is a bug.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from app.onboarding.errors import Problem
+from app.record import Record
 
 CHANNELS: tuple[str, ...] = ("nunet-staging", "nunet-test", "nunet-team", "nunet-edge")
 CARDANO_MIN_MEMORY_MB = 10_000
 CARDANO_MIN_CPU_MHZ = 6_000
 
 
-@dataclass(frozen=True)
-class OfferLimits:
+class OfferLimits(Record):
     """What the machine allows an offer to be; the TUI draws its sliders from it."""
 
     cpu_total: int

@@ -1,26 +1,26 @@
 """The onboarding status (DMS ``OnboardingStatus``) and the problems status finds.
 
-A dataclass, not a pydantic model: ``status`` is the command that monitoring
-scripts call every few seconds, and pydantic's import alone would exceed its
-150 ms budget. ``to_dict`` gives DMS's JSON field names.
+Records (``app/record.py``), not pydantic models, dataclasses or named tuples:
+``status`` is the command that monitoring scripts call every few seconds, and
+defining them any of those ways would cost more than the rest of the command.
+``to_dict`` gives DMS's JSON field names.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.store import STALE_TEMP_S
+from app.record import Record
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
 
 
-@dataclass(frozen=True)
-class StatusProblem:
+class StatusProblem(Record):
     """Something wrong with the onboarding, and the way out."""
 
     kind: str
@@ -29,8 +29,7 @@ class StatusProblem:
     fix: str
 
 
-@dataclass(frozen=True)
-class OnboardingStatus:
+class OnboardingStatus(Record):
     onboarded: bool
     error: str | None
     machine_uuid: str
@@ -42,13 +41,14 @@ class OnboardingStatus:
     payment_addr: str | None = None
     reserved_cpu: int | None = None
     reserved_memory: int | None = None
-    problems: tuple[StatusProblem, ...] = field(default=())
-    notes: tuple[str, ...] = field(default=())
+    problems: tuple[StatusProblem, ...] = ()
+    notes: tuple[str, ...] = ()
     """What is worth knowing but is not a problem: GPUs not checked, leftover files."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["problems"] = [asdict(p) for p in self.problems]
+        data = self._asdict()
+        data["problems"] = [p._asdict() for p in self.problems]
+        data["notes"] = list(self.notes)
         return data
 
 
@@ -148,7 +148,7 @@ def drift(
     and a probe whose tool failed says so rather than calling the GPUs missing.
     """
     gpus = list(offer.get("gpus") or [])
-    machine = ctl.machine(gpus=False)
+    machine = ctl.fit_machine()
     note = None
     if gpus and not machine.gpus.probed:
         note = (

@@ -81,8 +81,6 @@ def test_a_missing_tool_is_absence_not_a_fault(no_nvml: object, fake_bin: MakeTo
 # -- 7.9: a broken GPU tool is not drift ------------------------------------------------
 def _hung_probe_controller(state_dir: Path) -> OnboardingController:
     """Onboarded with GPU 0, then the GPU tool hangs: the probe reports a fault."""
-    from dataclasses import replace
-
     from app.hardware.model import GpuReport
 
     machine = fake_machine(gpus=1)
@@ -91,7 +89,7 @@ def _hung_probe_controller(state_dir: Path) -> OnboardingController:
     hung = GpuReport(
         problems=("nvidia-smi did not answer in 5 s",), faults=("nvidia-smi did not answer in 5 s",)
     )
-    broken = replace(machine, gpus=hung)
+    broken = machine._replace(gpus=hung)
     return OnboardingController(state_dir, probe=lambda: broken)
 
 

@@ -17,6 +17,7 @@ import pytest
 from app.hardware import (
     CgroupLimits,
     MachineInfo,
+    UsableTotals,
     probe_machine,
     sample_usage,
     usable_totals,
@@ -137,13 +138,13 @@ def test_os_release_without_pretty_name() -> None:
 def test_usable_totals_rules() -> None:
     machine = fake_machine(cores=8, mhz=2500.0, memory_mb=16384)
     cpu = machine.cpu
-    assert usable_totals(cpu, 16384, CgroupLimits()) == (8, 20000, 16384)
-    assert usable_totals(cpu, 16384, CgroupLimits(cpu_quota_cores=0.5)) == (1, 2500, 16384)
-    assert usable_totals(cpu, 16384, CgroupLimits(cpuset_cores=2, cpu_quota_cores=3.9)) == (
-        2,
-        5000,
-        16384,
+    assert usable_totals(cpu, 16384, CgroupLimits()) == UsableTotals(8, 20000, 16384)
+    assert usable_totals(cpu, 16384, CgroupLimits(cpu_quota_cores=0.5)) == UsableTotals(
+        1, 2500, 16384
     )
+    assert usable_totals(
+        cpu, 16384, CgroupLimits(cpuset_cores=2, cpu_quota_cores=3.9)
+    ) == UsableTotals(2, 5000, 16384)
     assert usable_totals(cpu, 16384, CgroupLimits(memory_limit_mb=4096)).memory_mb == 4096
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import socket
-from dataclasses import replace
 
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.records import build_records, describe, history_entry, public_wallet_facts
@@ -58,7 +57,7 @@ def test_an_unknown_hostname_falls_back_to_the_system_one() -> None:
 def test_cpu_no_is_the_usable_cores_and_vcpus_follow_the_offer() -> None:
     # DMS: CpuNo is the machine's cores (here the usable ones, after cpuset and quota),
     # whatever the offer; CpuHz is the clock as measured, not rounded.
-    machine = replace(fake_machine(cores=8, mhz=2596.789), usable_cores=6)
+    machine = fake_machine(cores=8, mhz=2596.789)._replace(usable_cores=6)
     _, small = build_records(machine, offer(cpu=1000), "node")
     assert (small.cpu_no, small.vcpu) == (6, 0)  # less than one core: no whole vCPU
     assert small.cpu_hz == 2596.789

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-from dataclasses import replace
 from types import ModuleType
 
 from app.hardware.model import GpuDevice, GpuReport
@@ -67,7 +66,7 @@ def _probe(timeout_s: float, nvml: ModuleType | None) -> GpuReport:
         if found:
             # One index space for the offer's --gpus: AMD cards follow the NVIDIA ones.
             offset = len(devices)
-            devices += [replace(d, index=offset + n) for n, d in enumerate(found)]
+            devices += [d._replace(index=offset + n) for n, d in enumerate(found)]
             sources.append("rocm-smi")
         elif problem:
             amd_problems.append(problem)
