@@ -1,81 +1,50 @@
 """The ``nunet-onboard`` command line: the TUI with no arguments, headless commands otherwise.
 
-argparse, not a third-party CLI framework: it costs nothing to import, and
-``status`` has 150 ms for everything. Each command imports what it needs when it
-runs. Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage, 130
+argparse, not a third-party CLI framework: it is in the standard library and
+cheap to import; even so, the plain ``status`` lines that monitoring runs every
+few seconds are read without it (``quick.py``), and each command imports what it
+needs when it runs. Exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage, 130
 interrupted. Whatever happens, the user gets one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.cli.args import UsageError, flag_for
-from app.cli.output import PROG, error, guard_stdout
-from app.cli.parser import Parser, build_parser
-from app.cli.probe import ProbeMissed
+from app.cli.exits import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError
+from app.cli.output import error, guard_stdout
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    import argparse
 
-__all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "UsageError", "build", "entry", "main"]
+__all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "UsageError", "build", "entry", "main", "parse"]
 
 
-class _VersionAction(argparse.Action):
-    """``--version`` that reads the installed metadata only when asked (it costs ~40 ms)."""
+def __getattr__(name: str) -> Any:
+    """``build`` and ``parse`` (argparse) when first asked for: a plain ``status`` line
+    is read by ``quick.py`` and never imports argparse."""
+    if name in ("build", "parse"):
+        from app.cli import parsing
 
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        parser.exit(0, f"{PROG} {_version()}\n")
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("nunet-onboard")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def build() -> argparse.ArgumentParser:
-    """The whole parser (for tests and the docs)."""
-    return build_parser(_VersionAction)
-
-
-def parse(argv: list[str]) -> argparse.Namespace:
-    """``argv`` parsed, building only the command groups whose names it holds.
-
-    A command's name must be on the line for it to run, so the parser with just
-    those groups parses every line that can succeed exactly as the whole one
-    does. Anything it would print instead (help, usage, version, an error, with
-    the list of commands in it) makes it give up, and the whole parser parses
-    the line again: what the user sees is always the whole parser's.
-    """
-    Parser.probing = True
-    try:
-        return build_parser(_VersionAction, commands=set(argv)).parse_args(argv)
-    except ProbeMissed:
-        pass
-    finally:
-        Parser.probing = False
-    return build().parse_args(argv)
+        return getattr(parsing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     guard_stdout()
-    Parser.redact_values = "wallet" in argv
-    try:
-        args = parse(argv)
-    except KeyboardInterrupt:
-        return 130
+    from app.cli.quick import quick_status
+
+    args: Any = quick_status(argv)
+    if args is None:
+        from app.cli.parsing import parse
+
+        try:
+            args = parse(argv)
+        except KeyboardInterrupt:
+            return 130
     if args.command is None:
         return _launch_tui(args)
     return _run(args, argv)
@@ -89,6 +58,8 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         sys.stdout.flush()
         return code
     except RuleViolation as exc:
+        from app.cli.args import flag_for
+
         error("; ".join(p.said_as(flag_for(p.field, argv)) for p in exc.problems))
         return EXIT_REFUSED
     except OnboardError as exc:
@@ -113,7 +84,7 @@ def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
 
     where = _log_unexpected(args, exc)
     what = type(exc).__name__
-    if not Parser.redact_values:
+    if getattr(args, "command", None) != "wallet":
         from app.onboarding.units import shown
 
         what += f": {shown(str(exc))}"

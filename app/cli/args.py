@@ -21,11 +21,6 @@ from app.onboarding.units import (
     shown,
 )
 
-
-class UsageError(Exception):
-    """Bad usage (exit code 2): a value of the wrong form or a missing confirmation."""
-
-
 T = TypeVar("T")
 
 

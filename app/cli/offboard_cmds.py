@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli.args import UsageError
+from app.cli.exits import UsageError
 from app.cli.output import print_json, warn
 from app.cli.session import confirm, make_controller
 

@@ -11,7 +11,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.cli.args import FIELD_FLAGS, UsageError, flag_for
+from app.cli.args import FIELD_FLAGS, flag_for
+from app.cli.exits import UsageError
 from app.cli.output import print_metadata, print_pairs, warn
 from app.cli.session import confirm, make_controller
 

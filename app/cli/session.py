@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli.args import UsageError
+from app.cli.exits import UsageError
 
 if TYPE_CHECKING:
+    import argparse
+
     from app.onboarding.controller import OnboardingController
 
 

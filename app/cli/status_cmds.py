@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
 
 from app.cli.output import print_json, print_metadata, print_pairs
 from app.cli.session import light_controller
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def cmd_status(args: argparse.Namespace) -> int:

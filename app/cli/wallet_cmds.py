@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli.args import UsageError
+from app.cli.exits import UsageError
 from app.cli.output import PROG, print_json, print_pairs, print_table, warn
 from app.cli.session import light_controller, make_controller
 

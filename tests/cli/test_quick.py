@@ -1,0 +1,135 @@
+"""The ``status`` lines read without argparse give what argparse gives, and nothing else is.
+
+``app.cli.quick`` reads the plain ``status`` lines (monitoring runs them every few
+seconds) without importing argparse. Every line it accepts must parse under the
+whole parser to the same attributes; every line it declines goes to argparse, which
+then prints its usual help or error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.cli import build, main
+from app.cli.quick import quick_status
+
+TOKENS = [
+    "status",
+    "--json",
+    "--check",
+    "-v",
+    "--verbose",
+    "--state-dir",
+    "/d",
+    "--state-dir=/e",
+    "--state-dir=",
+    "-x",
+    "--js",
+    "-h",
+    "info",
+]
+
+
+def _argparse(argv: list[str]) -> dict[str, object] | None:
+    """The whole parser's attributes for the line, or None where it refuses it."""
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            return vars(build().parse_args(argv))
+        except SystemExit:
+            return None
+
+
+def _agrees(argv: list[str]) -> bool:
+    quick = quick_status(list(argv))
+    if quick is None:
+        return True  # argparse reads it, as for every other command
+    return vars(quick) == _argparse(list(argv))
+
+
+def test_every_short_line_the_quick_path_takes_parses_the_same_under_argparse() -> None:
+    lines = [list(p) for n in range(4) for p in itertools.product(TOKENS, repeat=n)]
+    taken = [argv for argv in lines if quick_status(list(argv)) is not None]
+    assert len(taken) > 50  # the quick path is used, not only declined
+    wrong = [argv for argv in taken if not _agrees(argv)]
+    assert wrong == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), min_size=4, max_size=7))
+def test_longer_lines_agree_too(argv: list[str]) -> None:
+    assert _agrees(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status"],
+        ["status", "--json"],
+        ["status", "--check", "--json"],
+        ["--state-dir", "/srv/nunet", "status", "--json"],
+        ["status", "--state-dir=/srv/nunet", "-v"],
+        ["-v", "status", "--verbose", "--check"],
+    ],
+    ids=" ".join,
+)
+def test_the_lines_monitoring_runs_take_the_quick_path(argv: list[str]) -> None:
+    parsed = quick_status(list(argv))
+    assert parsed is not None
+    assert vars(parsed) == _argparse(list(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--json", "status"],  # --json is status's option, not the program's
+        ["status", "--js"],  # an abbreviation: argparse decides
+        ["status", "--state-dir"],  # no value
+        ["status", "--state-dir", "--json"],  # an option where the value should be
+        ["status", "status"],
+        ["status", "-h"],
+        ["info"],
+        [],
+    ],
+    ids=lambda argv: " ".join(argv) or "(empty)",
+)
+def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
+    assert quick_status(list(argv)) is None
+
+
+def test_status_help_and_errors_still_come_from_argparse(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["status", "--bogus"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["status", "--help"])
+    assert exit_.value.code == 0
+    assert "--check" in capsys.readouterr().out
+
+
+def test_a_status_line_imports_neither_argparse_nor_the_heavy_libraries(tmp_path: Path) -> None:
+    """What ``status --json`` loads, in a fresh interpreter: the budget is ~2.5x a bare start."""
+    code = (
+        "import json, sys\nfrom app.cli import main\n"
+        f"rc = main(['status', '--json', '--state-dir', {str(tmp_path / 'state')!r}])\n"
+        "heavy = ('argparse', 'dataclasses', 'logging', 'psutil', 'platform', 'shutil',\n"
+        "         'tempfile', 'textual', 'pydantic', 'eth_account', 'pycardano', 'socket')\n"
+        "print(json.dumps([rc, sorted(m for m in heavy if m in sys.modules)]), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == [0, []]
+    assert json.loads(result.stdout)["onboarded"] is False
