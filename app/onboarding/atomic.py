@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data`` atomically and durably; raises ``OSError``."""
+    import tempfile  # writers only: status reads, and tempfile pulls in random
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600

@@ -18,15 +18,12 @@ Plain ``json`` and no pydantic: ``status`` compares the file on its fast path.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.onboarding.atomic import write_atomically
-
-log = logging.getLogger("nunet_onboard.metadata")
 
 FILE_NAME = "metadataV2.json"
 _MAX_READ = 1 << 20  # a metadata file is a few hundred bytes; never read a huge one whole
@@ -171,7 +168,11 @@ def hook(state_dir: Path) -> Callable[[dict[str, Any]], None]:
         try:
             sync(state_dir, state)
         except OSError as exc:
-            log.warning("could not update %s: %s", path(state_dir), exc.strerror or exc)
+            import logging  # here, not at the top: status reads this module and logs nothing
+
+            logging.getLogger("nunet_onboard.metadata").warning(
+                "could not update %s: %s", path(state_dir), exc.strerror or exc
+            )
 
     return after_write
 

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from app.onboarding import lock
 from app.onboarding.atomic import fsync_dir, write_atomically
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
@@ -265,6 +264,8 @@ class StateStore:
             raise LockUnavailable(
                 f"cannot write in the state directory: {describe_os_error(exc, self.lock_path)}"
             ) from exc
+        from app.onboarding import lock  # writers only: status reads without it (signal, fcntl)
+
         try:
             with lock.hold(fd, self.lock_path, self._timeout(), cancel):
                 self._owner, self._depth = me, 1

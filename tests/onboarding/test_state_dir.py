@@ -127,6 +127,7 @@ from pathlib import Path
 from app.onboarding.errors import StateError
 from app.onboarding.store import StateStore
 import app.paths
+import tempfile, logging, app.onboarding.lock  # what writers import when they first write
 os.setgid(65534); os.setuid(65534)  # everything is imported: the venv may be root-only
 base = Path(sys.argv[1])
 for name, expect in (("root-owned", "belongs to user 0"), ("shared", "open to other users")):
