@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.onboarding import rules
 from app.onboarding.units import UnitError, parse_decimal, parse_disk_gb, parse_memory_mb, shown
+from app.record import Record
 
 if TYPE_CHECKING:
-    from app.hardware import MachineInfo
+    from app.hardware import Capacity, MachineInfo
 
 MAX_FILE_BYTES = 64 * 1024
 STATES = ("onboarded", "offboarded")
@@ -52,8 +52,7 @@ class TargetError(ValueError):
     """The file is not a declarative offer we accept (exit code 2); nothing was done."""
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(Record):
     """A size as written: a percentage of the machine's total, or an absolute whole number."""
 
     percent: tuple[int, int] | None = None
@@ -65,8 +64,7 @@ class Amount:
     """What the file said, for messages ("60%")."""
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Record):
     """What the file asks this node to be; sizes still unresolved."""
 
     state: str = "onboarded"
@@ -86,12 +84,11 @@ class Target:
     force: bool = False
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(Record):
     """The offer for this machine (the state's JSON shape) and how each size was reached."""
 
     offer: dict[str, Any]
-    percents: dict[str, str] = field(default_factory=dict)
+    percents: dict[str, str] = {}
     """Field -> the percentage written ("60%"), for messages."""
     warnings: tuple[str, ...] = ()
 
@@ -295,7 +292,7 @@ _PARSERS: dict[str, Any] = {
 
 
 # -- resolving on this machine -----------------------------------------------------------
-def resolve(target: Target, machine: MachineInfo) -> Resolved:
+def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
     """The offer this machine should have: percentages of its usable totals made whole.
 
     A percentage is truncated to a whole unit; one within 10-90 % is then kept inside
@@ -340,7 +337,7 @@ def resolve(target: Target, machine: MachineInfo) -> Resolved:
 
 
 def _resolve_gpus(
-    wanted: str | tuple[int, ...], machine: MachineInfo
+    wanted: str | tuple[int, ...], machine: MachineInfo | Capacity
 ) -> tuple[tuple[int, ...], list[str]]:
     if isinstance(wanted, tuple):
         return wanted, []

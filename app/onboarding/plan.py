@@ -13,21 +13,20 @@ without GPUs and a dict comparison: no pydantic, no wallet library.
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.onboarding import identity, rules
 from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
 from app.onboarding.offer import Resolved, Target, explain, resolve
+from app.record import Record
 
 if TYPE_CHECKING:
+    import logging
+
     from app.onboarding.controller import OnboardingController
     from app.onboarding.errors import Problem
     from app.onboarding.models import CapacityForNunet
 
-log = logging.getLogger("nunet_onboard.controller")
 
 ACTIONS = ("onboard", "resource-config", "offboard", "none")
 OFFER_KEYS = (
@@ -45,8 +44,7 @@ OFFER_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class Current:
+class Current(Record):
     """The node as the state says: ``absent``, ``onboarded``, ``inconsistent`` or ``unreadable``."""
 
     condition: str
@@ -55,8 +53,7 @@ class Current:
     problem: str | None = None
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Record):
     """One action and the offer before and after it (``{}`` when there is none)."""
 
     action: str
@@ -65,7 +62,7 @@ class Plan:
     revision: int
     clean_first: bool = False
     """An inconsistent or unreadable state is cleaned (``offboard --force``) first."""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -149,7 +146,7 @@ def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolve
     current = read_current(ctl)
     resolved = None
     if target.state == "onboarded":
-        machine = ctl.machine(gpus=target.gpus != "none")
+        machine = ctl.machine_for(gpus=target.gpus != "none")
         resolved = resolve(target, machine)
     plan = make_plan(current, None if resolved is None else resolved.offer, force=target.force)
     if resolved is not None:
@@ -164,7 +161,7 @@ def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolve
 def _with_warnings(plan: Plan, warnings: tuple[str, ...]) -> Plan:
     if not warnings:
         return plan
-    return dataclasses.replace(plan, warnings=(*plan.warnings, *warnings))
+    return plan._replace(warnings=(*plan.warnings, *warnings))
 
 
 def _refuse(problems: list[Problem], resolved: Resolved) -> RuleViolation:
@@ -185,7 +182,7 @@ def _check_unchanged(ctl: OnboardingController, resolved: Resolved) -> None:
         disk=offer["disk"],
         gpus=offer["gpus"],
         cores=offer["cores"],
-        limits=ctl.limits(ctl.machine(gpus=bool(offer["gpus"]))),
+        limits=ctl.limits(ctl.machine_for(gpus=bool(offer["gpus"]))),
     )
     if problems:
         raise _refuse(problems, resolved)
@@ -218,7 +215,7 @@ def carry_out(ctl: OnboardingController, plan: Plan, resolved: Resolved | None) 
             )
         revision = ctl.revision()
         if plan.action == "offboard":
-            log.info("apply: cleaned up an inconsistent or unreadable state")
+            _log().info("apply: cleaned up an inconsistent or unreadable state")
             return
     if plan.action == "offboard":
         ctl.offboard(base_revision=revision)
@@ -226,7 +223,7 @@ def carry_out(ctl: OnboardingController, plan: Plan, resolved: Resolved | None) 
         ctl.onboard(capacity_of(resolved), base_revision=revision)
     elif plan.action == "resource-config" and resolved is not None:
         ctl.resource_config(capacity_of(resolved), base_revision=revision)
-    log.info("apply: %s", plan.action)
+    _log().info("apply: %s", plan.action)
 
 
 def apply(ctl: OnboardingController, target: Target, *, check: bool = False) -> Plan:
@@ -235,3 +232,10 @@ def apply(ctl: OnboardingController, target: Target, *, check: bool = False) -> 
     if not check:
         carry_out(ctl, plan, resolved)
     return plan
+
+
+def _log() -> logging.Logger:
+    """The controller's logger, imported when apply writes: a no-change check logs nothing."""
+    import logging
+
+    return logging.getLogger("nunet_onboard.controller")
