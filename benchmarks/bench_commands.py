@@ -13,6 +13,9 @@ alternating with its floor in the same run so that a busy moment hits both:
 It also lists the heavy modules ``status`` loads (there must be none). Beside
 the wall-clock medians it prints the median ratio of CPU time (user + system of
 the child): on a shared, busy machine that one moves much less than wall time.
+Where valgrind is installed it also counts the instructions each command
+executes (callgrind; one run each): a figure that a busy machine does not move
+at all, for telling a real change from noise.
 
     .venv/bin/python benchmarks/bench_commands.py [--runs 15] [--venv DIR]
 
@@ -28,7 +31,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,12 +48,16 @@ ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 HEAVY = ("textual", "eth_account", "pycardano", "pydantic", "pydantic_settings", "cryptography")
 
 
+CWD = tempfile.gettempdir()
+"""Where commands run: an empty directory, since ``python -c`` imports from its cwd."""
+
+
 def timed(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system) of one run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
-        list(command), capture_output=True, check=False, env=env, stdin=subprocess.DEVNULL
+        list(command), capture_output=True, check=False, env=env, stdin=subprocess.DEVNULL, cwd=CWD
     )
     took = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -95,6 +104,31 @@ def onboard(state: Path, env: dict[str, str]) -> dict[str, int]:
     return {"cpu": cpu, "memory": memory}
 
 
+def instructions(command: Sequence[str], env: dict[str, str]) -> int | None:
+    """Instructions one run of ``command`` executes (valgrind's callgrind), or None."""
+    if shutil.which("valgrind") is None:
+        return None
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        capture_output=True, text=True, check=False, env=env, cwd=CWD,
+    )  # fmt: skip
+    found = re.search(r"Collected : (\d+)", result.stderr)
+    return int(found.group(1)) if found else None
+
+
+def print_instructions(plan: Path | None, env: dict[str, str]) -> None:
+    bare = instructions([PYTHON, "-c", "pass"], env)
+    status = instructions([CLI, "status", "--json"], env)
+    if bare is None or status is None:
+        print("instructions: valgrind not installed")
+        return
+    line = f"instructions (callgrind): status --json {status / bare:.2f}x python -c pass"
+    if plan is not None:
+        apply = instructions([CLI, "apply", str(plan), "--check"], env)
+        line += f", apply --check {(apply or 0) / status:.2f}x status"
+    print(line)
+
+
 def heavy_modules(env: dict[str, str]) -> list[str]:
     trace = subprocess.run(
         [PYTHON, "-X", "importtime", CLI, "status", "--json"],
@@ -119,9 +153,10 @@ def main() -> None:
         help="the venv whose console script and interpreter to measure (default: this one)",
     )
     args = parser.parse_args()
-    global PYTHON, CLI
+    global PYTHON, CLI, CWD
     PYTHON, CLI = str(args.venv / "bin" / "python"), str(args.venv / "bin" / "nunet-onboard")
     with tempfile.TemporaryDirectory() as tmp:
+        CWD = tempfile.mkdtemp(dir=tmp)
         state = Path(tmp) / "state"
         env = dict(os.environ, NUNET_ONBOARD_STATE_DIR=str(state))
         offer = onboard(state, env)
@@ -136,6 +171,7 @@ def main() -> None:
         )
         print("  heavy modules status imports:", heavy_modules(env) or "none")
         help_text = subprocess.run([CLI, "--help"], capture_output=True, text=True, env=env).stdout
+        plan: Path | None = None
         if " apply" in help_text:
             plan = Path(tmp) / "offer.toml"
             plan.write_text(
@@ -155,6 +191,7 @@ def main() -> None:
                 f"apply --check      {a * 1000:6.0f} ms  status --json  {st * 1000:5.0f} ms  "
                 f"{r:.2f}x, CPU {c:.2f}x (target <= 1.5x)"
             )
+        print_instructions(plan, env)
         w, floor, r, c = pairs(
             [CLI, "wallet", "new", "--chain", "cardano"],
             [PYTHON, "-c", "import pycardano"],
