@@ -75,7 +75,7 @@ def _defaults_only(cli_dir: Path | None) -> Settings | None:
     if cli_dir is not None:
         return Settings(state_dir=cli_dir)
     if env_dir is not None:
-        return Settings(state_dir=Path(env_dir))
+        return Settings(state_dir=Path(env_dir).expanduser())
     if table.get("state_dir"):
-        return Settings(state_dir=Path(table["state_dir"]))
+        return Settings(state_dir=Path(table["state_dir"]).expanduser())
     return None if "state_dir" in table else Settings(state_dir=paths.default_state_dir())

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -39,6 +39,14 @@ class SettingsModel(BaseSettings):
     usage_interval_s: float = Field(default=1.0, ge=0.2, le=60)
     log_max_bytes: int = Field(default=1_000_000, ge=10_000)
     log_backups: int = Field(default=3, ge=0, le=20)
+
+    @field_validator("state_dir")
+    @classmethod
+    def _home(cls, value: Path) -> Path:
+        """``~`` means the home directory wherever the path comes from, as ``app.paths``
+        reads it for ``status``: else ``onboard`` would write under a directory named
+        "~" in the current one while ``status`` looked in the home directory."""
+        return value.expanduser()
 
     @classmethod
     def settings_customise_sources(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -112,3 +113,57 @@ def test_nothing_configured_does_not_load_pydantic(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == [os.environ["NUNET_ONBOARD_STATE_DIR"], "INFO", "[]"]
+
+
+@pytest.mark.parametrize(
+    ("env", "toml", "extra"),
+    [
+        ({"NUNET_ONBOARD_STATE_DIR": "~/nunet"}, None, None),
+        ({}, 'state_dir = "~/nunet"\n', None),
+        ({"NUNET_ONBOARD_STATE_DIR": "~/nunet"}, None, "DEBUG"),  # the validated model
+        ({}, 'state_dir = "~/nunet"\nlog_level = "DEBUG"\n', None),
+    ],
+)
+def test_a_home_relative_state_dir_is_the_same_for_every_command(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    env: dict[str, str],
+    toml: str | None,
+    extra: str | None,
+) -> None:
+    """``~`` is the home directory for the commands that write (settings) and for
+    ``status`` (app.paths): before, onboard wrote under ./~/nunet and status looked in
+    ~/nunet, so a node onboarded that way read as not onboarded."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if extra:
+        monkeypatch.setenv("NUNET_ONBOARD_LOG_LEVEL", extra)
+    if toml is not None:
+        write_config(toml)
+    wanted = tmp_path / "home" / "nunet"
+    assert load_settings().state_dir == wanted
+    assert paths.resolve_state_dir(None) == wanted
+
+
+def test_onboard_then_status_with_a_home_relative_state_dir(tmp_path: Path) -> None:
+    """The installed command line, as a provider's unit file would run it."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "NUNET_ONBOARD_STATE_DIR": "~/nunet"}
+    run = [sys.executable, "-m", "app"]
+    address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    kw = {"cwd": tmp_path, "env": env, "capture_output": True, "text": True, "timeout": 60}
+    capacity = subprocess.run([*run, "capacity", "--json"], **kw)  # type: ignore[call-overload]
+    allowed = json.loads(capacity.stdout)["allowed"]
+    cpu, memory = str(allowed["cpu"]["min"] + 1), str(allowed["memory"]["min"] + 1)
+    onboard = [*run, "onboard", "-c", cpu, "-m", memory, "-n", "nunet-test", "-a", address]
+    done = subprocess.run([*onboard, "--yes"], **kw)  # type: ignore[call-overload]
+    assert done.returncode == 0, done.stderr
+    status = subprocess.run([*run, "status", "--check"], **kw)  # type: ignore[call-overload]
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert (tmp_path / "home" / "nunet" / "state.json").is_file()
+    assert not (tmp_path / "~").exists()
