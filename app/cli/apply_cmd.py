@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.exits import UsageError
 from app.cli.output import error, print_json, print_pairs, warn
-from app.cli.session import light_controller, make_controller
+from app.cli.session import make_controller
 
 if TYPE_CHECKING:
     from app.onboarding.offer import Target
@@ -55,10 +55,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     try:
         target = _read_target(args.file)
-        controller = light_controller(args)
+        # The settings (not the light controller) so that the GPU probe honours
+        # gpu_timeout_s; one controller, so that a change does not probe again.
+        # A check writes nothing, not even the log.
+        controller = make_controller(args, log=not args.check)
         plan = controller.apply(target, check=True)
         if plan.changed and not args.check:
-            plan = make_controller(args, log=True).apply(target)
+            plan = controller.apply(target)
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE

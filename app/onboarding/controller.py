@@ -150,6 +150,7 @@ class OnboardingController:
             disk_free=m.disk.free_gb,
             gpu_indices=tuple(g.index for g in m.gpus.devices),
             mhz_per_core=m.cpu.mhz_per_core,
+            gpu_fault=None if m.gpus.readable else "; ".join(m.gpus.faults),
         )
 
     def provisioned(self) -> Provisioned:

@@ -27,6 +27,9 @@ class OfferLimits(Record):
     disk_free: int
     gpu_indices: tuple[int, ...]
     mhz_per_core: float
+    gpu_fault: str | None = None
+    """Why the GPUs could not be read (a GPU tool hung or failed), if they could not:
+    then a GPU missing from ``gpu_indices`` may well be there."""
 
     @property
     def cpu_min(self) -> int:
@@ -145,13 +148,20 @@ def check_disk(disk: int, free: int) -> Problem | None:
     )
 
 
-def check_gpus(requested: Sequence[int], present: Iterable[int]) -> Problem | None:
+def check_gpus(
+    requested: Sequence[int], present: Iterable[int], fault: str | None = None
+) -> Problem | None:
+    """Each GPU named must be present. ``fault`` is why the GPUs could not be read: then
+    a missing one is "cannot be checked", not "does not exist", and the reason is given."""
     present_set = sorted(set(present))
     missing = [i for i in requested if i not in present_set]
     if len(set(requested)) != len(requested):
         return _problem("gpus", "gpus", f"{list(requested)} names a GPU twice")
     if not missing:
         return None
+    if fault:
+        detail = f"gpu {missing[0]} cannot be checked: the GPUs could not be read ({fault})"
+        return Problem("gpus", detail, detail)
     allowed = ", ".join(map(str, present_set)) if present_set else "none (no GPU was found)"
     detail = f"gpu {missing[0]} does not exist; allowed indices: {allowed}"
     return Problem("gpus", detail, detail)
@@ -173,7 +183,7 @@ def check_resources(
         check_share("memory", "MB", memory, limits.memory_total),
         check_cores(cores, limits.cores_total),
         check_disk(disk, limits.disk_free),
-        check_gpus(gpus, limits.gpu_indices),
+        check_gpus(gpus, limits.gpu_indices, limits.gpu_fault),
     ]
     problems = [p for p in found if p is not None]
     problems.extend(
