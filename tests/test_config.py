@@ -167,3 +167,46 @@ def test_onboard_then_status_with_a_home_relative_state_dir(tmp_path: Path) -> N
     assert status.returncode == 0, status.stdout + status.stderr
     assert (tmp_path / "home" / "nunet" / "state.json").is_file()
     assert not (tmp_path / "~").exists()
+
+
+@pytest.mark.parametrize("home", ["/home/provider", "/root/", "/", "relative/home", None])
+@pytest.mark.parametrize("xdg", [None, "", "relative/xdg", "/srv/xdg"])
+def test_the_default_directories_are_platformdirs_answers(
+    monkeypatch: pytest.MonkeyPatch, home: str | None, xdg: str | None
+) -> None:
+    """app.paths finds ~/.config and ~/.local/share without importing platformdirs in
+    the plain case; whatever HOME and the XDG variables hold, the answer is the library's."""
+    import platformdirs
+
+    monkeypatch.delenv(paths.CONFIG_ENV, raising=False)
+    for name, value in (("HOME", home), ("XDG_DATA_HOME", xdg), ("XDG_CONFIG_HOME", xdg)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    try:
+        data = platformdirs.user_data_path(paths.APP_NAME)
+        config = platformdirs.user_config_path(paths.APP_NAME) / "config.toml"
+    except RuntimeError:  # platformdirs cannot place a relative HOME without a passwd entry
+        pytest.skip("platformdirs cannot resolve this HOME here")
+    assert paths.default_state_dir() == data
+    assert paths.config_file() == config
+
+
+def test_status_in_the_default_directory_does_not_import_platformdirs(tmp_path: Path) -> None:
+    """Plain ``nunet-onboard status`` (nothing configured) resolves ~/.local/share itself."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NUNET_ONBOARD_", "XDG_"))}
+    env["HOME"] = str(tmp_path)
+    code = (
+        "import json, sys\nfrom app.cli import main\nrc = main(['status', '--json'])\n"
+        "print(json.dumps([rc, 'platformdirs' in sys.modules]), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == [0, False]
+    shown = json.loads(result.stdout)["database_path"]
+    assert shown == str(tmp_path / ".local" / "share" / "nunet-onboard" / "state.json")
