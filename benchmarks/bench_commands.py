@@ -3,7 +3,8 @@
 Each command runs through the installed console script in a fresh process,
 alternating with its floor in the same run so that a busy moment hits both:
 
-- ``nunet-onboard status --json`` (onboarded tmp state) against ``python -c pass``
+- ``nunet-onboard status --json`` (onboarded, nothing configured: the default state
+  directory under a fresh HOME) against ``python -c pass``
   with the same interpreter: target <= 2.5x, moonshot 2x;
 - ``nunet-onboard apply FILE --check`` (when the command exists), a no-change plan,
   against ``status --json``: target <= 1.5x;
@@ -157,8 +158,11 @@ def main() -> None:
     PYTHON, CLI = str(args.venv / "bin" / "python"), str(args.venv / "bin" / "nunet-onboard")
     with tempfile.TemporaryDirectory() as tmp:
         CWD = tempfile.mkdtemp(dir=tmp)
-        state = Path(tmp) / "state"
-        env = dict(os.environ, NUNET_ONBOARD_STATE_DIR=str(state))
+        # As a provider runs it with nothing configured: the state in the default
+        # directory (~/.local/share/nunet-onboard) under a fresh HOME.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("NUNET_ONBOARD_", "XDG_"))}
+        env["HOME"] = str(Path(tmp) / "home")
+        state = Path(env["HOME"]) / ".local" / "share" / "nunet-onboard"
         offer = onboard(state, env)
         print(
             f"{time.strftime('%Y-%m-%d')}, python {sys.version.split()[0]}, {os.cpu_count()} CPUs"

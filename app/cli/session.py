@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 def make_controller(args: argparse.Namespace, *, log: bool = False) -> OnboardingController:
     """The controller for the chosen state directory, with settings and logging loaded."""
     from app.config import ConfigError, load_settings
-    from app.logs import configure_logging
     from app.onboarding.controller import OnboardingController
 
     try:
@@ -25,6 +24,8 @@ def make_controller(args: argparse.Namespace, *, log: bool = False) -> Onboardin
         raise UsageError(str(exc)) from None
     controller = OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
     if log:
+        from app.logs import configure_logging  # logging.handlers: socket, pickle, queue
+
         configure_logging(
             controller.log_path,
             verbose=getattr(args, "verbose", False),
