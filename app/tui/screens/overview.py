@@ -173,7 +173,8 @@ class OverviewScreen(NunetScreen):
             ("Free", mb(mem.available_mb)),
             (
                 "Swap",
-                f"{mb(mem.swap_total_mb)}, {mem.swap_used_mb} MB used"
+                # No GiB here: with it, "…, 0 MB used" was cut off at 80 columns.
+                f"{mem.swap_total_mb} MB, {mem.swap_used_mb} MB used"
                 if mem.swap_total_mb
                 else "none",
             ),
