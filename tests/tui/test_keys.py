@@ -368,3 +368,26 @@ async def test_overview_draws_a_minute_of_usage(app_factory: AppFactory) -> None
         usage = str(app.screen.query_one("#usage-panel", Static).render())
         assert " 12 % " in usage and " 40 % " in usage and "6553 MB in use" in usage
         assert usage.count("▂") == 2 and usage.count("▄") == 2  # 12 % and 40 %, two samples kept
+
+
+async def test_a_dialog_has_its_own_footer_whatever_the_screen_behind_had_focused(
+    app_factory: AppFactory,
+) -> None:
+    """Typing in a field, then F10: the question's footer says "keys" and lists the
+    dialog's keys, not the field's "typing · esc Leave field" from the screen behind."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_allocate(pilot)
+        screen.query_one("#payment_addr", Input).focus()
+        await pilot.press("x")  # an edit that would be lost
+        await pilot.pause()
+        assert "typing" in footer_text(app)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        shown = footer_text(app)
+        assert "typing" not in shown and "keys" in shown
+        assert "esc Close" in shown
+        await pilot.press("escape")  # Stay: back in the field, typing again
+        await settle(pilot)
+        assert app.screen is screen and "typing" in footer_text(app)

@@ -1,4 +1,4 @@
-"""What every dialog and notice shares: q quits from it, esc closes it.
+"""What every dialog and notice shares: q quits from it, esc closes it, its own footer.
 
 A modal screen cuts off the app's ordinary key bindings (only priority ones,
 the function keys, still reach the app), so a dialog would swallow ``q``. Each
@@ -23,8 +23,16 @@ class NunetDialog(ModalScreen[T]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *keymap.bindings(keymap.DIALOG),
-        Binding("q", "app.quit", "Quit", show=False),
+        Binding("q", "app.quit", "Quit"),
     ]
+
+    def on_mount(self) -> None:
+        """The dialog's own key footer, over the screen's: it lists the keys that work in
+        the dialog, and its badge follows the dialog's focus, not the field the screen
+        behind had focused ("typing" while a Yes/No question waits would mislead)."""
+        from app.tui.widgets.key_footer import KeyFooter
+
+        self.mount(KeyFooter(compact=True, show_command_palette=False))
 
     def action_close(self) -> None:
         self.dismiss(None)
