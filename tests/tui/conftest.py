@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from app.hardware.model import Usage
 from app.onboarding import controller as controller_module
@@ -87,9 +88,20 @@ def snapshot_state_dir(request: pytest.FixtureRequest) -> Iterator[Path]:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let the thread workers finish and their results reach the widgets."""
+    """Let the thread workers finish and their results reach the widgets.
+
+    A worker of an exclusive group (a screen's reload) is cancelled when a newer one
+    starts, which ``wait_for_complete`` reports as WorkerCancelled: that is the app
+    working as meant, so the wait goes on for the rest.
+    """
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _ in range(20):  # bounded: a cancelled worker leaves the list once it ends
+            try:
+                await pilot.app.workers.wait_for_complete()
+            except WorkerCancelled:
+                await pilot.pause()
+                continue
+            break
         await pilot.pause()
 
 
