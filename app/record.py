@@ -38,7 +38,7 @@ class Record:
     readable repr, ``_replace`` and ``_asdict`` (shallow, as a named tuple's).
     """
 
-    __fields__: ClassVar[tuple[str, ...]] = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
     __slots__ = ()
 
     def __init_subclass__(cls) -> None:
@@ -48,11 +48,11 @@ class Record:
             for name, kind in cls.__dict__.get("__annotations__", {}).items()  # noqa: RUF063
             if not str(kind).startswith(("ClassVar", "typing.ClassVar"))
         ]
-        inherited = [name for name in cls.__fields__ if name not in own]
-        cls.__fields__ = (*inherited, *own)
+        inherited = [name for name in cls._fields if name not in own]
+        cls._fields = (*inherited, *own)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        fields = self.__fields__
+        fields = self._fields
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} values, got {len(args)}")
         values = dict(zip(fields, args, strict=False))  # fewer values: defaults
@@ -79,7 +79,7 @@ class Record:
         raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be deleted")
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__fields__)
+        return tuple(getattr(self, name) for name in self._fields)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -90,7 +90,7 @@ class Record:
         return hash((type(self), self._values()))
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__fields__)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({shown})"
 
     def _replace(self, **changes: Any) -> Self:
@@ -99,4 +99,4 @@ class Record:
 
     def _asdict(self) -> dict[str, Any]:
         """Field name -> value, in field order; nested records are left as they are."""
-        return {name: getattr(self, name) for name in self.__fields__}
+        return {name: getattr(self, name) for name in self._fields}
