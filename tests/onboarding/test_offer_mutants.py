@@ -192,3 +192,112 @@ def test_a_percentage_outside_10_to_90_is_not_pulled_inside() -> None:
     assert (low.offer["cpu"], low.offer["memory"]) == (986, 16384 * 95 // 1000)
     high = resolve(load_target(BASE + 'cpu = "90.5%"\nmemory = "90.5%"\n'), machine)
     assert (high.offer["cpu"], high.offer["memory"]) == (9397, 16384 * 905 // 1000)
+
+
+# -- the file as a whole: names, lines, formats -------------------------------------------
+ALLOWED = (
+    "allowed: state, cpu, memory, disk, cores, gpus, channel, address, ntx_price, cardano, "
+    "available, server_mode, force"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "message"),
+    [
+        ('{\n "CPU": 1\n}', "f.json", f"f.json line 2: CPU is not a known key; {ALLOWED}"),
+        (
+            '{\n "cpu": 1,\n "Bad": 2\n}',
+            "f.json",
+            f"f.json line 3: Bad is not a known key; {ALLOWED}",
+        ),
+        ("\nCpu = 1\n", "f.toml", f"f.toml line 2: Cpu is not a known key; {ALLOWED}"),
+        (
+            '{"state": "onboarded", "cpu": true}',
+            "-",
+            '-: cpu: true is not allowed; give a percentage ("60%") or MHz',
+        ),
+        (
+            '\n  {"state": "offboarded", "nope": 1}',
+            "-",
+            f"-: nope is not a known key; {ALLOWED}",
+        ),
+        (
+            "{bad",
+            "f.json",
+            "f.json line 1: not valid JSON (Expecting property name enclosed in double quotes)",
+        ),
+        ("x = = 1", "f.toml", "f.toml: not valid TOML (Invalid value (at line 1, column 5))"),
+        (
+            "x = " + "[" * 3000 + "]" * 3000,
+            "deep.toml",
+            "deep.toml: not valid TOML (nested too deeply)",
+        ),
+        (
+            'channel = "nunet-team"\naddress = "x"\n',
+            "-",
+            '-: cpu, memory missing; state = "onboarded" needs cpu, memory, channel, address',
+        ),
+        (
+            'state = "offboarded"\nchannel = "bogus"\n',
+            "-",
+            "- line 2: channel: 'bogus' is not a known channel; allowed: nunet-staging, "
+            "nunet-test, nunet-team, nunet-edge",
+        ),
+        ('state = "offboarded"\naddress = 5\n', "-", "- line 2: address: 5 is not text"),
+        (
+            f'state = "offboarded"\naddress = "{"a" * 201}"\n',
+            "-",
+            f"- line 2: address: '{'a' * 40}…' is longer than 200 characters",
+        ),
+    ],
+    ids=[
+        "json-upper",
+        "json-mixed",
+        "toml-mixed",
+        "one-line-json",
+        "indented-json",
+        "bad-json",
+        "bad-toml",
+        "deep-toml",
+        "missing",
+        "channel",
+        "address-type",
+        "address-long",
+    ],
+)
+def test_a_bad_file_is_named_with_the_line_of_its_key(text: str, name: str, message: str) -> None:
+    with pytest.raises(TargetError) as refused:
+        load_target(text, name=name)
+    assert str(refused.value) == message
+
+
+def test_an_address_of_200_characters_is_read() -> None:
+    address = "a" * 200
+    assert load_target(OFFBOARDED + f'address = "{address}"\n').address == address
+
+
+def test_a_file_of_exactly_64_kib_is_read() -> None:
+    text = OFFBOARDED + "#" * (64 * 1024 - len(OFFBOARDED))
+    assert load_target(text).state == "offboarded"
+    with pytest.raises(TargetError) as refused:
+        load_target(text + "#")
+    assert str(refused.value) == "- is larger than 64 KiB; an offer is a few lines"
+
+
+def test_parse_target_names_its_source_as_dash_by_default() -> None:
+    with pytest.raises(TargetError) as refused:
+        offer.parse_target({"bogus": 1})
+    assert str(refused.value) == f"-: bogus is not a known key; {ALLOWED}"
+
+
+def test_all_gpus_on_a_machine_that_reports_no_reason() -> None:
+    import dataclasses
+
+    from app.hardware.model import GpuReport
+
+    bare = dataclasses.replace(fake_machine(gpus=0), gpus=GpuReport())
+    resolved = resolve(load_target(BASE + 'cpu = "50%"\nmemory = "50%"\ngpus = "all"\n'), bare)
+    assert resolved.offer["gpus"] == []
+    assert resolved.warnings == (
+        'gpus = "all" but this machine has no GPU (none found); none offered',
+    )

@@ -72,7 +72,10 @@ def test_metadata_without_its_key_is_inconsistent_and_says_which(
     )
     with pytest.raises(StateError) as refused:
         controller.apply(load_target(FILE))
-    assert str(refused.value).startswith(f"the onboarding state is inconsistent ({problem});")
+    assert str(refused.value) == (
+        f"the onboarding state is inconsistent ({problem}); nothing was done: set force = true "
+        "in the file to clean it up (as 'nunet-onboard offboard --force' does) and apply again"
+    )
 
 
 def test_a_key_with_an_offer_but_no_metadata_is_inconsistent(
