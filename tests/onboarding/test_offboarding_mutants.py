@@ -6,7 +6,6 @@ words), and the log line. Real files; read-only as tests/conftest.py makes them.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from app.onboarding.errors import NotOnboarded, StateError
 from app.onboarding.models import CapacityForNunet
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.log_lines import logged
 
 OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
 CLEARED = "the offer, metadata and available resources"
@@ -82,15 +82,14 @@ def test_force_goes_past_a_stale_revision(controller: OnboardingController) -> N
 
 
 def test_the_log_says_what_was_removed_and_whether_forced(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    controller.onboard(OFFER)
-    plain = controller.offboard()
-    controller.onboard(OFFER)
-    forced = controller.offboard(force=True)
-    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("offboarded")]
-    assert lines == [
+    with logged() as lines:
+        controller.onboard(OFFER)
+        plain = controller.offboard()
+        controller.onboard(OFFER)
+        forced = controller.offboard(force=True)
+    assert [line for line in lines if line.startswith("offboarded")] == [
         f"offboarded: removed {list(plain.removed)}; failed []",
         f"offboarded (forced): removed {list(forced.removed)}; failed []",
     ]

@@ -18,20 +18,13 @@ from app.onboarding.models import CapacityForNunet
 from app.onboarding.records import describe
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.log_lines import logged
 
 OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
 NOT_ONBOARDED = (
     "this machine is not onboarded, so changing the resource configuration is not possible; "
     "onboard first"
 )
-
-
-def logged(caplog: pytest.LogCaptureFixture, level: int = logging.INFO) -> list[str]:
-    return [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "nunet_onboard.controller" and r.levelno == level
-    ]
 
 
 @pytest.mark.parametrize(
@@ -80,20 +73,20 @@ def test_a_change_on_metadata_without_its_key_is_not_onboarded(
 
 
 def test_the_log_names_each_field_changed(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
     controller.onboard(OFFER)
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    controller.change_offer({"cpu": 6000, "memory": 9000})
-    assert logged(caplog) == ["resource-config: cpu 6000, memory 9000"]
-    caplog.clear()
+    with logged() as lines:
+        controller.change_offer({"cpu": 6000, "memory": 9000})
+    assert lines == ["resource-config: cpu 6000, memory 9000"]
     changed = OFFER.model_copy(update={"cpu": 7000})
-    controller.resource_config(changed)
-    assert logged(caplog) == [f"resource-config: {describe(changed)}"]
+    with logged() as lines:
+        controller.resource_config(changed)
+    assert lines == [f"resource-config: {describe(changed)}"]
 
 
 def test_gpus_that_cannot_be_read_are_kept_as_they_were(
-    state_dir: Path, caplog: pytest.LogCaptureFixture
+    state_dir: Path,
 ) -> None:
     with_gpu = OFFER.model_copy(update={"gpus": (0,)})
     before = OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(with_gpu)
@@ -101,10 +94,10 @@ def test_gpus_that_cannot_be_read_are_kept_as_they_were(
         fake_machine(gpus=0), gpus=GpuReport(faults=("nvidia-smi timed out", "NVML failed"))
     )
     ctl = OnboardingController(state_dir, probe=lambda: broken)
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    after = ctl.resource_config(with_gpu.model_copy(update={"cpu": 6000}))
+    with logged(logging.WARNING) as warned:
+        after = ctl.resource_config(with_gpu.model_copy(update={"cpu": 6000}))
     assert after.gpu_info == before.gpu_info and len(after.gpu_info) == 1
-    assert logged(caplog, logging.WARNING) == [
+    assert warned == [
         "GPUs could not be read (nvidia-smi timed out; NVML failed); the offered GPUs are kept"
     ]
     again = ctl.change_offer({"cpu": 6500})

@@ -6,7 +6,6 @@ store in a tmp dir and the fake machine (8 x 2600 MHz, 16384 MB, 200 GB free, 1 
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from app.onboarding.offer import load_target
 from app.onboarding.plan import Current, carry_out, offer_view, plan_apply, read_current
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.log_lines import logged
 
 FILE = f"""
 cpu = 5000
@@ -252,34 +252,28 @@ def test_an_offboard_planned_before_another_change_is_refused(
 
 
 # -- the log a run leaves --------------------------------------------------------------------
-def applied(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        r.getMessage()
-        for r in caplog.records
-        if r.name == "nunet_onboard.controller" and r.getMessage().startswith("apply")
-    ]
-
-
 def test_the_log_names_what_apply_did_and_nothing_for_no_change(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    controller.apply(load_target(FILE))
-    assert applied(caplog) == ["apply: onboard"]
-    caplog.clear()
-    assert controller.apply(load_target(FILE)).action == "none"
-    assert applied(caplog) == []
+    with logged() as lines:
+        controller.apply(load_target(FILE))
+    assert [line for line in lines if line.startswith("apply")] == ["apply: onboard"]
+    with logged() as lines:
+        assert controller.apply(load_target(FILE)).action == "none"
+    assert [line for line in lines if line.startswith("apply")] == []
 
 
 def test_the_log_says_when_a_forced_offboard_only_cleaned_up(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
     controller.store.ensure_dir()
     identity.create_identity(controller.state_dir)
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    plan = controller.apply(load_target('state = "offboarded"\nforce = true\n'))
+    with logged() as lines:
+        plan = controller.apply(load_target('state = "offboarded"\nforce = true\n'))
     assert (plan.action, plan.clean_first) == ("offboard", True)
-    assert applied(caplog) == ["apply: cleaned up an inconsistent or unreadable state"]
+    assert [line for line in lines if line.startswith("apply")] == [
+        "apply: cleaned up an inconsistent or unreadable state"
+    ]
     assert not controller.key_path.exists()
 
 

@@ -6,7 +6,6 @@ real store and the real wallet libraries; Ethereum keys from the public Hardhat 
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from app.onboarding import wallet_ops
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import WalletError
 from tests.conftest import ETH_ADDRESS
+from tests.onboarding.log_lines import logged
 
 HARDHAT = "test test test test test test test test test test test junk"  # account 0 = ETH_ADDRESS
 MNEMONIC = "abandon ability able about above absent absorb abstract absurd abuse access accident"
@@ -23,10 +23,6 @@ NEVER_CHECKED = (
     f"the wallet {ETH_ADDRESS} was made here but its backup was never checked: "
     "if its words are lost, so is everything paid to it"
 )
-
-
-def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "nunet_onboard.controller"]
 
 
 def test_a_record_from_before_the_backup_flag_counts_as_unchecked(
@@ -42,33 +38,33 @@ def test_a_record_from_before_the_backup_flag_counts_as_unchecked(
 
 
 def test_restoring_a_wallet_made_here_marks_its_backup_checked(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
     controller.restore_wallet("ethereum", HARDHAT)
     data = json.loads(controller.state_path.read_text())
     data["wallets"][0]["backup_checked"] = False  # as a wallet made here is first recorded
     controller.state_path.write_text(json.dumps(data))
     assert controller.unchecked_address_warning(ETH_ADDRESS) == NEVER_CHECKED
-    controller.restore_wallet("ethereum", HARDHAT)
+    with logged() as lines:
+        controller.restore_wallet("ethereum", HARDHAT)
     (record,) = controller.wallets()
     assert record["backup_checked"] is True
     assert controller.unchecked_address_warning(ETH_ADDRESS) is None
     assert [h["action"] for h in controller.history()][-1] == "wallet-restore"
-    assert logged(caplog)[-1] == f"wallet-restore: ethereum {ETH_ADDRESS}"
+    assert lines == [f"wallet-restore: ethereum {ETH_ADDRESS}"]
 
 
 def test_a_new_wallet_is_recorded_unchecked_under_its_action(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    wallet = controller.new_wallet("ethereum", words=12)
+    with logged() as lines:
+        wallet = controller.new_wallet("ethereum", words=12)
     (record,) = controller.wallets()
     assert (record["address"], record["backup_checked"]) == (wallet.address, False)
     assert [(h["action"], h["detail"]) for h in controller.history()] == [
         ("wallet-new", f"ethereum {wallet.address}")
     ]
-    assert logged(caplog) == [f"wallet-new: ethereum {wallet.address}"]
+    assert lines == [f"wallet-new: ethereum {wallet.address}"]
 
 
 def test_a_wallet_the_library_refuses_to_make_is_a_wallet_error(
@@ -81,14 +77,14 @@ def test_a_wallet_the_library_refuses_to_make_is_a_wallet_error(
 
 
 def test_marking_a_backup_checked_is_in_the_history_and_the_log(
-    controller: OnboardingController, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController,
 ) -> None:
     controller.restore_wallet("ethereum", HARDHAT)
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    controller.mark_backup_checked(ETH_ADDRESS)
+    with logged() as lines:
+        controller.mark_backup_checked(ETH_ADDRESS)
     last = controller.history()[-1]
     assert (last["action"], last["detail"]) == ("wallet-backup-checked", ETH_ADDRESS)
-    assert logged(caplog) == [f"backup checked: {ETH_ADDRESS}"]
+    assert lines == [f"backup checked: {ETH_ADDRESS}"]
 
 
 # -- typing the words back -------------------------------------------------------------------
@@ -116,7 +112,7 @@ def test_an_ethereum_export_needs_a_password_exactly(
 
 
 def test_a_second_keystore_for_the_same_address_is_refused_and_not_recorded(
-    controller: OnboardingController, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController, tmp_path: Path
 ) -> None:
     """The library refuses before its key derivation (seconds), so this stays fast."""
     wallet = controller.restore_wallet("ethereum", HARDHAT)
@@ -125,28 +121,27 @@ def test_a_second_keystore_for_the_same_address_is_refused_and_not_recorded(
     earlier = keys / f"UTC--2026-01-01T00-00-00.000000000Z--{ETH_ADDRESS.lower()[2:]}.json"
     earlier.write_text("{}")
     revision = controller.revision()
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    with pytest.raises(WalletError) as refused:
+    with logged() as lines, pytest.raises(WalletError) as refused:
         controller.export_wallet(wallet, keys, "a password", kdf="pbkdf2")
     assert str(refused.value) == (
         f"refusing to export again: {keys} already holds a keystore for {ETH_ADDRESS} "
         f"({earlier.name})"
     )
     assert controller.revision() == revision and controller.wallets()[0]["exports"] == []
-    assert logged(caplog) == []
+    assert lines == []
 
 
 def test_an_export_adds_to_a_record_without_an_exports_list(
-    controller: OnboardingController, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    controller: OnboardingController, tmp_path: Path
 ) -> None:
     wallet = controller.restore_wallet("cardano", HARDHAT, network="testnet")
     data = json.loads(controller.state_path.read_text())
     del data["wallets"][0]["exports"]  # a record written by hand or by an older version
     controller.state_path.write_text(json.dumps(data))
-    caplog.set_level(logging.INFO, logger="nunet_onboard.controller")
-    paths = controller.export_wallet(wallet, tmp_path / "keys")
+    with logged() as lines:
+        paths = controller.export_wallet(wallet, tmp_path / "keys")
     assert controller.wallets()[0]["exports"] == [str(p) for p in paths] and paths
-    assert logged(caplog) == [f"exported cardano wallet {wallet.address} to {tmp_path / 'keys'}"]
+    assert lines == [f"exported cardano wallet {wallet.address} to {tmp_path / 'keys'}"]
 
 
 # -- warming the library up ------------------------------------------------------------------
