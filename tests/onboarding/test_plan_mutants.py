@@ -293,3 +293,38 @@ def test_a_clean_up_that_fails_says_what_could_not_be_removed(state_dir: Path) -
         assert message.startswith("the broken state could not be cleaned up: ")
         assert "; could not remove the node identity: " in message  # each failure, "; "-joined
         assert ctl.key_path.exists()
+
+
+# -- the GPU tools run only when the offer names GPUs ------------------------------------------
+PERCENT_FILE = f"""
+cpu = "50%"
+memory = "50%"
+channel = "nunet-team"
+address = "{ETH_ADDRESS}"
+"""
+
+
+def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
+    state_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real probe; NVML (the machine boundary) faked with one card, no GPU tool on PATH."""
+    import sys
+
+    from tests.hardware.boundaries import make_fake_pynvml
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    card = {"name": "NVIDIA RTX", "uuid": "GPU-1", "total": 2**34, "free": 2**34, "util": 0}
+    nvml = make_fake_pynvml(devices=[{**card, "temp": 30}])
+    monkeypatch.setitem(sys.modules, "pynvml", nvml)
+
+    with_gpus = OnboardingController(state_dir, gpu_timeout_s=1.0)
+    plan = with_gpus.apply(load_target(PERCENT_FILE + 'gpus = "all"\n'), check=True)
+    assert plan.after["gpus"] == [0] and plan.warnings == ()
+    assert nvml.state["init"] == 1  # type: ignore[attr-defined]
+
+    OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+    again = OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+    assert again.action == "none"
+    assert nvml.state["init"] == 1  # type: ignore[attr-defined]  # neither run probed the GPUs
