@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -171,9 +172,19 @@ def test_a_long_value_is_cut_at_40_characters_in_the_refusal() -> None:
 
 
 def test_json_nested_too_deeply_says_so() -> None:
-    with pytest.raises(TargetError) as caught:
-        load_target("[" * 30_000 + "]" * 30_000, name="fleet.json")
+    # Python's recursion limit, not the file's depth alone, decides when the parser gives
+    # up; a tracer (coverage, mutmut's stats run) can lift it past any depth under 64 KiB.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        with pytest.raises(TargetError) as caught:
+            load_target("[" * 30_000 + "]" * 30_000, name="fleet.json")
+        with pytest.raises(TargetError) as deep_toml:
+            load_target("x = " + "[" * 3000 + "]" * 3000, name="deep.toml")
+    finally:
+        sys.setrecursionlimit(limit)
     assert str(caught.value) == "fleet.json: not valid JSON (nested too deeply)"
+    assert str(deep_toml.value) == "deep.toml: not valid TOML (nested too deeply)"
 
 
 # -- resolving on this machine -----------------------------------------------------------
@@ -228,11 +239,6 @@ ALLOWED = (
         ),
         ("x = = 1", "f.toml", "f.toml: not valid TOML (Invalid value (at line 1, column 5))"),
         (
-            "x = " + "[" * 3000 + "]" * 3000,
-            "deep.toml",
-            "deep.toml: not valid TOML (nested too deeply)",
-        ),
-        (
             'channel = "nunet-team"\naddress = "x"\n',
             "-",
             '-: cpu, memory missing; state = "onboarded" needs cpu, memory, channel, address',
@@ -258,7 +264,6 @@ ALLOWED = (
         "indented-json",
         "bad-json",
         "bad-toml",
-        "deep-toml",
         "missing",
         "channel",
         "address-type",
