@@ -54,7 +54,9 @@ def test_a_cancelled_wait_says_nothing_was_written(controller: OnboardingControl
 
 
 @pytest.mark.parametrize(
-    ("holder", "who"), [(None, "another process"), ("process 42 (nunet-onboard)", None)]
+    ("holder", "who"),
+    [(None, "another process"), ("process 42 (nunet-onboard)", None)],
+    ids=["unknown", "named"],
 )
 def test_a_lock_timeout_names_the_holder_or_another_process(
     holder: str | None, who: str | None

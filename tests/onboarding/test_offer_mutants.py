@@ -8,6 +8,7 @@ The size tests therefore build the parser as ``_PARSERS`` does (``size_parser``)
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import sys
@@ -54,7 +55,19 @@ def refused(text: str) -> str:
         (" 5200 ", Amount(absolute=5200, text="5200")),
         ("5200".rjust(40), Amount(absolute=5200, text="5200")),
     ],
-    ids=repr,
+    ids=[
+        "zero",
+        "whole",
+        "percent",
+        "decimal-percent",
+        "hundred",
+        "hundred-point-zero",
+        "quarter",
+        "percent-40-chars",
+        "mhz",
+        "spaces",
+        "number-40-chars",
+    ],
 )
 def test_a_cpu_size_as_written(value: Any, amount: Amount) -> None:
     assert size_parser("cpu")(value) == amount
@@ -83,7 +96,7 @@ def test_a_memory_size_in_units() -> None:
             'or a percentage ("60%")',
         ),
     ],
-    ids=repr,
+    ids=["bool", "float", "list", "negative", "over-100-decimal", "over-100", "words"],
 )
 def test_a_cpu_size_refused(value: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error) as caught:
@@ -91,7 +104,7 @@ def test_a_cpu_size_refused(value: Any, error: type[Exception], message: str) ->
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("value", ["60%".rjust(41), "5200".rjust(41)])
+@pytest.mark.parametrize("value", ["60%".rjust(41), "5200".rjust(41)], ids=["percent", "number"])
 def test_a_size_longer_than_40_characters_is_not_read(value: str) -> None:
     with pytest.raises(ValueError, match="is not a whole number of MHz"):
         size_parser("cpu")(value)
@@ -110,7 +123,11 @@ def test_cores_must_be_a_whole_number_of_one_or_more() -> None:
     )
 
 
-@pytest.mark.parametrize("bad", ["{}", "5", "[-1]", "[true]", "[0, 1.0]", '"some"'])
+@pytest.mark.parametrize(
+    "bad",
+    ["{}", "5", "[-1]", "[true]", "[0, 1.0]", '"some"'],
+    ids=["object", "number", "negative", "bool", "float", "text"],
+)
 def test_gpus_are_all_none_or_indices(bad: str) -> None:
     message = refused(OFFBOARDED + f"gpus = {bad}\n")
     assert message.startswith("- line 2: gpus: ")
@@ -132,6 +149,7 @@ def test_gpu_indices_are_kept_in_order() -> None:
         ("-0.5", "-0.5 is not allowed; give 0 or more NTX per minute"),
         ("nan", "NaN is not allowed; give 0 or more NTX per minute"),
     ],
+    ids=["bool", "list", "text", "too-large", "negative", "nan"],
 )
 def test_a_price_refused(value: str, message: str) -> None:
     assert refused(OFFBOARDED + f"ntx_price = {value}\n") == f"- line 2: ntx_price: {message}"
@@ -175,7 +193,8 @@ def test_json_nested_too_deeply_says_so() -> None:
     # Python's recursion limit, not the file's depth alone, decides when the parser gives
     # up; a tracer (coverage, mutmut's stats run) can lift it past any depth under 64 KiB.
     limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(1000)
+    depth = len(inspect.stack(0))  # however deep the runner calls this test from
+    sys.setrecursionlimit(depth + 800)
     try:
         with pytest.raises(TargetError) as caught:
             load_target("[" * 30_000 + "]" * 30_000, name="fleet.json")

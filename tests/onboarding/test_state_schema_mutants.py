@@ -58,7 +58,25 @@ def refusal(check: Check, value: Any, path: str = "offer.cpu") -> str:
         ({"a": 1}, "an object"),
         ((1, 2), "tuple"),
     ],
-    ids=repr,
+    ids=[
+        "null",
+        "true",
+        "false",
+        "nan",
+        "inf",
+        "minus-inf",
+        "zero",
+        "negative",
+        "199-bits",
+        "200-bits",
+        "float",
+        "empty",
+        "40-chars",
+        "41-chars",
+        "list",
+        "object",
+        "tuple",
+    ],
 )
 def test_describe_shows_a_value_in_a_few_words(value: Any, shown: str) -> None:
     assert describe(value) == shown
@@ -196,6 +214,7 @@ def test_the_offer_record_as_the_schema_builds_it() -> None:
         ({"schema_version": 1, "offer": 3}, "offer: expected an object, got 3"),
         ({"schema_version": 1, "revision": "1"}, "revision: expected a whole number, got '1'"),
     ],
+    ids=["list", "no-version", "version-2", "version-float", "offer", "revision"],
 )
 def test_check_state_names_the_first_wrong_field(data: Any, says: str) -> None:
     with pytest.raises(ShapeError, match="^" + says.replace("(", r"\(").replace(")", r"\)")):

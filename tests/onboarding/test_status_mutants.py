@@ -65,6 +65,7 @@ def test_no_disk_offered_fits_a_full_disk(state_dir: Path) -> None:
         ({"cores": 16}, "cores 16 is outside the allowed 1-8"),
         ({"cardano": True}, "a Cardano node needs at least 6000 MHz of CPU; 5000 MHz offered"),
     ],
+    ids=["disk", "cores", "cardano"],
 )
 def test_each_stored_field_is_checked_against_the_machine(
     controller: OnboardingController, change: dict[str, Any], says: str
