@@ -108,7 +108,7 @@ def offer_view(offer: dict[str, Any]) -> dict[str, Any]:
     defaults: dict[str, Any] = {
         "ntx_price": 0.0,
         "cardano": False,
-        "server_mode": False,
+        "server_mode": True,
         "is_available": True,
         "disk": 0,
         "gpus": [],

@@ -111,7 +111,7 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     return OnboardingStatus(
         onboarded=onboarded,
         error=problems[0].message if problems else None,
-        is_available=bool(offer.get("is_available", False)) if onboarded else False,
+        is_available=bool(offer.get("is_available", True)) if onboarded else False,
         channel=offer.get("channel"),
         node_id=(metadata or {}).get("node_id"),
         payment_addr=offer.get("payment_addr"),

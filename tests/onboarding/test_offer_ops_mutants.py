@@ -1,0 +1,106 @@
+"""Changing the offer at the edges mutation testing found unchecked: pydantic's refusals in
+a person's words, a change on a half-onboarded node, GPUs that cannot be read while the
+offer keeps them (the stored GPU records stay, the log says why), and the log lines of
+each change. The real store; the fake machine's GPU tool fails where a test says so."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import pytest
+
+from app.hardware.model import GpuReport
+from app.onboarding.controller import OnboardingController
+from app.onboarding.errors import NotOnboarded, Problem, RuleViolation
+from app.onboarding.models import CapacityForNunet
+from app.onboarding.records import describe
+from tests.conftest import ETH_ADDRESS
+from tests.fakes import fake_machine
+from tests.onboarding.log_lines import logged
+
+OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
+NOT_ONBOARDED = (
+    "this machine is not onboarded, so changing the resource configuration is not possible; "
+    "onboard first"
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"cpu": -1}, Problem("cpu", "cpu: the value -1 is not allowed there")),
+        ({"gpus": [0, -1]}, Problem("gpus", "gpus.1: the value -1 is not allowed there")),
+        ({"bogus": 1}, Problem("bogus", "bogus: the value 1 is not allowed there")),
+        (
+            {"cpu": "x" * 100},
+            Problem("cpu", f"cpu: the value '{'x' * 39} is not allowed there"),
+        ),
+    ],
+    ids=["negative", "nested", "unknown", "long"],
+)
+def test_a_change_the_model_refuses_names_the_field_and_value(
+    controller: OnboardingController, changes: dict[str, object], problem: Problem
+) -> None:
+    controller.onboard(OFFER)
+    revision = controller.revision()
+    with pytest.raises(RuleViolation) as refused:
+        controller.change_offer(changes)
+    assert refused.value.problems == [problem]
+    assert controller.revision() == revision
+
+
+def test_changing_the_offer_of_a_node_never_onboarded(controller: OnboardingController) -> None:
+    with pytest.raises(NotOnboarded) as refused:
+        controller.change_offer({"cpu": 6000})
+    assert str(refused.value) == NOT_ONBOARDED
+
+
+def test_a_change_on_metadata_without_its_key_is_not_onboarded(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    controller.key_path.unlink()
+    revision = controller.revision()
+    with pytest.raises(NotOnboarded) as refused:
+        controller.change_offer({"cpu": 6000})
+    assert str(refused.value) == NOT_ONBOARDED
+    with pytest.raises(NotOnboarded) as also:
+        controller.resource_config(OFFER.model_copy(update={"cpu": 1}))  # also breaks a rule
+    assert str(also.value) == NOT_ONBOARDED
+    assert controller.revision() == revision
+
+
+def test_the_log_names_each_field_changed(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    with logged() as lines:
+        controller.change_offer({"cpu": 6000, "memory": 9000})
+    assert lines == ["resource-config: cpu 6000, memory 9000"]
+    changed = OFFER.model_copy(update={"cpu": 7000})
+    with logged() as lines:
+        controller.resource_config(changed)
+    assert lines == [f"resource-config: {describe(changed)}"]
+
+
+def test_gpus_that_cannot_be_read_are_kept_as_they_were(
+    state_dir: Path,
+) -> None:
+    with_gpu = OFFER.model_copy(update={"gpus": (0,)})
+    before = OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(with_gpu)
+    broken = dataclasses.replace(
+        fake_machine(gpus=0), gpus=GpuReport(faults=("nvidia-smi timed out", "NVML failed"))
+    )
+    ctl = OnboardingController(state_dir, probe=lambda: broken)
+    with logged(logging.WARNING) as warned:
+        after = ctl.resource_config(with_gpu.model_copy(update={"cpu": 6000}))
+    assert after.gpu_info == before.gpu_info and len(after.gpu_info) == 1
+    assert warned == [
+        "GPUs could not be read (nvidia-smi timed out; NVML failed); the offered GPUs are kept"
+    ]
+    again = ctl.change_offer({"cpu": 6500})
+    assert again.gpu_info == before.gpu_info
+    with pytest.raises(RuleViolation, match="gpu 0 does not exist; allowed indices: none"):
+        ctl.resource_config(with_gpu.model_copy(update={"gpus": (0, 1)}))

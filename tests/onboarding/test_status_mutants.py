@@ -1,0 +1,177 @@
+"""Status at the edges mutation testing found unchecked: offers stored without the optional
+fields (older or hand-edited files read as the model reads them), drift of each field, the
+GPU notes word for word, the metadata file's fix, and the machine id (the files read are
+the machine boundary, served here from a tmp dir)."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.hardware.model import GpuReport, MachineInfo
+from app.onboarding import status as status_module
+from app.onboarding.controller import OnboardingController
+from app.onboarding.models import CapacityForNunet
+from app.onboarding.status import machine_uuid
+from tests.conftest import ETH_ADDRESS
+from tests.fakes import fake_machine
+
+OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
+RESOURCE_CONFIG = "change the offer with 'nunet-onboard resource-config' (or the Allocate screen)"
+
+
+def edit_offer(ctl: OnboardingController, change: Any) -> None:
+    data = json.loads(ctl.state_path.read_text())
+    change(data["offer"])
+    ctl.state_path.write_text(json.dumps(data))
+
+
+def with_gpus(machine: MachineInfo, report: GpuReport) -> MachineInfo:
+    import dataclasses
+
+    return dataclasses.replace(machine, gpus=report)
+
+
+# -- an offer stored without its optional fields -----------------------------------------------
+@pytest.mark.parametrize("field", ["is_available", "cardano", "disk", "cores", "gpus"])
+def test_an_offer_stored_without_an_optional_field_reads_as_the_model_reads_it(
+    controller: OnboardingController, field: str
+) -> None:
+    controller.onboard(OFFER)
+    edit_offer(controller, lambda o: o.pop(field))
+    offer = controller.current_offer()
+    assert offer is not None
+    status = controller.status()
+    assert status.onboarded is True and status.problems == ()
+    assert status.is_available is offer.is_available is True
+
+
+def test_no_disk_offered_fits_a_full_disk(state_dir: Path) -> None:
+    OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(OFFER)
+    full = OnboardingController(state_dir, probe=lambda: fake_machine(disk_free_gb=0))
+    edit_offer(full, lambda o: o.pop("disk"))
+    assert full.status().problems == ()
+
+
+# -- drift, field by field ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"disk": 300}, "disk 300 GB is more than the 200 GB free; allowed 0-200 GB"),
+        ({"cores": 16}, "cores 16 is outside the allowed 1-8"),
+        ({"cardano": True}, "a Cardano node needs at least 6000 MHz of CPU; 5000 MHz offered"),
+    ],
+    ids=["disk", "cores", "cardano"],
+)
+def test_each_stored_field_is_checked_against_the_machine(
+    controller: OnboardingController, change: dict[str, Any], says: str
+) -> None:
+    controller.onboard(OFFER)
+    edit_offer(controller, lambda o: o.update(change))
+    problems = controller.status().problems
+    assert {(p.kind, p.fix) for p in problems} == {("drift", RESOURCE_CONFIG)}
+    assert f"the offer no longer fits this machine: {says}" in [p.message for p in problems]
+
+
+def test_an_offer_without_metadata_is_not_checked_for_drift(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    controller.key_path.unlink()
+    data = json.loads(controller.state_path.read_text())
+    data["metadata"] = None
+    data["offer"]["cpu"] = 99999  # would not fit, but nothing is onboarded to drift
+    controller.state_path.write_text(json.dumps(data))
+    kinds = [p.kind for p in controller.status().problems]
+    assert "drift" not in kinds
+
+
+# -- the GPU notes -----------------------------------------------------------------------------
+def test_gpus_not_probed_are_noted_word_for_word(state_dir: Path) -> None:
+    OnboardingController(state_dir, probe=lambda: fake_machine(gpus=2)).onboard(
+        OFFER.model_copy(update={"gpus": (0, 1)})
+    )
+    fast = with_gpus(fake_machine(gpus=0), GpuReport(probed=False))
+    status = OnboardingController(state_dir, probe=lambda: fast).status()
+    assert status.problems == ()
+    assert status.notes == (
+        "the offered GPUs (0, 1) were not checked: status does not run the GPU tools; "
+        "'nunet-onboard capacity' shows them",
+    )
+
+
+def test_gpus_that_could_not_be_read_are_noted_with_each_fault(state_dir: Path) -> None:
+    OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(
+        OFFER.model_copy(update={"gpus": (0,)})
+    )
+    broken = with_gpus(
+        fake_machine(gpus=0),
+        GpuReport(faults=("nvidia-smi timed out", "NVML failed")),
+    )
+    status = OnboardingController(state_dir, probe=lambda: broken).status()
+    assert status.problems == ()
+    assert status.notes == (
+        "the GPUs could not be read (nvidia-smi timed out; NVML failed); the offered GPUs "
+        "are kept as they are",
+    )
+
+
+# -- the metadata file ---------------------------------------------------------------------------
+def test_a_metadata_file_that_differs_says_how_it_is_put_right(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    controller.metadata_path.write_text("{}")
+    (problem,) = controller.status().problems
+    assert problem.kind == "metadata_file"
+    assert problem.fix == (
+        "it is rewritten at the next onboard, resource-config or offboard; "
+        "or delete it if the machine is not onboarded"
+    )
+
+
+# -- the machine id ------------------------------------------------------------------------------
+ETC_ID = "0123456789abcdef0123456789abcdef"
+DBUS_ID = "fedcba9876543210fedcba9876543210"
+
+
+@pytest.fixture
+def machine_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The two machine-id files served from ``tmp_path``: the dict is what each holds."""
+    files: dict[str, str] = {}
+    real_read_text = pathlib.Path.read_text
+
+    def read_text(self: Path, *args: Any, **kwargs: Any) -> str:
+        if str(self) in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+            if str(self) not in files:
+                raise FileNotFoundError(2, "No such file or directory", str(self))
+            fake = tmp_path / "ids" / str(self).strip("/").replace("/", "_")
+            fake.parent.mkdir(exist_ok=True)
+            fake.write_text(files[str(self)])
+            return real_read_text(fake, *args, **kwargs)
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "read_text", read_text)
+    assert status_module.Path is pathlib.Path
+    return files
+
+
+def test_the_machine_id_comes_from_etc_first(machine_ids: dict[str, str]) -> None:
+    machine_ids["/etc/machine-id"] = ETC_ID + "\n"
+    machine_ids["/var/lib/dbus/machine-id"] = DBUS_ID + "\n"
+    assert machine_uuid() == "01234567-89ab-cdef-0123-456789abcdef"
+
+
+def test_the_machine_id_falls_back_to_dbus(machine_ids: dict[str, str]) -> None:
+    machine_ids["/var/lib/dbus/machine-id"] = DBUS_ID
+    assert machine_uuid() == "fedcba98-7654-3210-fedc-ba9876543210"
+    machine_ids["/etc/machine-id"] = "uninitialized\n"  # not 32 characters: skipped
+    assert machine_uuid() == "fedcba98-7654-3210-fedc-ba9876543210"
+
+
+def test_no_machine_id_is_unknown(machine_ids: dict[str, str]) -> None:
+    assert machine_uuid() == "unknown"
