@@ -1,0 +1,149 @@
+"""Machine facts found unchecked by mutation testing: CPU, memory, usage, the package.
+
+Faked only at the machine boundary: /proc and /sys files under tmp_path, the values
+psutil and the platform module report, and the NVML module.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import psutil
+import pytest
+
+import app.hardware
+from app.hardware import sample_usage
+from app.hardware.cpu import read_cpu
+from app.hardware.gpus.sampler import GpuSampler
+from tests.hardware.boundaries import make_fake_pynvml, write
+
+GiB = 1024**3
+MiB = 1024**2
+
+# Two logical CPUs that name neither a model nor a clock (a VM's ARM, say).
+NAMELESS = "processor\t: 0\nBogoMIPS\t: 50.00\n\nprocessor\t: 1\nBogoMIPS\t: 50.00\n"
+
+
+@pytest.fixture
+def roots(tmp_path: Path) -> tuple[Path, Path]:
+    proc, sys_root = tmp_path / "proc", tmp_path / "sys"
+    write(proc / "cpuinfo", NAMELESS)
+    sys_root.mkdir()
+    return proc, sys_root
+
+
+def _os(
+    monkeypatch: pytest.MonkeyPatch, system: str, processor: str, machine: str = "x86_64"
+) -> None:
+    monkeypatch.setattr(sys, "platform", system)
+    monkeypatch.setattr(platform, "processor", lambda: processor)
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+
+
+@pytest.mark.parametrize(
+    ("system", "processor", "machine", "model"),
+    [
+        (
+            "win32",
+            "  Intel64 Family 6 Model 85 Stepping 7  ",
+            "AMD64",
+            "Intel64 Family 6 Model 85 Stepping 7",
+        ),
+        ("darwin", "arm", "arm64", "arm"),
+        ("darwin", "arm64", "arm64", "unknown"),  # only the architecture again
+        ("win32", "", "AMD64", "unknown"),
+        ("linux", "Intel Xeon", "x86_64", "unknown"),  # Linux's uname -p is not asked
+    ],
+)
+def test_off_linux_the_cpu_model_comes_from_the_os(
+    roots: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    system: str,
+    processor: str,
+    machine: str,
+    model: str,
+) -> None:
+    _os(monkeypatch, system, processor, machine)
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: None)
+    cpu, problems = read_cpu(*roots)
+    assert cpu.model == model
+    named = "CPU model unknown: the kernel does not name it" in problems
+    assert named == (model == "unknown")
+
+
+@pytest.mark.parametrize(
+    ("maximum", "current", "clock"),
+    [
+        (3000.0, 1200.0, (3000.0, 6000, "psutil max")),
+        (0.5, 0.0, (0.5, 1, "psutil max")),
+        (-1.0, 1800.0, (1800.0, 3600, "psutil current")),
+        (0.0, 0.5, (0.5, 1, "psutil current")),
+        (0.0, -5.0, (0.0, 0, "unknown")),
+    ],
+)
+def test_psutils_clock_counts_only_when_positive(
+    roots: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    maximum: float,
+    current: float,
+    clock: tuple[float, int, str],
+) -> None:
+    freq = SimpleNamespace(current=current, min=0.0, max=maximum)
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: freq)
+    cpu, problems = read_cpu(*roots)
+    assert (cpu.mhz_per_core, cpu.total_mhz, cpu.clock_source) == clock
+    unknown = "CPU clock unknown: neither cpufreq, /proc/cpuinfo nor psutil give it"
+    assert (unknown in problems) == (clock[2] == "unknown")
+
+
+# --- live usage -------------------------------------------------------------------
+
+
+def test_usage_in_whole_mb(monkeypatch: pytest.MonkeyPatch) -> None:
+    vm = SimpleNamespace(percent=37.5, used=3 * GiB + MiB // 2, total=8 * GiB)
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: vm)
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval=None: 12.5)
+    usage = sample_usage()
+    assert (usage.cpu_percent, usage.memory_percent, usage.memory_used_mb) == (12.5, 37.5, 3072)
+    assert f"{usage.memory_used_mb} MB" == "3072 MB"
+
+
+def test_usage_that_psutil_cannot_read_is_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(psutil, "virtual_memory", denied)
+    monkeypatch.setattr(psutil, "cpu_percent", denied)
+    usage = sample_usage()
+    assert (usage.cpu_percent, usage.memory_percent, usage.memory_used_mb) == (0.0, 0.0, 0)
+
+
+def test_usage_says_why_there_are_no_gpu_figures() -> None:
+    sampler = GpuSampler(0.01, nvml=make_fake_pynvml(init_error="NVMLError_DriverNotLoaded"))
+    try:
+        deadline = time.monotonic() + 5
+        usage = sample_usage(sampler)
+        while usage.gpu_note is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+            usage = sample_usage(sampler)
+        assert (usage.gpus, usage.gpu_note) == ((), "NVIDIA driver not loaded")
+    finally:
+        sampler.close()
+
+
+# --- the package ------------------------------------------------------------------
+
+
+def test_the_lazy_names_of_the_package() -> None:
+    from app.hardware.gpus import probe_gpus
+    from app.hardware.usage import sample_usage as real_sample_usage
+
+    assert app.hardware.probe_gpus is probe_gpus
+    assert app.hardware.sample_usage is real_sample_usage
+    with pytest.raises(AttributeError) as caught:
+        _ = app.hardware.probe_cpus  # type: ignore[attr-defined]
+    assert str(caught.value) == "module 'app.hardware' has no attribute 'probe_cpus'"

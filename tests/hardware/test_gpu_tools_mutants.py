@@ -1,0 +1,157 @@
+"""What nvidia-smi's and rocm-smi's answers become, found unchecked by mutation testing.
+
+The tools' output is the machine boundary: here it is given as text to the parsers, or
+printed by a fake tool on PATH, and the tests pin the cards a user is shown (name,
+vendor, VRAM as whole MB, missing readings as None) and the words of each refusal.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app.hardware import probe_gpus
+from app.hardware.gpus.nvidia_smi import parse_csv
+from app.hardware.gpus.rocm_smi import parse_json
+
+MakeTool = Callable[[str, str], Path]
+MakeNvml = Callable[..., types.ModuleType]
+MiB = 1024**2
+GiB = 1024**3
+
+
+def smi_line(index: int = 0, name: str = "NVIDIA L4", rest: str = "23034, 22000") -> str:
+    return f"{index}, {name}, {rest}, 550.54.14, GPU-{index:04d}, 5, 40"
+
+
+def rocm(cards: dict[str, object]) -> str:
+    return json.dumps(cards)
+
+
+# --- nvidia-smi -------------------------------------------------------------------
+
+
+def test_missing_driver_uuid_and_memory_readings() -> None:
+    (gpu,) = parse_csv("0, , [N/A], [N/A], [N/A], , [N/A], [N/A]\n")
+    assert (gpu.name, gpu.vendor) == ("NVIDIA GPU", "nvidia")
+    assert (gpu.total_vram_mb, gpu.free_vram_mb) == (0, 0)
+    assert (gpu.driver, gpu.uuid, gpu.utilisation_pct, gpu.temperature_c) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_blank_lines_between_cards_are_skipped() -> None:
+    text = smi_line(0) + "\n\n  \n" + smi_line(1) + "\n"
+    assert [gpu.index for gpu in parse_csv(text)] == [0, 1]
+
+
+def test_sixty_four_cards_are_read_and_sixty_five_refused() -> None:
+    lines = [smi_line(i) for i in range(65)]
+    assert len(parse_csv("\n".join(lines[:64]))) == 64
+    with pytest.raises(ValueError) as caught:
+        parse_csv("\n".join(lines))
+    assert str(caught.value) == "it listed more than 64 GPUs"
+
+
+def test_a_line_with_too_few_cells_is_quoted_cut_to_sixty_characters() -> None:
+    line = "No devices were found on this machine, " + "x" * 80
+    with pytest.raises(ValueError) as caught:
+        parse_csv(line + "\n")
+    shown = line[:57] + "..."
+    assert str(caught.value) == f"unexpected line {shown!r}"
+
+
+# --- rocm-smi ---------------------------------------------------------------------
+
+
+def test_an_answer_that_is_only_the_json_object() -> None:
+    text = rocm({"card0": {"Card Series": "Radeon Pro W7800", "VRAM Total Memory (B)": str(GiB)}})
+    (gpu,) = parse_json(text)
+    assert (gpu.index, gpu.name, gpu.vendor, gpu.total_vram_mb, gpu.free_vram_mb) == (
+        0,
+        "Radeon Pro W7800",
+        "amd",
+        1024,
+        1024,
+    )
+
+
+def test_vram_is_whole_mb_rounded_down() -> None:
+    total = 16 * GiB + MiB // 2  # half a MB more than 16 GiB
+    used = 2 * GiB + MiB // 2
+    (gpu,) = parse_json(
+        rocm(
+            {
+                "card0": {
+                    "VRAM Total Memory (B)": str(total),
+                    "VRAM Total Used Memory (B)": str(used),
+                }
+            }
+        )
+    )
+    assert f"{gpu.total_vram_mb} MB, {gpu.free_vram_mb} MB free" == "16384 MB, 14336 MB free"
+
+
+def test_unreadable_or_impossible_vram_figures() -> None:
+    cards = {
+        "card0": {"VRAM Total Memory (B)": "lots", "VRAM Total Used Memory (B)": "0"},
+        "card1": {"VRAM Total Memory (B)": str(GiB), "VRAM Total Used Memory (B)": str(2 * GiB)},
+    }
+    first, second = parse_json(rocm(cards))
+    assert (first.total_vram_mb, first.free_vram_mb) == (0, 0)
+    assert (second.total_vram_mb, second.free_vram_mb) == (1024, 0)  # used > total: none free
+
+
+def test_an_empty_or_unknown_name_falls_through_to_the_next_key() -> None:
+    cards = {
+        "card0": {"Card Series": "", "Card SKU": "Radeon RX 6800"},
+        "card1": {"Card Series": "N/A", "Card model": "Instinct MI300X"},
+        "card2": {"Card Series": "N/A"},
+    }
+    assert [gpu.name for gpu in parse_json(rocm(cards))] == [
+        "Radeon RX 6800",
+        "Instinct MI300X",
+        "AMD GPU",
+    ]
+
+
+def test_entries_that_are_not_cards_are_skipped_not_the_end() -> None:
+    cards = {
+        "system": {"Driver version": "6.7.0"},
+        "card0": {"Card Series": "Radeon RX 7600"},
+        "card1": "not an object",
+        "card2": {"Card Series": "Radeon RX 7700"},
+    }
+    assert [(gpu.index, gpu.name) for gpu in parse_json(rocm(cards))] == [
+        (0, "Radeon RX 7600"),
+        (2, "Radeon RX 7700"),
+    ]
+
+
+def test_at_most_four_entries_a_gpu_are_read() -> None:
+    padding = {f"note{i}": i for i in range(255)}
+    cards = {**padding, "card0": {"Card Series": "Radeon RX 7600"}}
+    assert len(cards) == 256
+    assert [gpu.name for gpu in parse_json(rocm(cards))] == ["Radeon RX 7600"]
+    with pytest.raises(ValueError) as caught:
+        parse_json(rocm({**cards, "note255": 0}))
+    assert str(caught.value) == "its JSON has 257 entries, far more than any machine's GPUs"
+
+
+def test_rocm_smi_without_json_or_without_cards(no_nvml: object, fake_bin: MakeTool) -> None:
+    fake_bin("rocm-smi", "echo 'WARNING: No AMD GPUs specified'\n")
+    report = probe_gpus(timeout_s=5)
+    assert report.problems[-1] == (
+        "rocm-smi gave an answer we cannot read: no JSON object in its output"
+    )
+    fake_bin("rocm-smi", 'echo \'{"system": {"Driver version": "6.7.0"}}\'\n')
+    report = probe_gpus(timeout_s=5)
+    assert report.problems[-1] == "rocm-smi found no AMD GPU"
+    assert report.faults == ()  # no card is not a broken tool
