@@ -116,3 +116,47 @@ def test_names_are_cleaned_and_cut_to_120_characters(no_nvml: object, fake_bin: 
     fake_bin("nvidia-smi", _cat("\n".join(lines)))
     report = probe_gpus(timeout_s=10)
     assert [gpu.name for gpu in report.devices] == ["NVIDIA L4", exact, "B" * 117 + "..."]
+
+
+def test_a_tool_runs_with_its_arguments_in_the_c_locale(
+    no_nvml: object, fake_bin: MakeTool
+) -> None:
+    fake_bin(
+        "nvidia-smi",
+        'case "$1" in --query-gpu=index,name,*) ;; *) exit 3 ;; esac\n'
+        'echo "0, NVIDIA $LC_ALL, 23034, 22000, args $#, GPU-0, 5, 40"\n',
+    )
+    (gpu,) = probe_gpus(timeout_s=10).devices
+    assert (gpu.name, gpu.driver) == ("NVIDIA C", "args 2")
+
+
+def test_a_tool_never_reads_the_users_terminal(no_nvml: object, fake_bin: MakeTool) -> None:
+    # Our stdin is a pipe nobody writes to (as a terminal nobody types into): a tool
+    # that reads its input must get end-of-file at once, not wait on it.
+    fake_bin("nvidia-smi", f"/bin/cat >/dev/null\necho '{LINE.format(i=0)}'\n")
+    read_end, write_end = os.pipe()
+    saved = os.dup(0)
+    os.dup2(read_end, 0)
+    try:
+        report = probe_gpus(timeout_s=2)
+    finally:
+        os.dup2(saved, 0)
+        for fd in (saved, read_end, write_end):
+            os.close(fd)
+    assert report.problems == ()
+    assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
+
+
+def test_a_tool_that_cannot_be_executed(no_nvml: object, fake_bin: MakeTool) -> None:
+    tool = fake_bin("nvidia-smi", "")
+    tool.write_bytes(b"\x00\x01\x02\x03 not a program")
+    report = probe_gpus(timeout_s=10)
+    assert report.problems[1] == "nvidia-smi could not be started: Exec format error"
+    assert report.problems[1] in report.faults
+
+
+def test_a_tool_that_lists_no_card(no_nvml: object, fake_bin: MakeTool) -> None:
+    fake_bin("nvidia-smi", "exit 0\n")
+    report = probe_gpus(timeout_s=10)
+    assert report.problems[1] == "nvidia-smi found no NVIDIA GPU"
+    assert report.faults == ()

@@ -155,3 +155,20 @@ def test_rocm_smi_without_json_or_without_cards(no_nvml: object, fake_bin: MakeT
     report = probe_gpus(timeout_s=5)
     assert report.problems[-1] == "rocm-smi found no AMD GPU"
     assert report.faults == ()  # no card is not a broken tool
+
+
+# --- NVML -------------------------------------------------------------------------
+
+
+def test_nvml_names_in_bytes_are_decoded_leniently_up_to_400_bytes(
+    fake_nvml: MakeNvml, fake_bin: MakeTool
+) -> None:
+    card = {"uuid": "GPU-1", "total": GiB, "free": GiB, "util": 1, "temp": 30}
+    fake_nvml(
+        devices=[
+            {**card, "name": b"Tesla \xff"},
+            {**card, "name": ("\U0001f642" * 100).encode() + b"!"},
+        ]
+    )
+    report = probe_gpus(timeout_s=5)
+    assert [gpu.name for gpu in report.devices] == ["Tesla \ufffd", "\U0001f642" * 100]
