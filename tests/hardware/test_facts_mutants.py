@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -147,3 +148,86 @@ def test_the_lazy_names_of_the_package() -> None:
     with pytest.raises(AttributeError) as caught:
         _ = app.hardware.probe_cpus  # type: ignore[attr-defined]
     assert str(caught.value) == "module 'app.hardware' has no attribute 'probe_cpus'"
+
+
+# --- the whole probe: a fact that fails in an unforeseen way ----------------------
+
+
+@pytest.fixture
+def fake_roots(tmp_path: Path) -> dict[str, Path]:
+    """Two logical CPUs without a clock of their own, outside any cgroup."""
+    proc, sys_root = tmp_path / "proc", tmp_path / "sys"
+    write(proc / "cpuinfo", NAMELESS)
+    write(proc / "self/cgroup", "0::/\n")
+    sys_root.mkdir()
+    return {"proc_root": proc, "sys_root": sys_root, "cgroup_root": tmp_path / "cgroup"}
+
+
+def _exploding(kind: type[Exception], text: str) -> object:
+    def explode(*args: object, **kwargs: object) -> object:
+        raise kind(text)
+
+    return explode
+
+
+@pytest.mark.parametrize(
+    ("machine", "cpu_count", "arch", "logical"),
+    [("aarch64", 6, "aarch64", 6), ("", None, "unknown", 1)],
+)
+def test_a_cpu_reading_that_fails_unforeseen_costs_only_the_cpu(
+    fake_roots: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    machine: str,
+    cpu_count: int | None,
+    arch: str,
+    logical: int,
+) -> None:
+    import os
+
+    monkeypatch.setattr(psutil, "cpu_freq", _exploding(RuntimeError, "cpufreq went away"))
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpu_count)
+    info = app.hardware.probe_machine(tmp_path / "state", gpus=False, **fake_roots)
+    assert info.cpu == app.hardware.CpuInfo(
+        model="unknown",
+        arch=arch,
+        physical_cores=None,
+        logical_cores=logical,
+        mhz_per_core=0.0,
+        total_mhz=0,
+        clock_source="unknown",
+    )
+    assert "CPU unknown: RuntimeError: cpufreq went away" in info.problems
+    assert info.memory.total_mb > 0  # the other facts are still read
+
+
+def test_memory_and_os_readings_that_fail_unforeseen(
+    fake_roots: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(psutil, "virtual_memory", _exploding(TypeError, "bad struct"))
+    monkeypatch.setattr(platform, "system", _exploding(RuntimeError, "uname failed"))
+    info = app.hardware.probe_machine(tmp_path / "state", gpus=False, **fake_roots)
+    assert info.memory == app.hardware.MemoryInfo(
+        total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0
+    )
+    assert info.os == app.hardware.OsInfo(
+        system="unknown", kernel="unknown", distribution="unknown", hostname="unknown"
+    )
+    assert info.problems[-2:] == (
+        "memory unknown: TypeError: bad struct",
+        "operating system unknown: RuntimeError: uname failed",
+    )
+    assert info.cpu.logical_cores == 2
+
+
+def test_the_probe_passes_its_gpu_timeout_to_the_tools(
+    fake_roots: dict[str, Path],
+    tmp_path: Path,
+    no_nvml: object,
+    fake_bin: Callable[[str, str], Path],
+) -> None:
+    fake_bin("nvidia-smi", "echo '0, NVIDIA L4, 23034, 22000, 550.54.14, GPU-0, 5, 40'\n")
+    info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=5, **fake_roots)
+    assert [gpu.name for gpu in info.gpus.devices] == ["NVIDIA L4"]
+    assert info.gpus.problems == ()
