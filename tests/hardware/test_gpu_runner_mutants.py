@@ -160,3 +160,11 @@ def test_a_tool_that_lists_no_card(no_nvml: object, fake_bin: MakeTool) -> None:
     report = probe_gpus(timeout_s=10)
     assert report.problems[1] == "nvidia-smi found no NVIDIA GPU"
     assert report.faults == ()
+
+
+def test_a_failing_tool_is_quoted_up_to_300_characters(no_nvml: object, fake_bin: MakeTool) -> None:
+    line = "E" * 301
+    fake_bin("nvidia-smi", f"echo '{line}' >&2\nexit 1\n")
+    assert probe_gpus(timeout_s=10).problems[1] == f"nvidia-smi failed: {'E' * 297}..."
+    fake_bin("nvidia-smi", "exit 4\n")
+    assert probe_gpus(timeout_s=10).problems[1] == "nvidia-smi failed with exit code 4"

@@ -8,6 +8,10 @@ vendor, VRAM as whole MB, missing readings as None) and the words of each refusa
 from __future__ import annotations
 
 import json
+import logging
+import sys
+import threading
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +21,7 @@ import pytest
 from app.hardware import probe_gpus
 from app.hardware.gpus.nvidia_smi import parse_csv
 from app.hardware.gpus.rocm_smi import parse_json
+from tests.hardware.boundaries import make_fake_pynvml, write
 
 MakeTool = Callable[[str, str], Path]
 MakeNvml = Callable[..., types.ModuleType]
@@ -172,3 +177,121 @@ def test_nvml_names_in_bytes_are_decoded_leniently_up_to_400_bytes(
     )
     report = probe_gpus(timeout_s=5)
     assert [gpu.name for gpu in report.devices] == ["Tesla \ufffd", "\U0001f642" * 100]
+
+
+def _nvml_card(**change: object) -> dict[str, object]:
+    card: dict[str, object] = {
+        "name": "NVIDIA L4",
+        "uuid": "GPU-1",
+        "total": 16 * GiB + MiB // 2,
+        "free": 15 * GiB + MiB // 2,
+        "util": 5,
+        "temp": 40,
+    }
+    card.update(change)
+    return card
+
+
+def test_nvml_readings_a_card_does_not_support_are_none(
+    fake_nvml: MakeNvml, fake_bin: MakeTool
+) -> None:
+    nvml = fake_nvml(devices=[_nvml_card(uuid=None, temp=None)])
+
+    def unsupported() -> str:
+        raise nvml.NVMLError_NotSupported()  # type: ignore[attr-defined]
+
+    nvml.nvmlSystemGetDriverVersion = unsupported  # type: ignore[attr-defined]
+    (gpu,) = probe_gpus(timeout_s=5).devices
+    assert (gpu.driver, gpu.uuid, gpu.temperature_c, gpu.utilisation_pct) == (
+        None,
+        None,
+        None,
+        5.0,
+    )
+    assert f"{gpu.total_vram_mb} MB, {gpu.free_vram_mb} MB free" == "16384 MB, 15360 MB free"
+
+
+def test_nvml_is_asked_for_the_gpu_temperature_sensor(
+    fake_nvml: MakeNvml, fake_bin: MakeTool
+) -> None:
+    nvml = fake_nvml(devices=[_nvml_card()])
+
+    def temperature(handle: int, sensor: object) -> int:
+        if sensor != nvml.NVML_TEMPERATURE_GPU:  # type: ignore[attr-defined]
+            raise nvml.NVMLError_NotSupported()  # type: ignore[attr-defined]
+        return 40
+
+    nvml.nvmlDeviceGetTemperature = temperature  # type: ignore[attr-defined]
+    (gpu,) = probe_gpus(timeout_s=5).devices
+    assert gpu.temperature_c == 40.0
+
+
+def test_a_failed_nvml_shutdown_does_not_lose_the_cards(
+    fake_nvml: MakeNvml, fake_bin: MakeTool
+) -> None:
+    nvml = fake_nvml(devices=[_nvml_card()])
+
+    def shutdown() -> None:
+        raise nvml.NVMLError_Unknown()  # type: ignore[attr-defined]
+
+    nvml.nvmlShutdown = shutdown  # type: ignore[attr-defined]
+    report = probe_gpus(timeout_s=5)
+    assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
+    assert report.problems == ()
+
+
+def test_nvml_with_64_and_with_65_cards(fake_nvml: MakeNvml, fake_bin: MakeTool) -> None:
+    fake_nvml(devices=[_nvml_card() for _ in range(64)])
+    assert len(probe_gpus(timeout_s=5).devices) == 64
+    fake_nvml(devices=[_nvml_card() for _ in range(65)])
+    report = probe_gpus(timeout_s=5)
+    assert report.problems[0] == (
+        "NVML failed: ValueError: NVML reported 65 GPUs, more than the 64 we accept"
+    )
+
+
+def test_nvml_not_installed_is_said(monkeypatch: pytest.MonkeyPatch, fake_bin: MakeTool) -> None:
+    monkeypatch.setitem(sys.modules, "pynvml", None)  # `import pynvml` raises ImportError
+    report = probe_gpus(timeout_s=5)
+    assert report.problems[0] == "NVML unavailable: nvidia-ml-py is not installed"
+    assert report.faults == ()
+
+
+def test_the_nvml_module_given_is_the_one_asked(no_nvml: object, fake_bin: MakeTool) -> None:
+    given = make_fake_pynvml(devices=[_nvml_card()])
+    report = probe_gpus(timeout_s=5, nvml=given)
+    assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
+    assert given.state["init"] == 1  # type: ignore[attr-defined]
+
+
+def test_nvml_that_blocks_is_given_up_after_the_probes_timeout(fake_bin: MakeTool) -> None:
+    release = threading.Event()
+    nvml = make_fake_pynvml(devices=[_nvml_card()])
+    nvml.nvmlInit = lambda: release.wait(10)  # type: ignore[attr-defined]
+    started = time.monotonic()
+    try:
+        report = probe_gpus(timeout_s=0.3, nvml=nvml)
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+    assert report.problems[0] == "NVML did not answer in 0.3 s"
+    assert elapsed < 5
+
+
+def test_an_nvml_binding_that_fails_to_load_is_a_fault_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake_bin: MakeTool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A broken pynvml install: importing it raises something other than ImportError.
+    write(tmp_path / "site" / "pynvml.py", f"raise RuntimeError({'libnvidia-ml ' * 20!r})\n")
+    monkeypatch.delitem(sys.modules, "pynvml", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    with caplog.at_level(logging.DEBUG, logger="app.hardware.gpus"):
+        report = probe_gpus(timeout_s=5)
+    reason = "GPU probe failed: RuntimeError: " + ("libnvidia-ml " * 20)[:120]
+    assert (report.devices, report.problems, report.faults) == ((), (reason,), (reason,))
+    (record,) = [r for r in caplog.records if r.name == "app.hardware.gpus"]
+    assert (record.levelno, record.getMessage()) == (logging.DEBUG, "GPU probe failed")
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
