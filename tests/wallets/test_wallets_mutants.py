@@ -10,12 +10,14 @@ that is not loaded yet).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import resource
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -234,36 +236,48 @@ def test_the_keystore_is_named_in_utc_whatever_the_local_zone(
     assert path.name.endswith(f"--{eth.address.lower()[2:]}.json")
 
 
-@pytest.fixture
-def file_size_limit() -> Iterator[int]:
-    """The process may write files of at most 64 bytes (RLIMIT_FSIZE), as on a full disk.
+def _export_under_a_file_size_limit(export: Callable[[], object]) -> int:
+    """Run ``export`` in a forked child whose files may hold at most 64 bytes.
 
-    SIGXFSZ is ignored meanwhile, so that a write past the limit fails with EFBIG
-    instead of killing the process.
+    RLIMIT_FSIZE makes the disk refuse the key file's bytes (EFBIG), as a full disk
+    would; SIGXFSZ is ignored so that the write fails instead of killing the child. The
+    limit is set only in the child: in this process it would also stop pytest or a
+    test runner from writing its own log files. Returns the child's verdict: 0 the
+    export succeeded, 27 it failed with EFBIG, 1 it failed otherwise.
     """
-    limit = 64
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
-    try:
-        yield limit
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, old)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (64, hard))
+            export()
+            code = 0
+        except OSError as exc:
+            code = exc.errno if exc.errno == errno.EFBIG else 1
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 @pytest.mark.parametrize("chain", ["ethereum", "cardano"])
 def test_a_write_the_disk_refuses_leaves_no_key_file(
-    chain: str, eth: NewWallet, ada: NewWallet, tmp_path: Path, file_size_limit: int
+    chain: str, eth: NewWallet, ada: NewWallet, tmp_path: Path
 ) -> None:
-    target = tmp_path / "keys"
-    target.mkdir()
-    with pytest.raises(OSError) as caught:
+    def export(target: Path) -> object:
         if chain == "ethereum":
-            export_ethereum_keystore(eth, target, PASSWORD, kdf="pbkdf2", iterations=1000)
-        else:
-            export_cardano_keys(ada, target)
-    assert caught.value.strerror == "File too large"
+            return export_ethereum_keystore(eth, target, PASSWORD, kdf="pbkdf2", iterations=1000)
+        return export_cardano_keys(ada, target)
+
+    export(tmp_path / "free")  # without a limit the export succeeds
+    assert list((tmp_path / "free").iterdir())
+    target = tmp_path / "full"
+    target.mkdir()
+    assert _export_under_a_file_size_limit(lambda: export(target)) == errno.EFBIG
     assert list(target.iterdir()) == []
 
 
