@@ -231,3 +231,148 @@ def test_the_probe_passes_its_gpu_timeout_to_the_tools(
     info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=5, **fake_roots)
     assert [gpu.name for gpu in info.gpus.devices] == ["NVIDIA L4"]
     assert info.gpus.problems == ()
+
+
+# --- /proc/cpuinfo and cpufreq in detail -------------------------------------------
+
+
+def _cpu_with(
+    tmp_path: Path, cpuinfo: str, max_freq: dict[int, str] | None = None
+) -> tuple[app.hardware.CpuInfo, list[str]]:
+    proc, sys_root = tmp_path / "proc", tmp_path / "sys"
+    write(proc / "cpuinfo", cpuinfo)
+    sys_root.mkdir()
+    for number, text in (max_freq or {}).items():
+        write(sys_root / f"devices/system/cpu/cpu{number}/cpufreq/cpuinfo_max_freq", text)
+    return read_cpu(proc, sys_root)
+
+
+def test_cpufreq_in_khz_and_values_that_do_not_count(tmp_path: Path) -> None:
+    text = "".join(f"processor\t: {i}\nmodel name : X\ncpu MHz\t\t: 1000.000\n\n" for i in range(4))
+    cpu, problems = _cpu_with(tmp_path, text, {0: "3500400\n", 1: "0\n", 2: "-5\n", 3: "fast\n"})
+    assert problems == []
+    assert (cpu.total_mhz, cpu.mhz_per_core) == (6500, 1625.1)
+    assert cpu.clock_source == "/proc/cpuinfo + cpufreq max"
+
+
+def test_cpuinfo_clocks_that_do_not_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: None)
+    text = (
+        "processor : 0\ncpu MHz : 2000.0\n\nprocessor : 1\ncpu MHz : 0\n\n"
+        "processor : 2\ncpu MHz : n/a\n\nprocessor : 3\n"
+    )
+    cpu, problems = _cpu_with(tmp_path, text)
+    # Only one of four CPUs has a clock: the others are assumed to run at the same.
+    assert (cpu.mhz_per_core, cpu.total_mhz, cpu.clock_source) == (2000.0, 8000, "/proc/cpuinfo")
+    assert problems == ["CPU model unknown: the kernel does not name it"]
+
+
+def test_a_cpuinfo_that_lists_no_processor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    freq = SimpleNamespace(current=1500.0, min=0.0, max=0.0)
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: freq)
+    cpu, problems = _cpu_with(tmp_path, "Hardware : BCM2711\n")
+    assert (cpu.logical_cores, cpu.total_mhz, cpu.clock_source) == (3, 4500, "psutil current")
+    assert problems == [
+        f"CPU details unknown: {tmp_path / 'proc' / 'cpuinfo'} lists no processor",
+        "CPU model unknown: the kernel does not name it",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "model"),
+    [
+        ("model name : Xeon\nProcessor : ARMv7\n", "Xeon"),
+        (
+            "Processor : ARMv7 Processor rev 4 (v7l)\nHardware : BCM2835\n",
+            "ARMv7 Processor rev 4 (v7l)",
+        ),
+        ("cpu : POWER9 (raw), altivec supported\n", "POWER9 (raw), altivec supported"),
+        ("cpu : 1.0\ncpu model : Loongson-3A4000\n", "Loongson-3A4000"),
+        ("uarch : sifive,u74-mc\n", "sifive,u74-mc"),
+        ("machine : 3906\n", "unknown"),
+        ("CPU implementer : 0x41\n", "unknown"),
+        ("CPU part : 0xd0c\n", "unknown"),
+    ],
+)
+def test_the_model_name_by_architecture(tmp_path: Path, fields: str, model: str) -> None:
+    text = f"processor : 0\ncpu MHz : 1000\n{fields}\n"
+    cpu, problems = _cpu_with(tmp_path, text)
+    assert cpu.model == model
+    assert ("CPU model unknown: the kernel does not name it" in problems) == (model == "unknown")
+
+
+def test_processor_blocks_with_bad_numbers_share_their_fields(tmp_path: Path) -> None:
+    text = (
+        "processor : 0\ncpu MHz : 1000\nno colon here\n\n"
+        "processor : x\nmodel name : Shared Name\n\n"
+        "processor : 1\ncpu MHz : 1000\n"
+    )
+    cpu, _ = _cpu_with(tmp_path, text)
+    assert (cpu.logical_cores, cpu.model, cpu.total_mhz) == (2, "Shared Name", 2000)
+
+
+def test_physical_cores_from_psutil_when_cpuinfo_has_no_core_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+
+    def cpu_count(logical: bool = True) -> int:
+        calls.append(logical)
+        return 1 if logical is False else 99
+
+    monkeypatch.setattr(psutil, "cpu_count", cpu_count)
+    cpu, _ = _cpu_with(tmp_path, "processor : 0\ncpu MHz : 1000\n\nprocessor : 1\ncpu MHz : 1000\n")
+    assert cpu.physical_cores == 1
+    monkeypatch.setattr(psutil, "cpu_count", _exploding(OSError, "no sysfs"))
+    cpu, problems = _cpu_with(tmp_path / "again", "processor : 0\ncpu MHz : 1000\n")
+    assert (cpu.physical_cores, problems[-1:]) == (
+        None,
+        ["CPU model unknown: the kernel does not name it"],
+    )
+
+
+def test_core_ids_on_two_packages(tmp_path: Path) -> None:
+    blocks = [
+        f"processor : {n}\ncpu MHz : 1000\nphysical id : {n // 2}\ncore id : 0\n\n"
+        for n in range(4)
+    ]
+    cpu, _ = _cpu_with(tmp_path, "".join(blocks))
+    assert (cpu.logical_cores, cpu.physical_cores) == (4, 2)
+
+
+@pytest.mark.parametrize(
+    "failure", [OSError, psutil.Error, ValueError, NotImplementedError, AttributeError]
+)
+def test_psutil_clock_failures_leave_the_clock_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
+) -> None:
+    monkeypatch.setattr(psutil, "cpu_freq", _exploding(failure, "no clock"))
+    cpu, problems = _cpu_with(tmp_path, NAMELESS)
+    assert (cpu.total_mhz, cpu.clock_source) == (0, "unknown")
+    assert "CPU clock unknown: neither cpufreq, /proc/cpuinfo nor psutil give it" in problems
+
+
+def test_the_arch_is_the_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(platform, "machine", lambda: "riscv64")
+    cpu, _ = _cpu_with(tmp_path, "processor : 0\ncpu MHz : 1000\n")
+    assert cpu.arch == "riscv64"
+    monkeypatch.setattr(platform, "machine", lambda: "")
+    cpu, _ = _cpu_with(tmp_path / "again", "processor : 0\ncpu MHz : 1000\n")
+    assert cpu.arch == "unknown"
+
+
+def test_an_unreadable_cpuinfo_on_a_machine_that_counts_no_cpu(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: None)
+    cpu, problems = read_cpu(tmp_path / "no-proc", tmp_path)
+    assert (cpu.logical_cores, cpu.physical_cores is None or cpu.physical_cores >= 1) == (1, True)
+    assert (
+        problems[0] == f"CPU details unknown: {tmp_path / 'no-proc' / 'cpuinfo'} could not be read"
+    )
