@@ -362,3 +362,16 @@ def test_bech32_with_bad_padding_is_refused() -> None:
         "cardano",
         "bad bech32 padding",
     )
+
+
+def test_an_english_phrase_whose_words_are_all_french_too_is_restored() -> None:
+    # Every word of this valid English phrase is also in the French BIP-39 list.
+    # eth-account's from_mnemonic guesses the language and refused it ("valid in
+    # multiple languages"), so such a wallet could not be restored for Ethereum.
+    phrase = "abandon " * 11 + "angle"
+    from eth_account import Account
+
+    wallet = restore_wallet("ethereum", phrase)
+    assert Account.from_key(str(wallet.private_key)).address == wallet.address
+    assert restore_wallet("ethereum", phrase, account=1).address != wallet.address
+    assert restore_wallet("cardano", phrase).address.startswith("addr1")
