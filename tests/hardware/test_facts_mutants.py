@@ -6,6 +6,7 @@ psutil and the platform module report, and the NVML module.
 
 from __future__ import annotations
 
+import logging
 import platform
 import sys
 import time
@@ -376,3 +377,31 @@ def test_an_unreadable_cpuinfo_on_a_machine_that_counts_no_cpu(
     assert (
         problems[0] == f"CPU details unknown: {tmp_path / 'no-proc' / 'cpuinfo'} could not be read"
     )
+
+
+def test_a_gpu_probe_that_breaks_beyond_its_own_net_costs_only_the_gpus(
+    fake_roots: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_bin: Callable[[str, str], Path],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A broken pynvml whose import raises an exception that cannot even be printed:
+    # probe_gpus's own net fails to word it, and probe_machine's net catches that.
+    write(
+        tmp_path / "site" / "pynvml.py",
+        "class Unprintable(Exception):\n"
+        "    def __str__(self):\n"
+        "        raise RuntimeError('cannot say')\n"
+        "raise Unprintable()\n",
+    )
+    monkeypatch.delitem(sys.modules, "pynvml", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    with caplog.at_level(logging.DEBUG, logger="app.hardware.probe"):
+        info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=5, **fake_roots)
+    assert info.gpus == app.hardware.GpuReport(
+        problems=("GPU probe failed",), faults=("GPU probe failed",)
+    )
+    assert info.cpu.logical_cores == 2  # the other facts are still read
+    messages = [r.getMessage() for r in caplog.records if r.name == "app.hardware.probe"]
+    assert messages == ["probing GPUs failed"]

@@ -272,6 +272,9 @@ def test_nvml_that_blocks_is_given_up_after_the_probes_timeout(fake_bin: MakeToo
     try:
         report = probe_gpus(timeout_s=0.3, nvml=nvml)
         elapsed = time.monotonic() - started
+        # The stuck call is left in a daemon thread: it can never hold up the exit.
+        stuck = [t for t in threading.enumerate() if t.name == "nvml-probe" and t.is_alive()]
+        assert stuck and all(t.daemon for t in stuck)
     finally:
         release.set()
     assert report.problems[0] == "NVML did not answer in 0.3 s"
@@ -295,3 +298,37 @@ def test_an_nvml_binding_that_fails_to_load_is_a_fault_with_its_reason(
     (record,) = [r for r in caplog.records if r.name == "app.hardware.gpus"]
     assert (record.levelno, record.getMessage()) == (logging.DEBUG, "GPU probe failed")
     assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+
+
+@pytest.mark.parametrize(
+    ("error", "problem", "fault"),
+    [
+        ("NVMLError(9)", "NVIDIA driver not loaded", False),
+        ("NVMLError(12)", "NVML library not found", False),
+        ("NVMLError_NoPermission()", "NVML: no permission to read the GPUs", True),
+        ("NVMLError(999)", "NVML failed: NVML error 999", True),
+    ],
+)
+def test_nvml_errors_by_code_say_whether_a_tool_broke(
+    fake_nvml: MakeNvml, fake_bin: MakeTool, error: str, problem: str, fault: bool
+) -> None:
+    nvml = fake_nvml(devices=[_nvml_card()])
+    name, _, code = error.partition("(")
+    cls = getattr(nvml, name)
+
+    def init() -> None:
+        raise cls(int(code.rstrip(")"))) if code.rstrip(")") else cls()
+
+    nvml.nvmlInit = init  # type: ignore[attr-defined]
+    report = probe_gpus(timeout_s=5)
+    assert report.problems[0] == problem
+    assert (problem in report.faults) == fault
+
+
+def test_an_unexpected_nvml_failure_is_quoted(fake_nvml: MakeNvml, fake_bin: MakeTool) -> None:
+    nvml = fake_nvml(devices=[_nvml_card()])
+    nvml.nvmlDeviceGetCount = lambda: "two"  # type: ignore[attr-defined]
+    report = probe_gpus(timeout_s=5)
+    problem = "NVML failed: ValueError: invalid literal for int() with base 10: 'two'"
+    assert report.problems[0] == problem
+    assert problem in report.faults
