@@ -243,7 +243,8 @@ def _export_under_a_file_size_limit(export: Callable[[], object]) -> int:
     would; SIGXFSZ is ignored so that the write fails instead of killing the child. The
     limit is set only in the child: in this process it would also stop pytest or a
     test runner from writing its own log files. Returns the child's verdict: 0 the
-    export succeeded, 27 it failed with EFBIG, 1 it failed otherwise.
+    export succeeded, 27 it failed with EFBIG, 1 it failed otherwise, 2 it changed
+    the process's open file descriptors (leaked one, or closed one of ours).
     """
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -252,10 +253,14 @@ def _export_under_a_file_size_limit(export: Callable[[], object]) -> int:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
             resource.setrlimit(resource.RLIMIT_FSIZE, (64, hard))
-            export()
-            code = 0
-        except OSError as exc:
-            code = exc.errno if exc.errno == errno.EFBIG else 1
+            before = sorted(os.listdir("/proc/self/fd"))
+            try:
+                export()
+                code = 0
+            except OSError as exc:
+                code = exc.errno if exc.errno == errno.EFBIG else 1
+            if sorted(os.listdir("/proc/self/fd")) != before:
+                code = 2
         except BaseException:
             code = 1
         finally:
