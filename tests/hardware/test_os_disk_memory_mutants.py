@@ -6,6 +6,7 @@ platform, socket and psutil modules report, and real directories for the disk.
 
 from __future__ import annotations
 
+import errno
 import os
 import platform
 import shutil
@@ -37,7 +38,9 @@ def test_os_release_values_quoted_bare_and_broken() -> None:
         'NAME="Debian GNU/Linux"\n'
         "VERSION_ID=12\n"
         "ID = debian \n"
-        'BROKEN="unterminated\n'
+        'BROKEN="Xen unterminated\n'
+        "VERSION=1 #beta\n"
+        'HOME="https://example.org/?a=b"\n'
         "HOME_URL='https://www.debian.org/'\n"
         "no equals sign\n"
         "EMPTY=\n"
@@ -46,7 +49,9 @@ def test_os_release_values_quoted_bare_and_broken() -> None:
         "NAME": "Debian GNU/Linux",
         "VERSION_ID": "12",
         "ID": "debian",
-        "BROKEN": "unterminated",
+        "BROKEN": "Xen unterminated",
+        "VERSION": "1 #beta",
+        "HOME": "https://example.org/?a=b",
         "HOME_URL": "https://www.debian.org/",
         "EMPTY": "",
     }
@@ -167,6 +172,36 @@ def test_a_relative_data_path_is_measured_from_the_working_directory(
     monkeypatch.chdir(tmp_path)
     disk, problems = read_disk(Path("state"))
     assert (disk.path, problems) == (str(_mount_of(tmp_path)), [])
+
+
+def test_a_data_path_whose_name_is_too_long(tmp_path: Path) -> None:
+    bad = tmp_path / ("x" * 300) / "state"
+    disk, problems = read_disk(bad)
+    assert disk == DiskInfo(path=str(bad), total_gb=0, free_gb=0)
+    assert problems == [
+        f"disk size unknown: {bad} cannot be resolved ([Errno 36] File name too long: '{bad}')"
+    ]
+
+
+def test_a_mount_point_as_the_data_path_is_its_own_partition() -> None:
+    disk, problems = read_disk(Path("/proc"))
+    assert (disk.path, problems) == ("/proc", [])
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [(OSError(errno.EIO, "Input/output error"), "Input/output error"), (OSError("stale"), "stale")],
+)
+def test_a_partition_whose_size_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, reason: str
+) -> None:
+    def statvfs(path: object) -> object:
+        raise error
+
+    monkeypatch.setattr(os, "statvfs", statvfs)  # the kernel's answer for the partition
+    disk, problems = read_disk(tmp_path / "state")
+    assert disk == DiskInfo(path=str(tmp_path), total_gb=0, free_gb=0)
+    assert problems == [f"disk size unknown: {tmp_path}: {reason}"]
 
 
 # --- memory -----------------------------------------------------------------------
