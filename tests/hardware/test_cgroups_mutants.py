@@ -223,3 +223,17 @@ def test_self_cgroup_lines_that_are_not_entries_are_skipped() -> None:
         "systemd": "/init.scope",
         "": "/v2/path",
     }
+
+
+def test_v1_cpuset_of_the_hierarchys_root(tmp_path: Path) -> None:
+    root, proc = v1_tree(tmp_path)
+    write(root / "cpuset/cpuset.cpus", "0-5\n")
+    limits, problems = read_cgroup_limits(root, proc, **HOST)
+    assert (limits.cpuset_cores, problems) == (6, [])
+
+
+def test_v2_own_cgroup_whose_name_starts_with_x(tmp_path: Path) -> None:
+    root, proc = v2_tree(tmp_path, "/XYZ.slice")
+    write(root / "XYZ.slice/memory.max", f"{GIB}\n")
+    limits, _ = read_cgroup_limits(root, proc, **HOST)
+    assert limits.memory_limit_mb == 1024

@@ -7,6 +7,7 @@ psutil and the platform module report, and the NVML module.
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import sys
 import time
@@ -183,13 +184,13 @@ def test_a_cpu_reading_that_fails_unforeseen_costs_only_the_cpu(
     cpu_count: int | None,
     arch: str,
     logical: int,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import os
-
     monkeypatch.setattr(psutil, "cpu_freq", _exploding(RuntimeError, "cpufreq went away"))
     monkeypatch.setattr(platform, "machine", lambda: machine)
     monkeypatch.setattr(os, "cpu_count", lambda: cpu_count)
-    info = app.hardware.probe_machine(tmp_path / "state", gpus=False, **fake_roots)
+    with caplog.at_level(logging.DEBUG, logger="app.hardware.probe"):
+        info = app.hardware.probe_machine(tmp_path / "state", gpus=False, **fake_roots)
     assert info.cpu == app.hardware.CpuInfo(
         model="unknown",
         arch=arch,
@@ -200,6 +201,9 @@ def test_a_cpu_reading_that_fails_unforeseen_costs_only_the_cpu(
         clock_source="unknown",
     )
     assert "CPU unknown: RuntimeError: cpufreq went away" in info.problems
+    (record,) = [r for r in caplog.records if r.name == "app.hardware.probe"]
+    assert record.getMessage() == "probing CPU failed"
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
     assert info.memory.total_mb > 0  # the other facts are still read
 
 
@@ -208,16 +212,22 @@ def test_memory_and_os_readings_that_fail_unforeseen(
 ) -> None:
     monkeypatch.setattr(psutil, "virtual_memory", _exploding(TypeError, "bad struct"))
     monkeypatch.setattr(platform, "system", _exploding(RuntimeError, "uname failed"))
+    monkeypatch.setattr(os, "statvfs", _exploding(RuntimeError, "statvfs broke"))
+    freq = SimpleNamespace(current=1000.0, min=0.0, max=0.0)
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: freq)
     info = app.hardware.probe_machine(tmp_path / "state", gpus=False, **fake_roots)
+    assert info.disk == app.hardware.DiskInfo(path=str(tmp_path / "state"), total_gb=0, free_gb=0)
+    assert info.problems == (
+        "CPU model unknown: the kernel does not name it",
+        "memory unknown: TypeError: bad struct",
+        "disk unknown: RuntimeError: statvfs broke",
+        "operating system unknown: RuntimeError: uname failed",
+    )
     assert info.memory == app.hardware.MemoryInfo(
         total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0
     )
     assert info.os == app.hardware.OsInfo(
         system="unknown", kernel="unknown", distribution="unknown", hostname="unknown"
-    )
-    assert info.problems[-2:] == (
-        "memory unknown: TypeError: bad struct",
-        "operating system unknown: RuntimeError: uname failed",
     )
     assert info.cpu.logical_cores == 2
 
@@ -293,6 +303,7 @@ def test_a_cpuinfo_that_lists_no_processor(tmp_path: Path, monkeypatch: pytest.M
         ("cpu : POWER9 (raw), altivec supported\n", "POWER9 (raw), altivec supported"),
         ("cpu : 1.0\ncpu model : Loongson-3A4000\n", "Loongson-3A4000"),
         ("uarch : sifive,u74-mc\n", "sifive,u74-mc"),
+        ("model name : AMD EPYC: 7763\n", "AMD EPYC: 7763"),
         ("machine : 3906\n", "unknown"),
         ("CPU implementer : 0x41\n", "unknown"),
         ("CPU part : 0xd0c\n", "unknown"),
@@ -405,3 +416,26 @@ def test_a_gpu_probe_that_breaks_beyond_its_own_net_costs_only_the_gpus(
     assert info.cpu.logical_cores == 2  # the other facts are still read
     messages = [r.getMessage() for r in caplog.records if r.name == "app.hardware.probe"]
     assert messages == ["probing GPUs failed"]
+
+
+def test_a_cpufreq_of_one_khz_still_counts(tmp_path: Path) -> None:
+    cpu, _ = _cpu_with(tmp_path, "processor : 0\nmodel name : X\ncpu MHz : 1000\n", {0: "1\n"})
+    assert (cpu.mhz_per_core, cpu.clock_source) == (0.001, "cpufreq max")
+
+
+def test_half_a_mhz_in_cpuinfo_still_counts(tmp_path: Path) -> None:
+    cpu, _ = _cpu_with(tmp_path, "processor : 0\nmodel name : X\ncpu MHz : 0.5\n")
+    assert (cpu.mhz_per_core, cpu.clock_source) == (0.5, "/proc/cpuinfo")
+
+
+def test_the_fastest_known_clock_names_every_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: None)
+    text = "".join(
+        f"processor : {i}\nmodel name : X\n" + ("cpu MHz : 1200\n" if i == 1 else "") + "\n"
+        for i in range(3)
+    )
+    cpu, _ = _cpu_with(tmp_path, text, {0: "2400000\n"})
+    assert (cpu.mhz_per_core, cpu.total_mhz) == (2400.0, 7200)
+    assert cpu.clock_source == "/proc/cpuinfo + cpufreq max"
