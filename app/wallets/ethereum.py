@@ -1,11 +1,13 @@
 """Ethereum wallets: BIP-39 mnemonic -> BIP-44 m/44'/60'/0'/0/{account} via eth-account.
 
-eth-account is imported inside the function (about a second to import); its HD-wallet
-support must be switched on explicitly (``enable_unaudited_hdwallet_features``).  The
-mnemonic is validated by ``bip39`` first, and any error eth-account might still
-raise is replaced by a WalletError *outside* the except block, so that neither the
-message nor a chained traceback can carry the phrase (eth-account's own ValidationError
-quotes every word).
+eth-account is imported inside the function (about a second to import).  The mnemonic
+is validated by ``bip39`` first (English word list, checksum); the key then comes from
+its BIP-39 seed through eth-account's BIP-32 derivation.  ``Account.from_mnemonic`` is
+not used: it guesses the phrase's language and refuses a valid English phrase whose
+words all happen to be in the French list too ("abandon ... angle").  Any error
+eth-account might still raise is replaced by a WalletError *outside* the except block,
+so that neither the message nor a chained traceback can carry the phrase
+(eth-account's own ValidationError quotes every word).
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ def derive_ethereum(phrase: str, *, passphrase: str = "", account: int = 0) -> N
     path = derivation_path(account)
 
     from eth_account import Account
+    from eth_account.hdaccount import key_from_seed
+    from eth_account.hdaccount.mnemonic import Mnemonic
     from eth_utils.exceptions import ValidationError
 
-    Account.enable_unaudited_hdwallet_features()
     failed = False
     try:
-        local = Account.from_mnemonic(phrase, passphrase=passphrase, account_path=path)
+        seed = Mnemonic.to_seed(phrase, passphrase)
+        local = Account.from_key(key_from_seed(seed, path))
     except (ValueError, ValidationError):
         failed = True
     if failed:
