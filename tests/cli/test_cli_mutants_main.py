@@ -331,3 +331,17 @@ def test_version_names_the_program(capsys: Capsys) -> None:
 
     code, out, err = main_cli(capsys, "--version")
     assert code == 0 and out == "" and err == f"nunet-onboard {version('nunet-onboard')}\n"
+
+
+def test_version_of_a_package_not_installed_is_unknown(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a source tree without `pip install`: no package metadata to read."""
+    from importlib import metadata
+
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    code, out, err = main_cli(capsys, "--version")
+    assert (code, out, err) == (0, "", "nunet-onboard unknown\n")
