@@ -345,3 +345,23 @@ def test_version_of_a_package_not_installed_is_unknown(
     monkeypatch.setattr(metadata, "version", not_installed)
     code, out, err = main_cli(capsys, "--version")
     assert (code, out, err) == (0, "", "nunet-onboard unknown\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abandon (choose from ability",  # argparse's own words inside the value typed
+        "abandon: invalid choice: ability",
+        "abandon (choose from ability) (choose from able",
+    ],
+)
+def test_a_value_that_looks_like_argparse_words_is_not_shown_either(
+    capsys: Capsys, value: str
+) -> None:
+    code, out, err = main_cli(capsys, "wallet", "new", "--chain", value)
+    assert (code, out) == (2, "")
+    assert err == (
+        "nunet-onboard wallet new: error: argument --chain: choose one of ethereum, cardano "
+        "(the value given is not shown, as it may be secret) "
+        "(see 'nunet-onboard wallet new --help')\n"
+    )
