@@ -105,3 +105,13 @@ def test_apply_refused_by_a_rule_exits_1(
     assert (code, out) == (1, "")
     assert err.startswith("nunet-onboard: error: ") and err.count("\n") == 1
     assert not (Path(state) / "state.json").exists()
+
+
+def test_apply_that_changes_something_logs_it(
+    capsys: Capsys, state: str, tmp_path: Path, machine: dict[str, Any]
+) -> None:
+    file = tmp_path / "offer.toml"
+    file.write_text(offer(machine))
+    assert main_cli(capsys, "apply", str(file), "--state-dir", state)[0] == 0
+    log = (Path(state) / "logs" / "nunet-onboard.log").read_text()
+    assert " INFO nunet_onboard.controller: onboarded: node " in log

@@ -69,7 +69,7 @@ def test_a_failure_to_write_the_output_is_one_line_and_logged(
         f"nothing more was done. Details are in {log}.\n"
     )
     text = log.read_text()
-    assert "ERROR" in text and "unexpected error in status" in text and "Traceback" in text
+    assert f" ERROR {LOGGER_NAME}: unexpected error in status\nTraceback " in text
     assert no_log_file.propagate is False  # the traceback goes to the file only
 
 
@@ -247,6 +247,7 @@ def test_tables(capsys: Capsys) -> None:
         "v      w\n"
     )
     assert output.mb(2048) == "2048 MB (2.0 GiB)" and output.mb(1000) == "1000 MB (1.0 GiB)"
+    assert output.mb(1024 * 1024) == "1048576 MB (1024.0 GiB)"
     assert output.when(0) == "1970-01-01 00:00:00 UTC (0)"
 
 
@@ -365,3 +366,31 @@ def test_a_value_that_looks_like_argparse_words_is_not_shown_either(
         "(the value given is not shown, as it may be secret) "
         "(see 'nunet-onboard wallet new --help')\n"
     )
+
+
+@pytest.mark.parametrize(("length", "cut"), [(276, False), (277, True)])
+def test_a_bad_usage_message_is_cut_after_300_characters(
+    capsys: Capsys, state: str, length: int, cut: bool
+) -> None:
+    value = "x" * length  # "unrecognized arguments: " is 24 characters
+    code, _, err = main_cli(capsys, "capacity", "--state-dir", state, value)
+    message = err.removeprefix("nunet-onboard: error: ").removesuffix(
+        " (see 'nunet-onboard --help')\n"
+    )
+    assert code == 2
+    assert message == (
+        f"unrecognized arguments: {value}"[:300] + "…"
+        if cut
+        else f"unrecognized arguments: {value}"
+    )
+
+
+def test_build_and_parse_are_there_when_asked_for() -> None:
+    import app.cli
+
+    assert app.cli.build().prog == "nunet-onboard"
+    parsed = app.cli.parse(["info", "--state-dir", "/x"])
+    assert (parsed.command, parsed.state_dir) == ("info", "/x")
+    with pytest.raises(AttributeError) as caught:
+        app.cli.nothing  # noqa: B018
+    assert str(caught.value) == "module 'app.cli' has no attribute 'nothing'"

@@ -296,10 +296,11 @@ def test_flag_bool_reads_pflag_words(text: str, value: bool) -> None:
     assert types.flag_bool(text) is value
 
 
-def test_flag_bool_refuses_anything_else() -> None:
+@pytest.mark.parametrize("text", ["maybe", "Xtrue", "==x", ""])
+def test_flag_bool_refuses_anything_else(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError) as caught:
-        types.flag_bool("maybe")
-    assert str(caught.value) == "'maybe' is not true or false"
+        types.flag_bool(text)
+    assert str(caught.value) == f"{text!r} is not true or false"
 
 
 @pytest.mark.parametrize(

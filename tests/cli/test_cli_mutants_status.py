@@ -444,3 +444,44 @@ def test_offboard_with_force_does_not_ask_about_a_change(
     code, out, _ = main_cli(capsys, "offboard", "--force", "--state-dir", state)
     assert code == 0 and "\nOffboarded.\n" in out
     assert not (Path(state) / KEY_FILE).exists()
+
+
+def test_offboard_without_the_lock_needs_force_and_reports_what_failed(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    onboard(capsys, machine, state)
+    lock = Path(state) / ".state.lock"
+    lock.unlink()
+    lock.mkdir()  # the lock file cannot be opened: no lock can be taken
+    code, out, err = main_cli(capsys, "offboard", "--yes", "--state-dir", state)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"nunet-onboard: error: cannot write in the state directory: Is a directory ({lock})\n"
+    )
+    assert (Path(state) / KEY_FILE).exists()
+
+    code, out, err = main_cli(capsys, "offboard", "--yes", "--force", "--state-dir", state)
+    assert code == 1  # offboarded as far as it could go, with problems
+    lines = out.splitlines()
+    assert lines[0] == "Offboarded, with problems:"
+    assert f"  removed: the node identity {state}/{KEY_FILE}" in lines
+    assert (
+        "  failed: worked without the state lock: cannot write in the state directory: "
+        f"Is a directory ({lock})"
+    ) in lines
+    assert lines.index("  kept: the history of actions") < lines.index(
+        next(line for line in lines if line.startswith("  failed: "))
+    )
+    assert not (Path(state) / KEY_FILE).exists()
+
+
+def test_offboard_json_with_problems_exits_1(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    onboard(capsys, machine, state)
+    lock = Path(state) / ".state.lock"
+    lock.unlink()
+    lock.mkdir()
+    code, out, _ = main_cli(capsys, "offboard", "--yes", "--force", "--json", "--state-dir", state)
+    assert code == 1
+    assert '"failed": [\n    "worked without the state lock: ' in out

@@ -194,7 +194,8 @@ def test_confirm_backup_gives_up_after_three_rounds(
         "Restore it from your copy to mark it checked: nunet-onboard wallet restore "
         "--chain ethereum"
     )
-    assert len([line for line in lines if line.startswith("nunet-onboard: word #")]) == 3, err
+    rounds = [line for line in lines if line.startswith("nunet-onboard: word #")]
+    assert len(rounds) == 3 and all(line.count("; word #") == 2 for line in rounds), err
     assert "Backup checked." not in err and no_secret_in(err, mnemonic)
     listed = main_json(capsys, "wallet", "list", "--state-dir", state)
     assert [w["backup_checked"] for w in listed] == [False]
@@ -515,3 +516,80 @@ def test_list_table(capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str)
         str(listed[1]["created"]),
     ]
     assert [w["backup_checked"] for w in listed] == [True, False]
+
+
+def hardhat_address(passphrase: str) -> str:
+    """The published library's answer, not ours: account 0 of the Hardhat words."""
+    from eth_account import Account
+
+    Account.enable_unaudited_hdwallet_features()
+    address: str = Account.from_mnemonic(HARDHAT_MNEMONIC, passphrase=passphrase).address
+    return address
+
+
+@pytest.mark.parametrize(
+    ("content", "passphrase"),
+    [
+        ("pass phrase X\n", "pass phrase X"),  # only the line ending is taken off
+        ("pass phrase \r\n", "pass phrase "),  # spaces are part of a passphrase
+        ("\npass phrase", "\npass phrase"),  # and so is a line before it
+        ("a" * 65536 + "b" * 10, "a" * 65536),  # a secret file is read up to 64 KiB
+    ],
+)
+def test_a_passphrase_file_is_taken_as_it_is(
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    state: str,
+    tmp_path: Path,
+    content: str,
+    passphrase: str,
+) -> None:
+    phrase = tmp_path / "phrase"
+    phrase.write_bytes(content.encode())
+    monkeypatch.setattr(sys, "stdin", io.StringIO(HARDHAT_MNEMONIC))
+    data = main_json(
+        capsys, "wallet", "restore", "--chain", "ethereum", "--passphrase-file", str(phrase),
+        "--state-dir", state,
+    )  # fmt: skip
+    assert data["address"] == hardhat_address(passphrase)
+
+
+def test_restore_cardano_testnet_with_export(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, tmp_path: Path
+) -> None:
+    new = main_json(
+        capsys, "wallet", "new", "--chain", "cardano", "--network", "testnet", "--words", "12",
+        "--state-dir", state,
+    )  # fmt: skip
+    keys = tmp_path / "keys"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(new["mnemonic"]))
+    code, out, _ = main_cli(
+        capsys, "wallet", "restore", "--chain", "cardano", "--network", "testnet",
+        "--export", str(keys), "--state-dir", state,
+    )  # fmt: skip
+    assert code == 0
+    assert f"  Address        {new['address']}\n" in out and new["address"].startswith("addr_test")
+    exported = [row.split(None, 1)[1] for row in out.splitlines() if row.startswith("  Exported ")]
+    assert sorted(Path(p).name for p in exported) == [
+        "payment.skey",
+        "payment.vkey",
+        "stake.skey",
+        "stake.vkey",
+    ]
+    assert all(Path(p).parent == keys and Path(p).exists() for p in exported)
+    log = (Path(state) / "logs" / "nunet-onboard.log").read_text()
+    assert (
+        f" cardano {new['address']}\n" in log
+        and f"exported cardano wallet {new['address']} to {keys}" in log
+    )
+
+
+def test_check_with_a_state_dir_needs_no_config(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("state_dir = [\n")
+    monkeypatch.setenv("NUNET_ONBOARD_CONFIG", str(config))
+    monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
+    assert main_cli(capsys, "wallet", "check", ETH_ADDRESS, "--state-dir", state)[0] == 0
+    assert main_cli(capsys, "wallet", "check", ETH_ADDRESS)[0] == 2
