@@ -394,3 +394,15 @@ def test_build_and_parse_are_there_when_asked_for() -> None:
     with pytest.raises(AttributeError) as caught:
         app.cli.nothing  # noqa: B018
     assert str(caught.value) == "module 'app.cli' has no attribute 'nothing'"
+
+
+def test_times_are_shown_in_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "IST-5:30")  # POSIX form: no zone database needed
+    time.tzset()
+    try:
+        assert output.when(0) == "1970-01-01 00:00:00 UTC (0)"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

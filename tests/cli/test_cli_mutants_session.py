@@ -73,3 +73,12 @@ def test_the_log_level_setting_is_used(
     monkeypatch.setenv("NUNET_ONBOARD_LOG_LEVEL", "DEBUG")
     assert main_cli(capsys, "offboard", "--yes", "--state-dir", state)[0] == 0
     assert " INFO nunet_onboard.controller: offboarded: " in log.read_text()
+
+
+def test_resource_config_logs_the_change(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    assert main_cli(capsys, *onboard_argv(machine, state))[0] == 0
+    assert main_cli(capsys, "resource-config", "-x", "0.5", "--state-dir", state)[0] == 0
+    log = (Path(state) / "logs" / "nunet-onboard.log").read_text()
+    assert " INFO nunet_onboard.controller: resource-config: ntx_price 0.5\n" in log

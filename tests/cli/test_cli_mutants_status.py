@@ -337,8 +337,10 @@ def test_capacity_of_a_machine_not_onboarded_says_which(
 ) -> None:
     code, out, err = main_cli(capsys, "capacity", flag, "--state-dir", state)
     assert (code, out) == (1, "")
-    assert err.startswith("nunet-onboard: error: ")
-    assert f"showing the {what} capacity" in err
+    assert err == (
+        f"nunet-onboard: error: this machine is not onboarded, so showing the {what} capacity "
+        "is not possible; onboard first\n"
+    )
 
 
 # -- offboard -----------------------------------------------------------------------
@@ -485,3 +487,25 @@ def test_offboard_json_with_problems_exits_1(
     code, out, _ = main_cli(capsys, "offboard", "--yes", "--force", "--json", "--state-dir", state)
     assert code == 1
     assert '"failed": [\n    "worked without the state lock: ' in out
+
+
+def test_available_capacity_shows_the_price_as_given(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    onboard(capsys, machine, state, "-x", "0.1234567")
+    code, out, _ = main_cli(capsys, "capacity", "--available", "--state-dir", state)
+    assert code == 0 and out.endswith("  NTX price       0.1234567 NTX/min\n")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["status"], ["capacity"], ["info"], ["capacity", "--available"], ["offboard", "--yes"]],
+)
+def test_json_is_indented_by_two(
+    capsys: Capsys, state: str, machine: dict[str, Any], argv: list[str]
+) -> None:
+    import json
+
+    onboard(capsys, machine, state)
+    code, out, _ = main_cli(capsys, *argv, "--json", "--state-dir", state)
+    assert code == 0 and out == json.dumps(json.loads(out), indent=2) + "\n"
