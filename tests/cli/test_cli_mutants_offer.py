@@ -255,6 +255,8 @@ def test_capacity_from_args_names_a_missing_value_by_its_flag() -> None:
         ("cpu", [], "-c/--cpu"),
         ("channel", ["-x", "1", "--channel", "a"], "-n/--channel"),
         ("channel", ["--nunet-channel=a"], "-n/--nunet-channel"),
+        ("channel", ["--channel=a"], "-n/--channel"),
+        ("channel", ["--channel=a=b"], "-n/--channel"),
         ("channel", ["-n", "a"], "-n/--nunet-channel"),
         ("is_available", ["--available"], "-u/--available"),
         ("is_available", ["-u"], "-u/--unavailable"),
@@ -273,7 +275,7 @@ def test_flag_for_names_the_flag_as_typed(field: str, argv: list[str], said: str
 def test_flag_for_reads_the_command_line_when_not_given_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["nunet-onboard", "onboard", "--channel", "x"])
+    monkeypatch.setattr(sys, "argv", ["nunet-onboard", "--channel=x"])
     assert types.flag_for("channel") == "-n/--channel"
 
 
@@ -344,3 +346,43 @@ def test_a_bad_value_is_bad_usage_naming_the_flag(
     code, out, err = main_cli(capsys, *offer_argv(machine, state, "--yes", f"{flag}={value}"))
     assert (code, out) == (2, "")
     assert err.startswith(f"nunet-onboard onboard: error: {message}")
+
+
+def test_typed_makes_an_argparse_type_named_for_its_messages() -> None:
+    from app.onboarding.units import parse_whole
+
+    convert = types._typed(parse_whole, "count")
+    assert convert.__name__ == "count" and convert("12") == 12
+    with pytest.raises(argparse.ArgumentTypeError) as caught:
+        convert("twelve")
+    assert str(caught.value) == "'twelve' is not a whole number of 0 or more"
+
+
+def test_onboard_refuses_when_anything_was_written_while_asking(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
+) -> None:
+    """The offer was confirmed against the state as it was: a wallet made meanwhile
+    (another terminal) changed it, so nothing is onboarded and the user is told why."""
+    from app.cli import main
+
+    def another_terminal_makes_a_wallet() -> None:
+        assert (
+            main(["wallet", "new", "--chain", "ethereum", "--words", "12", "--state-dir", state])
+            == 0
+        )
+
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n", another_terminal_makes_a_wallet))
+    code, _, err = main_cli(capsys, *offer_argv(machine, state))
+    assert code == 1
+    assert "nunet-onboard: error: the onboarding state changed since this was prepared (" in err
+    assert main_json(capsys, "status", "--state-dir", state)["onboarded"] is False
+
+
+def test_info_names_the_gpus_of_the_machine(
+    capsys: Capsys, state: str, machine: dict[str, Any], two_gpus: None
+) -> None:
+    code, _, _ = main_cli(capsys, *offer_argv(machine, state, "--yes", "--gpus", "0,1"))
+    assert code == 0
+    code, out, _ = main_cli(capsys, "info", "--state-dir", state)
+    assert code == 0
+    assert "  GPUs of the machine  NVIDIA GeForce RTX 3090, NVIDIA GeForce RTX 3090\n" in out
