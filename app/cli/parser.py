@@ -45,7 +45,9 @@ def _redacted(message: str) -> str:
         )
     head, sep, tail = message.partition(": invalid choice:")
     if sep:
-        choices = tail.partition("(choose from")[2].rstrip(")").replace("'", "").strip()
+        # argparse's list of choices ends the message; the value typed comes before it
+        # and may hold "(choose from" too.
+        choices = tail.rpartition("(choose from")[2].rstrip(")").replace("'", "").strip()
         return (
             f"{head}: choose one of {choices} (the value given is not shown, as it may be secret)"
         )

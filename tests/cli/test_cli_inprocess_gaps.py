@@ -34,28 +34,6 @@ def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     return json.loads(out)
 
 
-@pytest.fixture
-def state(tmp_path: Path) -> str:
-    return str(tmp_path / "state")
-
-
-@pytest.fixture
-def machine(capsys: pytest.CaptureFixture[str], state: str) -> dict[str, Any]:
-    data: dict[str, Any] = cli_json(capsys, "capacity", "--state-dir", state)
-    # DMS's bounds, truncated as Go's int() truncates: total/10 and total*9/10.
-    data["cpu_min"] = data["cpu"] // 10
-    data["cpu_max"] = data["cpu"] * 9 // 10
-    data["mem_min"] = data["memory"] // 10
-    data["mem_max"] = data["memory"] * 9 // 10
-    allowed = data["allowed"]
-    assert (allowed["cpu"]["min"], allowed["cpu"]["max"]) == (data["cpu_min"], data["cpu_max"])
-    assert (allowed["memory"]["min"], allowed["memory"]["max"]) == (
-        data["mem_min"],
-        data["mem_max"],
-    )
-    return data
-
-
 def onboard_argv(machine: dict[str, Any], state: str, *extra: str) -> list[str]:
     return [
         "onboard",

@@ -1,0 +1,117 @@
+"""``apply`` in this process, as a person reads it: the plan's rows, its warnings, its
+one-line refusals word for word (tests/onboarding/test_plan_cli.py has the JSON side)."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.helpers import main_cli, main_json
+from tests.conftest import ETH_ADDRESS
+
+Capsys = pytest.CaptureFixture[str]
+
+
+def offer(machine: dict[str, Any], **changes: object) -> str:
+    fields: dict[str, object] = {
+        "cpu": machine["cpu_min"],
+        "memory": machine["mem_min"],
+        "channel": "nunet-team",
+        "address": ETH_ADDRESS.lower(),  # valid; its missing checksum is a warning
+        **changes,
+    }
+    return "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in fields.items() if v is not None)
+
+
+def stdin_bytes(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_apply_says_what_it_would_do_then_does_it(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
+) -> None:
+    text = offer(machine).encode()
+    stdin_bytes(monkeypatch, text)
+    code, out, err = main_cli(capsys, "apply", "-", "--check", "--state-dir", state)
+    assert code == 0
+    assert err == (
+        f"nunet-onboard: warning: address {ETH_ADDRESS.lower()} has no EIP-55 checksum (all one "
+        "case), so a typo in it would not be caught; prefer the checksummed form\n"
+    )
+    lines = out.splitlines()
+    assert lines[0] == "Would onboard:"
+    assert f"  cpu           - -> {machine['cpu_min']}" in lines
+    assert f"  memory        - -> {machine['mem_min']}" in lines
+    assert "  channel       - -> nunet-team" in lines
+    assert f"  payment_addr  - -> {ETH_ADDRESS.lower()}" in lines
+    assert not (Path(state) / "state.json").exists()
+
+    stdin_bytes(monkeypatch, text)
+    code, out, _ = main_cli(capsys, "apply", "-", "--state-dir", state)
+    assert code == 0 and out.splitlines()[0] == "Applied: onboard"
+    assert main_json(capsys, "status", "--state-dir", state)["onboarded"] is True
+
+    stdin_bytes(monkeypatch, offer(machine, cpu=machine["cpu_max"]).encode())
+    code, out, _ = main_cli(capsys, "apply", "-", "--state-dir", state)
+    assert code == 0
+    assert out == (
+        f"Applied: resource-config\n  cpu  {machine['cpu_min']} -> {machine['cpu_max']}\n"
+    )
+
+    stdin_bytes(monkeypatch, offer(machine, cpu=machine["cpu_max"]).encode())
+    code, out, err = main_cli(capsys, "apply", "-", "--state-dir", state)
+    assert (code, out) == (0, "No change: this node is as the file says.\n")
+    assert "warning:" in err  # warnings are said even when nothing changes
+
+    stdin_bytes(monkeypatch, b'state = "offboarded"\n')
+    code, out, _ = main_cli(capsys, "apply", "-", "--check", "--state-dir", state)
+    assert code == 0 and out.splitlines()[0] == "Would offboard:"
+    assert f"  cpu           {machine['cpu_max']} -> -" in out.splitlines()
+
+
+def test_apply_from_stdin_names_it_in_errors(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    stdin_bytes(monkeypatch, b"cpu = 1\n\xff")
+    code, out, err = main_cli(capsys, "apply", "-", "--state-dir", state)
+    assert (code, out) == (2, "")
+    assert err == "nunet-onboard: error: stdin is not UTF-8 text (byte 8)\n"
+    stdin_bytes(monkeypatch, b"#" * (64 * 1024 + 1))
+    code, _, err = main_cli(capsys, "apply", "-", "--state-dir", state)
+    assert code == 2
+    assert err == ("nunet-onboard: error: stdin is larger than 64 KiB; an offer is a few lines\n")
+    stdin_bytes(monkeypatch, b"#" * (64 * 1024))  # exactly the limit: read, and empty
+    code, _, err = main_cli(capsys, "apply", "-", "--state-dir", state)
+    assert code == 2 and "larger than" not in err and err.startswith("nunet-onboard: error: stdin")
+
+
+def test_apply_of_a_missing_file(capsys: Capsys, state: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    code, _, err = main_cli(capsys, "apply", str(missing), "--state-dir", state)
+    assert code == 2
+    assert err == f"nunet-onboard: error: cannot read {missing}: No such file or directory\n"
+
+
+def test_apply_refused_by_a_rule_exits_1(
+    capsys: Capsys, state: str, tmp_path: Path, machine: dict[str, Any]
+) -> None:
+    file = tmp_path / "offer.toml"
+    file.write_text(offer(machine, cpu=machine["cpu"]))
+    code, out, err = main_cli(capsys, "apply", str(file), "--state-dir", state)
+    assert (code, out) == (1, "")
+    assert err.startswith("nunet-onboard: error: ") and err.count("\n") == 1
+    assert not (Path(state) / "state.json").exists()
+
+
+def test_apply_that_changes_something_logs_it(
+    capsys: Capsys, state: str, tmp_path: Path, machine: dict[str, Any]
+) -> None:
+    file = tmp_path / "offer.toml"
+    file.write_text(offer(machine))
+    assert main_cli(capsys, "apply", str(file), "--state-dir", state)[0] == 0
+    log = (Path(state) / "logs" / "nunet-onboard.log").read_text()
+    assert " INFO nunet_onboard.controller: onboarded: node " in log
