@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from app.onboarding import identity, rules
 from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
 from app.onboarding.offer import Resolved, Target, explain, resolve
+from app.onboarding.status import inconsistency
 from app.record import Record
 
 if TYPE_CHECKING:
@@ -94,12 +95,8 @@ def read_current(ctl: OnboardingController) -> Current:
     has_key = identity.identity_exists(ctl.state_dir)
     if has_meta and has_key:
         return Current("onboarded", shown, revision)
-    if has_meta:
-        problem = f"the metadata is present but the node identity {ctl.key_path} is missing"
-        return Current("inconsistent", shown, revision, problem)
-    if has_key:
-        problem = f"a node identity {ctl.key_path} exists but there is no metadata"
-        return Current("inconsistent", shown, revision, problem)
+    if has_meta or has_key:
+        return Current("inconsistent", shown, revision, inconsistency(ctl, has_meta))
     return Current("absent", None, revision)
 
 

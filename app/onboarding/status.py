@@ -123,18 +123,24 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     )
 
 
-def _inconsistent(ctl: OnboardingController, has_metadata: bool) -> StatusProblem:
+def inconsistency(ctl: OnboardingController, has_metadata: bool) -> str:
+    """What is wrong when the metadata and the node identity disagree, in words (for
+    status and for apply's plan alike): the key missing, unusable, or alone."""
     if has_metadata and identity.key_present(ctl.state_dir):
-        message = (
+        return (
             f"the metadata is present but the node identity {ctl.key_path} does not hold a "
             "usable key (empty or damaged)"
         )
-    elif has_metadata:
-        message = f"the metadata is present but the node identity {ctl.key_path} is missing"
-    else:
-        message = f"a node identity {ctl.key_path} exists but there is no metadata"
+    if has_metadata:
+        return f"the metadata is present but the node identity {ctl.key_path} is missing"
+    return f"a node identity {ctl.key_path} exists but there is no metadata"
+
+
+def _inconsistent(ctl: OnboardingController, has_metadata: bool) -> StatusProblem:
     return StatusProblem(
-        "inconsistent", message, "run 'nunet-onboard offboard --force', then onboard again"
+        "inconsistent",
+        inconsistency(ctl, has_metadata),
+        "run 'nunet-onboard offboard --force', then onboard again",
     )
 
 
