@@ -195,5 +195,7 @@ def probe_machine(
         usable_cores=capacity.usable_cores,
         usable_cpu_mhz=capacity.usable_cpu_mhz,
         usable_memory_mb=capacity.usable_memory_mb,
-        problems=tuple(problems),
+        # Once each: psutil failing the same way for the total and for what is free is
+        # one problem, not two lines saying the same thing.
+        problems=tuple(dict.fromkeys(problems)),
     )
