@@ -187,7 +187,7 @@ def test_a_cpu_reading_that_fails_unforeseen_costs_only_the_cpu(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(psutil, "cpu_freq", _exploding(RuntimeError, "cpufreq went away"))
-    monkeypatch.setattr(platform, "machine", lambda: machine)
+    _arch_is(monkeypatch, machine)
     monkeypatch.setattr(os, "cpu_count", lambda: cpu_count)
     with caplog.at_level(logging.DEBUG, logger="app.hardware.probe"):
         info = app.hardware.probe_machine(tmp_path / "state", gpus=False, **fake_roots)
@@ -367,11 +367,18 @@ def test_psutil_clock_failures_leave_the_clock_unknown(
     assert "CPU clock unknown: neither cpufreq, /proc/cpuinfo nor psutil give it" in problems
 
 
+def _arch_is(monkeypatch: pytest.MonkeyPatch, machine: str) -> None:
+    """The kernel's machine name (uname -m), as os.uname reports it."""
+    real = os.uname()
+    fake = os.uname_result((real.sysname, real.nodename, real.release, real.version, machine))
+    monkeypatch.setattr(os, "uname", lambda: fake)
+
+
 def test_the_arch_is_the_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(platform, "machine", lambda: "riscv64")
+    _arch_is(monkeypatch, "riscv64")
     cpu, _ = _cpu_with(tmp_path, "processor : 0\ncpu MHz : 1000\n")
     assert cpu.arch == "riscv64"
-    monkeypatch.setattr(platform, "machine", lambda: "")
+    _arch_is(monkeypatch, "")
     cpu, _ = _cpu_with(tmp_path / "again", "processor : 0\ncpu MHz : 1000\n")
     assert cpu.arch == "unknown"
 

@@ -207,18 +207,21 @@ def test_a_partition_whose_size_cannot_be_read(
 # --- memory -----------------------------------------------------------------------
 
 
-def test_memory_and_swap_in_whole_mb(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_memory_and_swap_in_whole_mb(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """psutil's figures where there is no /proc/meminfo (tmp_path has none)."""
     vm = SimpleNamespace(total=16 * GiB + MiB - 1, available=3 * GiB + MiB // 2)
     swap = SimpleNamespace(total=2 * GiB + MiB - 1, used=GiB // 2 + 5)
     monkeypatch.setattr(psutil, "virtual_memory", lambda: vm)
     monkeypatch.setattr(psutil, "swap_memory", lambda: swap)
-    assert read_memory() == (
+    assert read_memory(tmp_path) == (
         MemoryInfo(total_mb=16384, available_mb=3072, swap_total_mb=2048, swap_used_mb=512),
         [],
     )
 
 
-def test_swap_that_cannot_be_read_costs_only_swap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_swap_that_cannot_be_read_costs_only_swap(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     vm = SimpleNamespace(total=8 * GiB, available=4 * GiB)
     monkeypatch.setattr(psutil, "virtual_memory", lambda: vm)
 
@@ -226,14 +229,15 @@ def test_swap_that_cannot_be_read_costs_only_swap(monkeypatch: pytest.MonkeyPatc
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(psutil, "swap_memory", denied)
-    info, problems = read_memory()
+    info, problems = read_memory(tmp_path)
     assert info == MemoryInfo(total_mb=8192, available_mb=4096, swap_total_mb=0, swap_used_mb=0)
     assert problems == ["swap size unknown: [Errno 13] Permission denied"]
     monkeypatch.setattr(psutil, "virtual_memory", denied)
-    info, problems = read_memory()
+    info, problems = read_memory(tmp_path)
     assert info == MemoryInfo(total_mb=0, available_mb=0, swap_total_mb=0, swap_used_mb=0)
     assert problems == [
         "memory size unknown: [Errno 13] Permission denied",
+        "free memory unknown: [Errno 13] Permission denied",
         "swap size unknown: [Errno 13] Permission denied",
     ]
 
@@ -270,4 +274,4 @@ def _cpu(logical: int, mhz: float, total: int | None = None) -> CpuInfo:
     ],
 )
 def test_usable_totals(cpu: CpuInfo, limits: CgroupLimits, usable: tuple[int, int, int]) -> None:
-    assert tuple(usable_totals(cpu, 4096, limits)) == usable
+    assert tuple(usable_totals(cpu, 4096, limits)._asdict().values()) == usable

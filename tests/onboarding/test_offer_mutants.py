@@ -315,11 +315,9 @@ def test_parse_target_names_its_source_as_dash_by_default() -> None:
 
 
 def test_all_gpus_on_a_machine_that_reports_no_reason() -> None:
-    import dataclasses
-
     from app.hardware.model import GpuReport
 
-    bare = dataclasses.replace(fake_machine(gpus=0), gpus=GpuReport())
+    bare = fake_machine(gpus=0)._replace(gpus=GpuReport())
     resolved = resolve(load_target(BASE + 'cpu = "50%"\nmemory = "50%"\ngpus = "all"\n'), bare)
     assert resolved.offer["gpus"] == []
     assert resolved.warnings == (

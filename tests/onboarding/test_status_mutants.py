@@ -31,9 +31,7 @@ def edit_offer(ctl: OnboardingController, change: Any) -> None:
 
 
 def with_gpus(machine: MachineInfo, report: GpuReport) -> MachineInfo:
-    import dataclasses
-
-    return dataclasses.replace(machine, gpus=report)
+    return machine._replace(gpus=report)
 
 
 # -- an offer stored without its optional fields -----------------------------------------------
