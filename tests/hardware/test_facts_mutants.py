@@ -439,3 +439,27 @@ def test_the_fastest_known_clock_names_every_source(
     cpu, _ = _cpu_with(tmp_path, text, {0: "2400000\n"})
     assert (cpu.mhz_per_core, cpu.total_mhz) == (2400.0, 7200)
     assert cpu.clock_source == "/proc/cpuinfo + cpufreq max"
+
+
+def test_cpuinfo_that_is_not_utf8_is_read_leniently(tmp_path: Path) -> None:
+    proc, sys_root = tmp_path / "proc", tmp_path / "sys"
+    (proc).mkdir()
+    sys_root.mkdir()
+    (proc / "cpuinfo").write_bytes(b"processor : 0\nmodel name : Xeon \xff\ncpu MHz : 1234.5678\n")
+    cpu, problems = read_cpu(proc, sys_root)
+    assert (cpu.model, cpu.mhz_per_core, problems) == ("Xeon \ufffd", 1234.568, [])
+
+
+def test_the_probe_looks_for_gpus_unless_told_not_to(
+    fake_roots: dict[str, Path],
+    tmp_path: Path,
+    no_nvml: object,
+    fake_bin: Callable[[str, str], Path],
+) -> None:
+    info = app.hardware.probe_machine(tmp_path, **fake_roots)
+    assert info.gpus.probed
+    assert info.gpus.problems == (
+        "NVML library not found",
+        "nvidia-smi not found",
+        "rocm-smi not found",
+    )
