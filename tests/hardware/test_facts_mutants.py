@@ -305,6 +305,7 @@ def test_a_cpuinfo_that_lists_no_processor(tmp_path: Path, monkeypatch: pytest.M
         ("uarch : sifive,u74-mc\n", "sifive,u74-mc"),
         ("model name : AMD EPYC: 7763\n", "AMD EPYC: 7763"),
         ("machine : 3906\n", "unknown"),
+        ("cpu : 1.0\nuarch : sifive,u74\n", "sifive,u74"),
         ("CPU implementer : 0x41\n", "unknown"),
         ("CPU part : 0xd0c\n", "unknown"),
     ],
@@ -346,13 +347,19 @@ def test_physical_cores_from_psutil_when_cpuinfo_has_no_core_ids(
     )
 
 
-def test_core_ids_on_two_packages(tmp_path: Path) -> None:
+def test_core_ids_on_two_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: 99)  # must not be asked
     blocks = [
-        f"processor : {n}\ncpu MHz : 1000\nphysical id : {n // 2}\ncore id : 0\n\n"
-        for n in range(4)
+        f"processor : {n}\ncpu MHz : 1000\nphysical id : {n // 3}\ncore id : {n % 3}\n\n"
+        for n in range(6)
     ]
     cpu, _ = _cpu_with(tmp_path, "".join(blocks))
-    assert (cpu.logical_cores, cpu.physical_cores) == (4, 2)
+    assert (cpu.logical_cores, cpu.physical_cores) == (6, 6)
+    hyper = [
+        f"processor : {n}\ncpu MHz : 1000\nphysical id : 0\ncore id : {n % 3}\n\n" for n in range(6)
+    ]
+    cpu, _ = _cpu_with(tmp_path / "ht", "".join(hyper))
+    assert (cpu.logical_cores, cpu.physical_cores) == (6, 3)
 
 
 @pytest.mark.parametrize(
@@ -463,3 +470,13 @@ def test_the_probe_looks_for_gpus_unless_told_not_to(
         "nvidia-smi not found",
         "rocm-smi not found",
     )
+
+
+@pytest.mark.parametrize("second", ["0", "-5"])
+def test_a_cpu_whose_clock_reads_zero_or_less_takes_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second: str
+) -> None:
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: None)
+    text = f"processor : 0\ncpu MHz : 2000\n\nprocessor : 1\ncpu MHz : {second}\n"
+    cpu, _ = _cpu_with(tmp_path, text)
+    assert (cpu.mhz_per_core, cpu.total_mhz) == (2000.0, 4000)
