@@ -292,3 +292,10 @@ def test_a_quota_of_exactly_the_host_does_not_bind(tmp_path: Path) -> None:
     write(root / "cpu.max", "400000 100000\n")
     limits, _ = read_cgroup_limits(root, proc, host_cores=4, host_memory_mb=4096)
     assert limits.cpu_quota_cores is None
+
+
+def test_v1_a_one_byte_memory_limit_binds(tmp_path: Path) -> None:
+    root, proc = v1_tree(tmp_path)
+    write(root / "memory/docker/abc/memory.limit_in_bytes", "1\n")
+    limits, problems = read_cgroup_limits(root, proc, **HOST)
+    assert (limits.memory_limit_mb, problems) == (0, [])

@@ -7,10 +7,12 @@ tool may cost.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -185,3 +187,15 @@ def test_running_a_tool_leaves_no_descriptor_open(no_nvml: object, fake_bin: Mak
     for _ in range(3):
         probe_gpus(timeout_s=10)
     assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_running_a_tool_leaves_no_pipe_to_the_garbage_collector(
+    no_nvml: object, fake_bin: MakeTool
+) -> None:
+    fake_bin("nvidia-smi", f"echo '{LINE.format(i=0)}'\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        report = probe_gpus(timeout_s=10)
+        gc.collect()
+    assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
