@@ -271,4 +271,5 @@ def _cpu(logical: int, mhz: float, total: int | None = None) -> CpuInfo:
     ],
 )
 def test_usable_totals(cpu: CpuInfo, limits: CgroupLimits, usable: tuple[int, int, int]) -> None:
-    assert tuple(usable_totals(cpu, 4096, limits)) == usable
+    found = usable_totals(cpu, 4096, limits)
+    assert (found.cores, found.cpu_mhz, found.memory_mb) == usable
