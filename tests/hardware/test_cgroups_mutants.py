@@ -237,3 +237,65 @@ def test_v2_own_cgroup_whose_name_starts_with_x(tmp_path: Path) -> None:
     write(root / "XYZ.slice/memory.max", f"{GIB}\n")
     limits, _ = read_cgroup_limits(root, proc, **HOST)
     assert limits.memory_limit_mb == 1024
+
+
+def test_an_empty_limit_file_is_no_limit(tmp_path: Path) -> None:
+    root, proc = v2_tree(tmp_path)
+    write(root / "memory.max", "")
+    write(root / "cpu.max", "\n")
+    limits, problems = read_cgroup_limits(root, proc, **HOST)
+    assert (limits, problems) == (CgroupLimits(version=2), [])
+
+
+def test_a_cgroup_path_with_a_colon() -> None:
+    assert parse_self_cgroup("0::/kubepods/pod:a1\n3:cpuset:/x:y\n") == {
+        "": "/kubepods/pod:a1",
+        "cpuset": "/x:y",
+    }
+
+
+@pytest.mark.parametrize(
+    ("hierarchy", "file", "value", "expected"),
+    [
+        ("cpu", "cpu.cfs_quota_us", "150000", CgroupLimits(version=1, cpu_quota_cores=1.5)),
+        (
+            "memory",
+            "memory.limit_in_bytes",
+            str(GIB),
+            CgroupLimits(version=1, memory_limit_mb=1024),
+        ),
+        ("cpuset", "cpuset.cpus", "0-1", CgroupLimits(version=1, cpuset_cores=2)),
+    ],
+)
+def test_v1_with_a_single_hierarchy(
+    tmp_path: Path, hierarchy: str, file: str, value: str, expected: CgroupLimits
+) -> None:
+    root, proc = tmp_path / "cgroup", tmp_path / "proc"
+    write(proc / "self/cgroup", f"4:{hierarchy}:/\n")
+    write(root / hierarchy / file, value + "\n")
+    write(root / hierarchy / "cpu.cfs_period_us", "100000\n")
+    limits, problems = read_cgroup_limits(root, proc, **HOST)
+    assert (limits, problems) == (expected, [])
+
+
+def test_on_a_one_cpu_one_mb_host_nothing_binds(tmp_path: Path) -> None:
+    root, proc = v2_tree(tmp_path)
+    write(root / "cpu.max", "200000 100000\n")
+    write(root / "cpuset.cpus.effective", "0-1\n")
+    write(root / "memory.max", f"{GIB}\n")
+    limits, _ = read_cgroup_limits(root, proc, host_cores=1, host_memory_mb=1)
+    assert limits == CgroupLimits(version=2)
+
+
+def test_a_quota_of_exactly_the_host_does_not_bind(tmp_path: Path) -> None:
+    root, proc = v2_tree(tmp_path)
+    write(root / "cpu.max", "400000 100000\n")
+    limits, _ = read_cgroup_limits(root, proc, host_cores=4, host_memory_mb=4096)
+    assert limits.cpu_quota_cores is None
+
+
+def test_v1_a_one_byte_memory_limit_binds(tmp_path: Path) -> None:
+    root, proc = v1_tree(tmp_path)
+    write(root / "memory/docker/abc/memory.limit_in_bytes", "1\n")
+    limits, problems = read_cgroup_limits(root, proc, **HOST)
+    assert (limits.memory_limit_mb, problems) == (0, [])

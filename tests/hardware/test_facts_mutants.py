@@ -305,6 +305,7 @@ def test_a_cpuinfo_that_lists_no_processor(tmp_path: Path, monkeypatch: pytest.M
         ("uarch : sifive,u74-mc\n", "sifive,u74-mc"),
         ("model name : AMD EPYC: 7763\n", "AMD EPYC: 7763"),
         ("machine : 3906\n", "unknown"),
+        ("cpu : 1.0\nuarch : sifive,u74\n", "sifive,u74"),
         ("CPU implementer : 0x41\n", "unknown"),
         ("CPU part : 0xd0c\n", "unknown"),
     ],
@@ -346,13 +347,19 @@ def test_physical_cores_from_psutil_when_cpuinfo_has_no_core_ids(
     )
 
 
-def test_core_ids_on_two_packages(tmp_path: Path) -> None:
+def test_core_ids_on_two_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(psutil, "cpu_count", lambda logical=True: 99)  # must not be asked
     blocks = [
-        f"processor : {n}\ncpu MHz : 1000\nphysical id : {n // 2}\ncore id : 0\n\n"
-        for n in range(4)
+        f"processor : {n}\ncpu MHz : 1000\nphysical id : {n // 3}\ncore id : {n % 3}\n\n"
+        for n in range(6)
     ]
     cpu, _ = _cpu_with(tmp_path, "".join(blocks))
-    assert (cpu.logical_cores, cpu.physical_cores) == (4, 2)
+    assert (cpu.logical_cores, cpu.physical_cores) == (6, 6)
+    hyper = [
+        f"processor : {n}\ncpu MHz : 1000\nphysical id : 0\ncore id : {n % 3}\n\n" for n in range(6)
+    ]
+    cpu, _ = _cpu_with(tmp_path / "ht", "".join(hyper))
+    assert (cpu.logical_cores, cpu.physical_cores) == (6, 3)
 
 
 @pytest.mark.parametrize(
@@ -446,3 +453,37 @@ def test_the_fastest_known_clock_names_every_source(
     cpu, _ = _cpu_with(tmp_path, text, {0: "2400000\n"})
     assert (cpu.mhz_per_core, cpu.total_mhz) == (2400.0, 7200)
     assert cpu.clock_source == "/proc/cpuinfo + cpufreq max"
+
+
+def test_cpuinfo_that_is_not_utf8_is_read_leniently(tmp_path: Path) -> None:
+    proc, sys_root = tmp_path / "proc", tmp_path / "sys"
+    (proc).mkdir()
+    sys_root.mkdir()
+    (proc / "cpuinfo").write_bytes(b"processor : 0\nmodel name : Xeon \xff\ncpu MHz : 1234.5678\n")
+    cpu, problems = read_cpu(proc, sys_root)
+    assert (cpu.model, cpu.mhz_per_core, problems) == ("Xeon \ufffd", 1234.568, [])
+
+
+def test_the_probe_looks_for_gpus_unless_told_not_to(
+    fake_roots: dict[str, Path],
+    tmp_path: Path,
+    no_nvml: object,
+    fake_bin: Callable[[str, str], Path],
+) -> None:
+    info = app.hardware.probe_machine(tmp_path, **fake_roots)
+    assert info.gpus.probed
+    assert info.gpus.problems == (
+        "NVML library not found",
+        "nvidia-smi not found",
+        "rocm-smi not found",
+    )
+
+
+@pytest.mark.parametrize("second", ["0", "-5"])
+def test_a_cpu_whose_clock_reads_zero_or_less_takes_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second: str
+) -> None:
+    monkeypatch.setattr(psutil, "cpu_freq", lambda *a, **k: None)
+    text = f"processor : 0\ncpu MHz : 2000\n\nprocessor : 1\ncpu MHz : {second}\n"
+    cpu, _ = _cpu_with(tmp_path, text)
+    assert (cpu.mhz_per_core, cpu.total_mhz) == (2000.0, 4000)

@@ -7,10 +7,12 @@ tool may cost.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -168,3 +170,32 @@ def test_a_failing_tool_is_quoted_up_to_300_characters(no_nvml: object, fake_bin
     assert probe_gpus(timeout_s=10).problems[1] == f"nvidia-smi failed: {'E' * 297}..."
     fake_bin("nvidia-smi", "exit 4\n")
     assert probe_gpus(timeout_s=10).problems[1] == "nvidia-smi failed with exit code 4"
+
+
+def test_output_that_is_not_utf8_is_read_leniently(no_nvml: object, fake_bin: MakeTool) -> None:
+    fake_bin("nvidia-smi", "printf '0, NVIDIA \\377, 23034, 22000, 550, GPU-0, 5, 40\\n'\n")
+    (gpu,) = probe_gpus(timeout_s=10).devices
+    assert gpu.name == "NVIDIA \ufffd"
+    fake_bin("nvidia-smi", "printf 'driver \\377 gone\\n' >&2\nexit 9\n")
+    assert probe_gpus(timeout_s=10).problems[1] == "nvidia-smi failed: driver \ufffd gone"
+
+
+def test_running_a_tool_leaves_no_descriptor_open(no_nvml: object, fake_bin: MakeTool) -> None:
+    fake_bin("nvidia-smi", f"echo '{LINE.format(i=0)}'\n")
+    probe_gpus(timeout_s=10)  # warm up: imports and the selector's first use
+    before = sorted(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        probe_gpus(timeout_s=10)
+    assert sorted(os.listdir("/proc/self/fd")) == before
+
+
+def test_running_a_tool_leaves_no_pipe_to_the_garbage_collector(
+    no_nvml: object, fake_bin: MakeTool
+) -> None:
+    fake_bin("nvidia-smi", f"echo '{LINE.format(i=0)}'\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        report = probe_gpus(timeout_s=10)
+        gc.collect()
+    assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

@@ -131,3 +131,12 @@ def test_a_pynvml_that_fails_to_load_is_said(
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     answer = wait_for(GpuSampler(0.01), lambda a: a[1] is not None)
     assert answer == ((), "NVML unavailable: OSError: libnvidia-ml.so.1: bad ELF")
+
+
+def test_a_card_with_no_memory_used_reads_zero() -> None:
+    sampler = GpuSampler(0.02, nvml=make_fake_pynvml(devices=[card(free=24 * GiB, used=0)]))
+    try:
+        gpus, _ = wait_for(sampler, lambda a: bool(a[0]))
+    finally:
+        sampler.close()
+    assert gpus[0].memory_used_mb == 0

@@ -332,3 +332,22 @@ def test_an_unexpected_nvml_failure_is_quoted(fake_nvml: MakeNvml, fake_bin: Mak
     problem = "NVML failed: ValueError: invalid literal for int() with base 10: 'two'"
     assert report.problems[0] == problem
     assert problem in report.faults
+
+
+def test_an_nvml_error_without_a_code(fake_nvml: MakeNvml, fake_bin: MakeTool) -> None:
+    nvml = fake_nvml(devices=[_nvml_card()])
+
+    class Odd(nvml.NVMLError):  # type: ignore[name-defined,misc]
+        def __init__(self) -> None:
+            Exception.__init__(self)
+
+        def __str__(self) -> str:
+            return "odd"
+
+    def init() -> None:
+        raise Odd()
+
+    nvml.nvmlInit = init  # type: ignore[attr-defined]
+    report = probe_gpus(timeout_s=5)
+    assert report.problems[0] == "NVML failed: odd"
+    assert report.problems[0] in report.faults

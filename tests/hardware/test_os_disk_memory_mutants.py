@@ -269,9 +269,11 @@ def _cpu(logical: int, mhz: float, total: int | None = None) -> CpuInfo:
         (_cpu(0, 2500.0, total=0), CgroupLimits(), (1, 0, 4096)),
         (_cpu(3, 1000.4, total=3001), CgroupLimits(cpuset_cores=2), (2, 2000, 4096)),
         (_cpu(3, 1000.6, total=2500), CgroupLimits(cpuset_cores=2), (2, 2001, 4096)),
+        (_cpu(3, 1000.333, total=3001), CgroupLimits(), (3, 3001, 4096)),
         (_cpu(4, 1000.0), CgroupLimits(memory_limit_mb=1024), (4, 4000, 1024)),
         (_cpu(4, 1000.0), CgroupLimits(memory_limit_mb=8192), (4, 4000, 4096)),
     ],
 )
 def test_usable_totals(cpu: CpuInfo, limits: CgroupLimits, usable: tuple[int, int, int]) -> None:
-    assert tuple(usable_totals(cpu, 4096, limits)._asdict().values()) == usable
+    found = usable_totals(cpu, 4096, limits)
+    assert (found.cores, found.cpu_mhz, found.memory_mb) == usable

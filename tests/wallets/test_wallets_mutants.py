@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pycardano.crypto.bech32 import Encoding, bech32_encode
+from pycardano import Address
+from pycardano.crypto.bech32 import Encoding, bech32_encode, convertbits
 
 from app.wallets import (
     WalletError,
@@ -338,10 +339,15 @@ def test_a_stake_address_and_a_wrong_prefix_are_shown_as_given(ada: NewWallet) -
     stake = str(ada.stake_address)
     check = check_address(stake.upper())
     assert (check.valid, check.address, check.kind) == (False, stake.upper(), "stake")
-    wrong = check_address(CARDANO_MAINNET.replace("addr1", "addr_test1", 1))
-    assert (wrong.valid, wrong.address) == (
-        False,
-        CARDANO_MAINNET.replace("addr1", "addr_test1", 1),
+    # The mainnet payload under the testnet prefix, with a valid checksum.
+    data = Address.from_primitive(CARDANO_MAINNET).to_primitive()
+    words = convertbits(list(data), 8, 5)
+    assert words is not None
+    relabelled = str(bech32_encode("addr_test", words, Encoding.BECH32))
+    wrong = check_address(relabelled)
+    assert (wrong.valid, wrong.address, wrong.network) == (False, relabelled, "mainnet")
+    assert wrong.reason == (
+        "prefix addr_test1 does not match the mainnet payment address inside (addr1 expected)"
     )
 
 
