@@ -406,3 +406,31 @@ def test_times_are_shown_in_utc_whatever_the_local_zone(monkeypatch: pytest.Monk
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+class BrokenStdin(io.StringIO):
+    """stdin that fails to read (a device error): not a terminal."""
+
+    def read(self, size: int | None = -1, /) -> str:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+
+def test_an_error_before_the_settings_are_read_cannot_be_logged_with_a_bad_config(
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    no_log_file: logging.Logger,
+) -> None:
+    """restore reads the mnemonic before the settings: when that read fails and the
+    config file is broken, there is no log file to name, and the user is told so."""
+    config = tmp_path / "config.toml"
+    config.write_text("state_dir = [\n")
+    monkeypatch.setenv("NUNET_ONBOARD_CONFIG", str(config))
+    monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
+    monkeypatch.setattr(sys, "stdin", BrokenStdin())
+    code, out, err = main_cli(capsys, "wallet", "restore", "--chain", "ethereum")
+    assert (code, out) == (1, "")
+    assert err == (
+        "nunet-onboard: error: unexpected error (OSError); nothing more was done. "
+        "It could not be logged.\n"
+    )

@@ -386,3 +386,51 @@ def test_info_names_the_gpus_of_the_machine(
     code, out, _ = main_cli(capsys, "info", "--state-dir", state)
     assert code == 0
     assert "  GPUs of the machine  NVIDIA GeForce RTX 3090, NVIDIA GeForce RTX 3090\n" in out
+
+
+def test_onboard_without_its_required_flags_names_each(capsys: Capsys, state: str) -> None:
+    code, out, err = main_cli(capsys, "onboard", "--yes", "--state-dir", state)
+    assert (code, out) == (2, "")
+    assert err == (
+        "nunet-onboard onboard: error: the following arguments are required: -c/--cpu, "
+        "-m/--memory, -n/--nunet-channel/--channel, -a/--address "
+        "(see 'nunet-onboard onboard --help')\n"
+    )
+
+
+def test_only_resource_config_keeps_what_is_not_given(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "10000")
+    onboard_help = main_cli(capsys, "onboard", "--help")[1]
+    change_help = main_cli(capsys, "resource-config", "--help")[1]
+    assert "kept when not given" not in onboard_help
+    assert change_help.count("; kept when not given") == 12  # every flag of the offer
+
+
+def test_a_bare_cardano_flag_means_true(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    if machine["cpu_max"] >= 6000:
+        pytest.skip("this machine can run a Cardano node: -C is not refused here")
+    code, out, err = main_cli(capsys, *offer_argv(machine, state, "--yes", "-C"))
+    assert (code, out) == (1, "")
+    assert err.startswith("nunet-onboard: error: -m/--memory: a Cardano node needs at least ")
+
+
+def stored_offer(state: str) -> dict[str, Any]:
+    import json
+
+    offer: dict[str, Any] = json.loads((Path(state) / "state.json").read_text())["offer"]
+    return offer
+
+
+def test_a_bare_local_enable_flag_means_true(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    assert main_cli(capsys, *offer_argv(machine, state, "--yes", "-l=false"))[0] == 0
+    assert stored_offer(state)["server_mode"] is False
+    assert main_cli(capsys, "resource-config", "-l", "--state-dir", state)[0] == 0
+    assert stored_offer(state)["server_mode"] is True
+    assert main_cli(capsys, "resource-config", "--local-enable=no", "--state-dir", state)[0] == 0
+    assert stored_offer(state)["server_mode"] is False

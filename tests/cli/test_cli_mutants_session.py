@@ -6,11 +6,15 @@ environment and the config file, as they do for a user.
 
 from __future__ import annotations
 
+import io
+import logging
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.logs import LOGGER_NAME
 from tests.cli.helpers import main_cli
 from tests.conftest import ETH_ADDRESS
 
@@ -75,10 +79,37 @@ def test_the_log_level_setting_is_used(
     assert " INFO nunet_onboard.controller: offboarded: " in log.read_text()
 
 
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's logger as a new process finds it: nothing configured by an earlier command."""
+    logger = logging.getLogger(LOGGER_NAME)
+    for handler in logger.handlers:
+        handler.close()
+    monkeypatch.setattr(logger, "handlers", [])
+
+
 def test_resource_config_logs_the_change(
-    capsys: Capsys, state: str, machine: dict[str, Any]
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
 ) -> None:
     assert main_cli(capsys, *onboard_argv(machine, state))[0] == 0
+    fresh_process(monkeypatch)
     assert main_cli(capsys, "resource-config", "-x", "0.5", "--state-dir", state)[0] == 0
     log = (Path(state) / "logs" / "nunet-onboard.log").read_text()
     assert " INFO nunet_onboard.controller: resource-config: ntx_price 0.5\n" in log
+
+
+def test_wallet_commands_log_to_the_state_directory(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    log = Path(state) / "logs" / "nunet-onboard.log"
+    fresh_process(monkeypatch)
+    argv = ["wallet", "new", "--chain", "ethereum", "--words", "12", "--state-dir", state]
+    code, out, _ = main_cli(capsys, *argv)
+    assert code == 0
+    address = out.split("Address", 1)[1].split()[0]
+    assert f" ethereum {address}\n" in log.read_text()
+    log.unlink()
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(" ".join(["test"] * 11 + ["junk"])))
+    argv = ["wallet", "restore", "--chain", "ethereum", "--state-dir", state]
+    assert main_cli(capsys, *argv)[0] == 0
+    assert f" ethereum {ETH_ADDRESS}\n" in log.read_text()

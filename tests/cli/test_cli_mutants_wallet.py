@@ -350,6 +350,8 @@ def test_export_cardano_needs_no_password(capsys: Capsys, state: str, tmp_path: 
     assert sorted(Path(p).name for p in data["exported"]) == names
     listed = main_json(capsys, "wallet", "list", "--state-dir", state)
     assert sorted(listed[0]["exports"]) == sorted(data["exported"])
+    code, out, _ = main_cli(capsys, "wallet", "list", "--state-dir", state)
+    assert code == 0 and out.splitlines()[2].endswith("  " + ", ".join(listed[0]["exports"]))
 
 
 # -- wallet restore ----------------------------------------------------------------------------
@@ -593,3 +595,30 @@ def test_check_with_a_state_dir_needs_no_config(
     monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
     assert main_cli(capsys, "wallet", "check", ETH_ADDRESS, "--state-dir", state)[0] == 0
     assert main_cli(capsys, "wallet", "check", ETH_ADDRESS)[0] == 2
+
+
+def test_a_wallet_recorded_by_an_older_version_is_listed_as_not_checked(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    """Records written before backups were checked (and exports recorded) lack both keys."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(HARDHAT_MNEMONIC))
+    assert (
+        main_cli(capsys, "wallet", "restore", "--chain", "ethereum", "--state-dir", state)[0] == 0
+    )
+    file = Path(state) / "state.json"
+    data = json.loads(file.read_text())
+    for record in data["wallets"]:
+        del record["backup_checked"], record["exports"]
+    file.write_text(json.dumps(data))
+    listed = main_json(capsys, "wallet", "list", "--state-dir", state)
+    assert [(w["address"], w["backup_checked"]) for w in listed] == [(ETH_ADDRESS, False)]
+    code, out, _ = main_cli(capsys, "wallet", "list", "--state-dir", state)
+    assert code == 0
+    assert out.splitlines()[2].split() == [
+        "NOT",
+        "checked",
+        "ethereum",
+        "-",
+        ETH_ADDRESS,
+        listed[0]["created"],
+    ]
