@@ -104,3 +104,20 @@ def test_gpus_that_cannot_be_read_are_kept_as_they_were(
     assert again.gpu_info == before.gpu_info
     with pytest.raises(RuleViolation, match="gpu 0 does not exist; allowed indices: none"):
         ctl.resource_config(with_gpu.model_copy(update={"gpus": (0, 1)}))
+
+
+def test_onboarding_beside_a_key_without_metadata_says_to_force(
+    controller: OnboardingController,
+) -> None:
+    from app.onboarding import identity
+    from app.onboarding.errors import StateError
+
+    controller.store.ensure_dir()
+    identity.create_identity(controller.state_dir)
+    with pytest.raises(StateError) as refused:
+        controller.onboard(OFFER)
+    assert str(refused.value) == (
+        "the onboarding state is inconsistent (see 'nunet-onboard status'); "
+        "run 'nunet-onboard offboard --force' first"
+    )
+    assert refused.value.fix == "run 'nunet-onboard offboard --force', then onboard again"
