@@ -4,7 +4,6 @@ the OS gives (the machine boundary), and the wallet-made-here warning in an offe
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 import pytest
@@ -16,6 +15,7 @@ from app.onboarding.errors import Problem
 from app.onboarding.models import CapacityForNunet
 from tests.conftest import CARDANO_MAINNET, ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.changed import changed
 
 QUIET = HostLoad(memory_used_mb=0, cpu_busy_mhz=0)
 HARDHAT = "test test test test test test test test test test test junk"  # account 0 = ETH_ADDRESS
@@ -56,9 +56,7 @@ def test_the_load_of_a_one_core_machine() -> None:
 
 def test_an_idle_machine_with_all_its_memory_free_has_no_load() -> None:
     machine = fake_machine()
-    idle = dataclasses.replace(
-        machine, memory=dataclasses.replace(machine.memory, available_mb=machine.memory.total_mb)
-    )
+    idle = changed(machine, memory=changed(machine.memory, available_mb=machine.memory.total_mb))
     assert advice.host_load(idle, load_average=0.0) == HostLoad(0, 0)
     assert advice.host_load(idle, load_average=0.5).cpu_busy_mhz == 1300  # 0.5 of 8 x 2600
     assert advice.host_load(idle, load_average=-1.0).cpu_busy_mhz == 0

@@ -21,6 +21,7 @@ from app.onboarding.offer import Amount, TargetError, load_target, resolve
 from app.onboarding.units import parse_memory_mb
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.changed import changed
 
 BASE = f'channel = "nunet-team"\naddress = "{ETH_ADDRESS}"\n'
 OFFBOARDED = 'state = "offboarded"\n'
@@ -315,11 +316,9 @@ def test_parse_target_names_its_source_as_dash_by_default() -> None:
 
 
 def test_all_gpus_on_a_machine_that_reports_no_reason() -> None:
-    import dataclasses
-
     from app.hardware.model import GpuReport
 
-    bare = dataclasses.replace(fake_machine(gpus=0), gpus=GpuReport())
+    bare = changed(fake_machine(gpus=0), gpus=GpuReport())
     resolved = resolve(load_target(BASE + 'cpu = "50%"\nmemory = "50%"\ngpus = "all"\n'), bare)
     assert resolved.offer["gpus"] == []
     assert resolved.warnings == (

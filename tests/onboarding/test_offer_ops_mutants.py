@@ -5,7 +5,6 @@ each change. The real store; the fake machine's GPU tool fails where a test says
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from app.onboarding.models import CapacityForNunet
 from app.onboarding.records import describe
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.changed import changed
 from tests.onboarding.log_lines import logged
 
 OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
@@ -90,7 +90,7 @@ def test_gpus_that_cannot_be_read_are_kept_as_they_were(
 ) -> None:
     with_gpu = OFFER.model_copy(update={"gpus": (0,)})
     before = OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(with_gpu)
-    broken = dataclasses.replace(
+    broken = changed(
         fake_machine(gpus=0), gpus=GpuReport(faults=("nvidia-smi timed out", "NVML failed"))
     )
     ctl = OnboardingController(state_dir, probe=lambda: broken)

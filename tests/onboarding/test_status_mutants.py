@@ -19,6 +19,7 @@ from app.onboarding.models import CapacityForNunet
 from app.onboarding.status import machine_uuid
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
+from tests.onboarding.changed import changed
 
 OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
 RESOURCE_CONFIG = "change the offer with 'nunet-onboard resource-config' (or the Allocate screen)"
@@ -31,9 +32,7 @@ def edit_offer(ctl: OnboardingController, change: Any) -> None:
 
 
 def with_gpus(machine: MachineInfo, report: GpuReport) -> MachineInfo:
-    import dataclasses
-
-    return dataclasses.replace(machine, gpus=report)
+    return changed(machine, gpus=report)
 
 
 # -- an offer stored without its optional fields -----------------------------------------------
