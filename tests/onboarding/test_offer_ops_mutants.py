@@ -102,7 +102,7 @@ def test_gpus_that_cannot_be_read_are_kept_as_they_were(
     ]
     again = ctl.change_offer({"cpu": 6500})
     assert again.gpu_info == before.gpu_info
-    with pytest.raises(RuleViolation, match="^gpu 0 "):
+    with pytest.raises(RuleViolation, match=r"^gpu 0 "):
         ctl.resource_config(with_gpu.model_copy(update={"gpus": (0, 1)}))
 
 
