@@ -121,3 +121,15 @@ def test_onboarding_beside_a_key_without_metadata_says_to_force(
         "run 'nunet-onboard offboard --force' first"
     )
     assert refused.value.fix == "run 'nunet-onboard offboard --force', then onboard again"
+
+
+def test_validate_names_cores_price_and_an_empty_address(
+    controller: OnboardingController,
+) -> None:
+    bad = CapacityForNunet.model_construct(
+        **{**OFFER.model_dump(), "cores": 9, "ntx_price": -1.0, "payment_addr": "  "}
+    )
+    problems = controller.validate(bad)
+    assert [p.field for p in problems] == ["cores", "ntx_price", "payment_addr"]
+    detail = "is empty; give an Ethereum (0x...) or Cardano (addr1...) address"
+    assert problems[-1] == Problem("payment_addr", f"payment address {detail}", detail)
