@@ -101,3 +101,16 @@ def test_warnings_use_the_load_average_given(state_dir: Path) -> None:
     )
     idle = OnboardingController(state_dir, probe=lambda: fake_machine(), load_average=lambda: 0.0)
     assert [w.field for w in idle.warnings(OFFER)] == []
+
+
+def test_a_history_entry_without_a_revision_is_not_a_change_since(
+    controller: OnboardingController,
+) -> None:
+    """An entry written before revisions were recorded counts as revision 0."""
+    import json
+
+    controller.store.update(lambda s: None)
+    data = json.loads(controller.state_path.read_text())
+    data["history"] = [{"action": "old", "time": "t0"}]
+    controller.state_path.write_text(json.dumps(data))
+    assert controller.changes_since(0) == []

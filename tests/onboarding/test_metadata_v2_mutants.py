@@ -26,3 +26,19 @@ def test_a_metadata_file_that_cannot_be_read_says_why_in_words(
 
 def test_zero_is_written_as_go_writes_it() -> None:
     assert metadata_v2._go_float(0.0) == "0"
+
+
+def test_values_are_encoded_as_go_encodes_them() -> None:
+    assert metadata_v2._encode([], 0) == "[]"
+    assert metadata_v2._encode([1, 2], 0) == "[\n 1,\n 2\n]"
+    assert metadata_v2._encode(False, 0) == "false"
+    assert metadata_v2._encode(True, 0) == "true"
+    assert metadata_v2._go_string('a b"\\\n\t<>&') == '"a b\\"\\\\\\n\\t\\u003c\\u003e\\u0026"'
+
+
+def test_a_gpu_record_missing_a_field_gets_gos_zero_value() -> None:
+    form = metadata_v2.dms_form({"gpu_info": [{"name": "RTX"}, {"tot_vram": 5}]})
+    assert form["gpu_info"] == [
+        {"name": "RTX", "tot_vram": 0, "free_vram": 0},
+        {"name": "", "tot_vram": 5, "free_vram": 0},
+    ]

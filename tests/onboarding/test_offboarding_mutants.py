@@ -147,3 +147,13 @@ def test_an_unreadable_state_file_that_cannot_be_removed_says_why(state_dir: Pat
         "even with permission to (the directory may be immutable, see 'lsattr -d', or "
         f"protected by a security policy); lift that, or {CHOOSE}",
     )
+
+
+def test_the_plan_lists_a_wallet_record_without_exports(controller: OnboardingController) -> None:
+    controller.restore_wallet(
+        "ethereum", "test test test test test test test test test test test junk"
+    )
+    edit_state(controller, lambda s: s["wallets"][0].pop("exports"))
+    keep = controller.offboard_plan().keep
+    assert keep[0] == "1 wallet record(s) (public addresses only)"
+    assert not [k for k in keep if k.startswith("exported key file")]

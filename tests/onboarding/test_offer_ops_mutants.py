@@ -106,3 +106,32 @@ def test_gpus_that_cannot_be_read_are_kept_as_they_were(
         RuleViolation, match=r"gpu 0 cannot be checked: the GPUs could not be read \(nvidia-smi"
     ):
         ctl.resource_config(with_gpu.model_copy(update={"gpus": (0, 1)}))
+
+
+def test_onboarding_beside_a_key_without_metadata_says_to_force(
+    controller: OnboardingController,
+) -> None:
+    from app.onboarding import identity
+    from app.onboarding.errors import StateError
+
+    controller.store.ensure_dir()
+    identity.create_identity(controller.state_dir)
+    with pytest.raises(StateError) as refused:
+        controller.onboard(OFFER)
+    assert str(refused.value) == (
+        "the onboarding state is inconsistent (see 'nunet-onboard status'); "
+        "run 'nunet-onboard offboard --force' first"
+    )
+    assert refused.value.fix == "run 'nunet-onboard offboard --force', then onboard again"
+
+
+def test_validate_names_cores_price_and_an_empty_address(
+    controller: OnboardingController,
+) -> None:
+    bad = CapacityForNunet.model_construct(
+        **{**OFFER.model_dump(), "cores": 9, "ntx_price": -1.0, "payment_addr": "  "}
+    )
+    problems = controller.validate(bad)
+    assert [p.field for p in problems] == ["cores", "ntx_price", "payment_addr"]
+    detail = "is empty; give an Ethereum (0x...) or Cardano (addr1...) address"
+    assert problems[-1] == Problem("payment_addr", f"payment address {detail}", detail)
