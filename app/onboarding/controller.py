@@ -334,11 +334,6 @@ class OnboardingController:
 
         return wallet_ops.export_wallet(self, wallet, directory, password, kdf=kdf)
 
-    def _record_wallet(self, wallet: NewWallet, action: str) -> None:
-        from app.onboarding import wallet_ops
-
-        wallet_ops.record_wallet(self, wallet, action, backup_checked=action == "wallet-restore")
-
     def check_backup_words(
         self, mnemonic: str, positions: list[int], typed: list[str]
     ) -> list[str]:

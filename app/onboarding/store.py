@@ -138,9 +138,6 @@ class StateStore:
         ensure_private_dir(self.state_dir, OWN_FILES)
 
     # -- reading -----------------------------------------------------------
-    def exists(self) -> bool:
-        return os.path.lexists(self.path)
-
     def read(self) -> State:
         """The state, or an empty one when there is no file. Raises ``StateCorrupt``."""
         raw = self._read_raw()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +21,9 @@ from app.onboarding.errors import (
 from app.onboarding.models import CapacityForNunet
 from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, DMS_METADATA_KEYS, ETH_ADDRESS
 from tests.fakes import fake_machine
+
+if TYPE_CHECKING:
+    from app.wallets import NewWallet
 
 # fake_machine(): 8 cores x 2600 MHz = 20800 MHz (2080-18720), 16384 MB (1639-14745), 200 GB free, 1 GPU
 
@@ -142,7 +146,9 @@ def test_offboard_removes_onboarding_but_keeps_wallets(controller: OnboardingCon
     with pytest.raises(NotOnboarded):
         controller.offboard()
     controller.onboard(offer())
-    controller._record_wallet(_public_wallet(), "wallet-new")
+    from app.onboarding import wallet_ops
+
+    wallet_ops.record_wallet(controller, _public_wallet(), "wallet-new", backup_checked=False)
     plan = controller.offboard_plan()
     assert any("node identity" in item for item in plan.remove)
     assert any("wallet record" in item for item in plan.keep)
@@ -155,7 +161,7 @@ def test_offboard_removes_onboarding_but_keeps_wallets(controller: OnboardingCon
     assert [h["action"] for h in controller.history()] == ["onboard", "wallet-new", "offboard"]
 
 
-def _public_wallet() -> object:
+def _public_wallet() -> NewWallet:
     from app.wallets import NewWallet
 
     return NewWallet(
