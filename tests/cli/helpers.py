@@ -85,3 +85,15 @@ class Terminal(io.StringIO):
         if action is not None:
             action()
         return super().read(size)
+
+
+def smallest_offer(machine: dict[str, Any], state: str, *extra: str) -> list[str]:
+    """``onboard`` with the smallest offer this machine allows (``machine`` is the
+    fixture of tests/cli/conftest.py), on ``state``; ``extra`` goes at the end."""
+    from tests.conftest import ETH_ADDRESS
+
+    cpu, memory = str(machine["cpu_min"]), str(machine["mem_min"])
+    return [
+        "onboard", "-c", cpu, "-m", memory, "-n", "nunet-team", "-a", ETH_ADDRESS,
+        "-x", "0.25", "--state-dir", state, *extra,
+    ]  # fmt: skip

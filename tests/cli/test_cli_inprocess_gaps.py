@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
+from tests.cli.helpers import smallest_offer
 from tests.conftest import ETH_ADDRESS
 
 
@@ -35,23 +36,7 @@ def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 
 def onboard_argv(machine: dict[str, Any], state: str, *extra: str) -> list[str]:
-    return [
-        "onboard",
-        "--yes",
-        "-c",
-        str(machine["cpu_min"]),
-        "-m",
-        str(machine["mem_min"]),
-        "-n",
-        "nunet-team",
-        "-a",
-        ETH_ADDRESS,
-        "-x",
-        "0.25",
-        "--state-dir",
-        state,
-        *extra,
-    ]
+    return smallest_offer(machine, state, "--yes", *extra)
 
 
 def test_capacity_json_has_the_machine_totals(machine: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ import pytest
 from app.cli import args as types
 from app.cli.exits import UsageError
 from app.cli.offer_cmds import capacity_from_args
-from tests.cli.helpers import Terminal, main_cli, main_json
+from tests.cli.helpers import Terminal, main_cli, main_json, smallest_offer
 from tests.conftest import ETH_ADDRESS
 from tests.hardware.boundaries import make_fake_pynvml
 
@@ -29,25 +29,6 @@ NO_CHECKSUM = (
     "this Ethereum address has no checksum (all one case), so a typo would not be caught: "
     "check it character by character"
 )
-
-
-def offer_argv(machine: dict[str, Any], state: str, *extra: str) -> list[str]:
-    return [
-        "onboard",
-        "-c",
-        str(machine["cpu_min"]),
-        "-m",
-        str(machine["mem_min"]),
-        "-n",
-        "nunet-team",
-        "-a",
-        ETH_ADDRESS,
-        "-x",
-        "0.25",
-        "--state-dir",
-        state,
-        *extra,
-    ]
 
 
 @pytest.fixture
@@ -76,7 +57,7 @@ def test_onboard_at_a_terminal_shows_the_offer_and_a_no_writes_nothing(
     two_gpus: None,
 ) -> None:
     monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
-    argv = offer_argv(machine, state, "--gpus", "0,1", "--disk", "3", "-u", "-l=false")
+    argv = smallest_offer(machine, state, "--gpus", "0,1", "--disk", "3", "-u", "-l=false")
     code, out, err = main_cli(capsys, *argv)
     assert code == 1
     assert err.endswith("nunet-onboard: not onboarded: cancelled\n")
@@ -101,7 +82,7 @@ def test_onboard_at_a_terminal_defaults_and_a_yes(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
-    code, out, _ = main_cli(capsys, *offer_argv(machine, state))
+    code, out, _ = main_cli(capsys, *smallest_offer(machine, state))
     assert code == 0
     shown, _, after = out.partition("Onboard this machine with this offer? [y/N] ")
     assert "  Disk               0 GB\n  GPUs               none\n" in shown
@@ -114,7 +95,7 @@ def test_onboard_at_a_terminal_with_no_answer_is_cancelled(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", Terminal(""))  # the input ends: no answer is no
-    code, _, err = main_cli(capsys, *offer_argv(machine, state))
+    code, _, err = main_cli(capsys, *smallest_offer(machine, state))
     assert code == 1 and "not onboarded: cancelled" in err
     assert not (Path(state) / "state.json").exists()
 
@@ -128,7 +109,7 @@ def test_onboard_at_a_terminal_does_not_ask_with_yes_or_json(
     extra: list[str],
 ) -> None:
     monkeypatch.setattr(sys, "stdin", Terminal(""))  # asking would read "" and cancel
-    code, out, _ = main_cli(capsys, *offer_argv(machine, state, *extra))
+    code, out, _ = main_cli(capsys, *smallest_offer(machine, state, *extra))
     assert code == 0 and "[y/N]" not in out and "This will be onboarded" not in out
     assert (Path(state) / "state.json").exists()
 
@@ -137,7 +118,7 @@ def test_onboard_without_a_terminal_does_not_ask(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
-    code, out, _ = main_cli(capsys, *offer_argv(machine, state))
+    code, out, _ = main_cli(capsys, *smallest_offer(machine, state))
     assert code == 0 and out.startswith("Onboarded\n")
 
 
@@ -147,10 +128,10 @@ def test_onboard_refuses_when_another_onboarded_while_asking(
     from app.cli import main
 
     def another_user_onboards() -> None:
-        assert main([*offer_argv(machine, state, "--yes"), "-x", "0.5"]) == 0
+        assert main([*smallest_offer(machine, state, "--yes"), "-x", "0.5"]) == 0
 
     monkeypatch.setattr(sys, "stdin", Terminal("y\n", another_user_onboards))
-    code, _, err = main_cli(capsys, *offer_argv(machine, state))
+    code, _, err = main_cli(capsys, *smallest_offer(machine, state))
     assert code == 1 and "nunet-onboard: error: " in err
     assert main_json(capsys, "capacity", "--available", "--state-dir", state)["ntx_price"] == 0.5
 
@@ -161,7 +142,7 @@ def test_onboard_refuses_when_another_onboarded_while_asking(
 def test_the_plugin_flag_is_accepted_with_a_note(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
-    code, _, err = main_cli(capsys, *offer_argv(machine, state, "--yes", "-p", "gpu"))
+    code, _, err = main_cli(capsys, *smallest_offer(machine, state, "--yes", "-p", "gpu"))
     assert code == 0
     assert (
         "nunet-onboard: note: -p/--plugin is accepted for DMS compatibility and ignored "
@@ -174,7 +155,7 @@ def test_the_plugin_flag_is_accepted_with_a_note(
 def test_a_warning_names_the_flag_typed(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
-    argv = offer_argv(machine, state, "--yes")
+    argv = smallest_offer(machine, state, "--yes")
     argv[argv.index("-a") : argv.index("-a") + 2] = ["--address", LOWER_ETH]
     code, _, err = main_cli(capsys, *argv)
     assert code == 0
@@ -189,7 +170,7 @@ def test_a_warning_names_the_flag_typed(
 def test_already_onboarded_is_refused_before_any_warning(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
-    argv = offer_argv(machine, state, "--yes")
+    argv = smallest_offer(machine, state, "--yes")
     argv[argv.index("-a") + 1] = LOWER_ETH
     assert main_cli(capsys, *argv)[0] == 0
     code, out, err = main_cli(capsys, *argv)
@@ -203,7 +184,7 @@ def test_already_onboarded_is_refused_before_any_warning(
 def test_every_rule_broken_is_named_by_its_flag(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
-    argv = offer_argv(machine, state, "--yes")
+    argv = smallest_offer(machine, state, "--yes")
     argv[argv.index("-c") : argv.index("-c") + 2] = [f"--cpu={machine['cpu'] * 2}"]
     argv[argv.index("-m") : argv.index("-m") + 2] = ["--memory", str(machine["memory"] * 2)]
     argv[argv.index("-n")] = "--channel"
@@ -223,7 +204,7 @@ def test_every_rule_broken_is_named_by_its_flag(
 def test_resource_config_keeps_what_is_not_given(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
-    assert main_cli(capsys, *offer_argv(machine, state, "--yes"))[0] == 0
+    assert main_cli(capsys, *smallest_offer(machine, state, "--yes"))[0] == 0
     changed = main_json(capsys, "resource-config", "-u", "--state-dir", state)
     assert changed["reserved"] == {"cpu": machine["cpu_min"], "memory": machine["mem_min"]}
     assert changed["ntx_price"] == 0.25 and changed["network"] == "nunet-team"
@@ -343,7 +324,7 @@ def test_the_types_are_named_for_argparse_and_say_what_is_wrong() -> None:
 def test_a_bad_value_is_bad_usage_naming_the_flag(
     capsys: Capsys, state: str, machine: dict[str, Any], flag: str, value: str, message: str
 ) -> None:
-    code, out, err = main_cli(capsys, *offer_argv(machine, state, "--yes", f"{flag}={value}"))
+    code, out, err = main_cli(capsys, *smallest_offer(machine, state, "--yes", f"{flag}={value}"))
     assert (code, out) == (2, "")
     assert err.startswith(f"nunet-onboard onboard: error: {message}")
 
@@ -372,7 +353,7 @@ def test_onboard_refuses_when_anything_was_written_while_asking(
         )
 
     monkeypatch.setattr(sys, "stdin", Terminal("y\n", another_terminal_makes_a_wallet))
-    code, _, err = main_cli(capsys, *offer_argv(machine, state))
+    code, _, err = main_cli(capsys, *smallest_offer(machine, state))
     assert code == 1
     assert "nunet-onboard: error: the onboarding state changed since this was prepared (" in err
     assert main_json(capsys, "status", "--state-dir", state)["onboarded"] is False
@@ -381,7 +362,7 @@ def test_onboard_refuses_when_anything_was_written_while_asking(
 def test_info_names_the_gpus_of_the_machine(
     capsys: Capsys, state: str, machine: dict[str, Any], two_gpus: None
 ) -> None:
-    code, _, _ = main_cli(capsys, *offer_argv(machine, state, "--yes", "--gpus", "0,1"))
+    code, _, _ = main_cli(capsys, *smallest_offer(machine, state, "--yes", "--gpus", "0,1"))
     assert code == 0
     code, out, _ = main_cli(capsys, "info", "--state-dir", state)
     assert code == 0
@@ -413,7 +394,7 @@ def test_a_bare_cardano_flag_means_true(
 ) -> None:
     if machine["cpu_max"] >= 6000:
         pytest.skip("this machine can run a Cardano node: -C is not refused here")
-    code, out, err = main_cli(capsys, *offer_argv(machine, state, "--yes", "-C"))
+    code, out, err = main_cli(capsys, *smallest_offer(machine, state, "--yes", "-C"))
     assert (code, out) == (1, "")
     assert err.startswith("nunet-onboard: error: -m/--memory: a Cardano node needs at least ")
 
@@ -428,7 +409,7 @@ def stored_offer(state: str) -> dict[str, Any]:
 def test_a_bare_local_enable_flag_means_true(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
-    assert main_cli(capsys, *offer_argv(machine, state, "--yes", "-l=false"))[0] == 0
+    assert main_cli(capsys, *smallest_offer(machine, state, "--yes", "-l=false"))[0] == 0
     assert stored_offer(state)["server_mode"] is False
     assert main_cli(capsys, "resource-config", "-l", "--state-dir", state)[0] == 0
     assert stored_offer(state)["server_mode"] is True

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from app.onboarding.identity import KEY_FILE
-from tests.cli.helpers import Terminal, main_cli, main_json
+from tests.cli.helpers import Terminal, main_cli, main_json, smallest_offer
 from tests.conftest import ETH_ADDRESS
 from tests.hardware.boundaries import make_fake_pynvml
 
@@ -40,24 +40,7 @@ def no_nvml() -> object:
 
 def onboard(capsys: Capsys, machine: dict[str, Any], state: str, *extra: str) -> dict[str, Any]:
     """Onboard with the smallest offer this machine allows; DMS's metadata back."""
-    metadata: dict[str, Any] = main_json(
-        capsys,
-        "onboard",
-        "--yes",
-        "-c",
-        str(machine["cpu_min"]),
-        "-m",
-        str(machine["mem_min"]),
-        "-n",
-        "nunet-team",
-        "-a",
-        ETH_ADDRESS,
-        "-x",
-        "0.25",
-        "--state-dir",
-        state,
-        *extra,
-    )
+    metadata: dict[str, Any] = main_json(capsys, *smallest_offer(machine, state, "--yes", *extra))
     return metadata
 
 
