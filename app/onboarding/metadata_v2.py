@@ -184,6 +184,9 @@ def remove(state_dir: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
+        # A read-only file system answers EROFS before it looks the name up.
+        if not os.path.lexists(path(state_dir)):
+            return None
         return f"could not remove {path(state_dir)}: {exc.strerror}"
     return None
 

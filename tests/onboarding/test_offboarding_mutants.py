@@ -114,6 +114,23 @@ def test_a_read_only_directory_says_each_thing_it_could_not_do() -> None:
         )
 
 
+def test_a_read_only_directory_does_not_report_a_metadata_file_that_is_not_there() -> None:
+    """On a read-only file system unlink fails with EROFS before it can say "not found";
+    a file that is not there is not a failure to remove it."""
+    from tests.conftest import read_only_dir
+    from tests.onboarding.test_state_dir import remount_read_only, remount_read_only_back
+
+    with read_only_dir() as base:
+        remount_read_only_back(base)
+        ctl = OnboardingController(base / "state", probe=lambda: fake_machine())
+        ctl.onboard(OFFER)
+        (ctl.state_dir / "metadataV2.json").unlink()
+        remount_read_only(base)
+        failed = ctl.offboard(force=True).failed
+        assert failed, "the read-only directory must still be reported"
+        assert not [line for line in failed if "metadataV2.json" in line]
+
+
 def test_an_unreadable_state_that_cannot_be_copied_is_left_in_place() -> None:
     from tests.conftest import read_only_dir
     from tests.onboarding.test_state_dir import remount_read_only, remount_read_only_back
