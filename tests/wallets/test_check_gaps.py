@@ -5,6 +5,8 @@ in words a person can act on. Cardano addresses are built here with pycardano.""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pycardano import Address, Network, PointerAddress, VerificationKeyHash
 from pycardano.crypto.bech32 import Encoding, bech32_encode, convertbits
 
@@ -111,6 +113,63 @@ def test_a_byron_address_is_accepted_with_a_legacy_warning() -> None:
         "but wallets today use Shelley addresses (addr1...)",
         "Ae2tdPwUPE... is a mainnet address, not testnet; check that this is the one meant",
     )
+
+
+def _byron(magic: int | None) -> str:
+    """A well-formed Byron address (base58 CBOR with its CRC32), with the protocol magic
+    attribute a testnet address carries, or none (mainnet)."""
+    import zlib
+
+    import base58
+    import cbor2
+
+    attributes = {} if magic is None else {2: cbor2.dumps(magic)}
+    payload = cbor2.dumps([bytes(range(28)), attributes, 0])
+    framed = cbor2.dumps([cbor2.CBORTag(24, payload), zlib.crc32(payload)])
+    return str(base58.b58encode(framed).decode("ascii"))
+
+
+@pytest.mark.parametrize(
+    ("magic", "network"),
+    [(None, "mainnet"), (1097911063, "testnet"), (1, "testnet"), (2, "testnet")],
+)
+def test_a_byron_address_of_any_network_is_accepted_with_its_network(
+    magic: int | None, network: str
+) -> None:
+    """Testnet Byron addresses start "2cWKMJemoBa..." or "37btjrVyb4K...", not "Ae2"/"DdzFF",
+    and preprod (magic 1) and preview (2) are testnets though pycardano says mainnet."""
+    text = _byron(magic)
+    check = check_address(text, network="mainnet")
+    assert (check.valid, check.chain, check.network, check.kind) == (
+        True,
+        "cardano",
+        network,
+        "byron",
+    )
+    assert check.warnings[0].startswith("a Byron (legacy) address")
+    assert (len(check.warnings) == 2) == (network == "testnet")
+
+
+def test_base58_text_that_is_no_address_is_still_called_no_address() -> None:
+    """Without a Byron prefix, a base58 text that does not decode is not "a bad Byron
+    address": it is not an address at all."""
+    for text in ("2cWKMJemoBa", "37btjrVyb4KabcdefXYZ", "hello"):
+        check = check_address(text)
+        assert (check.valid, check.chain) == (False, None)
+        assert check.reason == (
+            "not an Ethereum (0x...) or Cardano (addr1... / addr_test1...) address"
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz", max_size=256))
+def test_any_base58_text_gets_a_verdict_and_never_an_exception(text: str) -> None:
+    """Any base58 text is now decoded as a possible Byron address: whatever its bytes
+    claim (a CBOR length of 2**63, a bad CRC), the answer is a verdict, not a crash."""
+    check = check_address(text)
+    assert check.valid == (check.kind == "byron")
+    if not check.valid:
+        assert check.reason is not None
 
 
 @pytest.mark.parametrize(
