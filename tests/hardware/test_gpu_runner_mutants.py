@@ -172,6 +172,17 @@ def test_a_failing_tool_is_quoted_up_to_300_characters(no_nvml: object, fake_bin
     assert probe_gpus(timeout_s=10).problems[1] == "nvidia-smi failed with exit code 4"
 
 
+def test_a_message_cut_where_a_space_falls_still_says_it_was_cut(
+    no_nvml: object, fake_bin: MakeTool
+) -> None:
+    """The 301st character being a space must not hide that the rest was dropped."""
+    line = "E" * 300 + " and the rest of the story"
+    fake_bin("nvidia-smi", f"echo '{line}' >&2\nexit 1\n")
+    assert probe_gpus(timeout_s=10).problems[1] == f"nvidia-smi failed: {'E' * 297}..."
+    fake_bin("nvidia-smi", f"echo '{'E' * 300}   ' >&2\nexit 1\n")
+    assert probe_gpus(timeout_s=10).problems[1] == f"nvidia-smi failed: {'E' * 300}"
+
+
 def test_output_that_is_not_utf8_is_read_leniently(no_nvml: object, fake_bin: MakeTool) -> None:
     fake_bin("nvidia-smi", "printf '0, NVIDIA \\377, 23034, 22000, 550, GPU-0, 5, 40\\n'\n")
     (gpu,) = probe_gpus(timeout_s=10).devices

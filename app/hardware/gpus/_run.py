@@ -64,9 +64,13 @@ class ToolFailed(Exception):
 
 
 def cut(text: str, limit: int = MAX_TEXT) -> str:
-    """``text`` without control characters, at most ``limit`` characters long."""
+    """``text`` without control characters, at most ``limit`` characters long; "..." ends
+    it when anything but blanks was dropped (even where the cut falls on a space)."""
     clean = "".join(c if c.isprintable() else " " for c in text[: limit + 1]).strip()
-    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+    dropped = any(c.isprintable() and not c.isspace() for c in text[limit + 1 :])
+    if len(clean) <= limit and not dropped:
+        return clean
+    return clean[: limit - 3] + "..."
 
 
 def check_indices(indices: list[int], tool: str) -> None:
