@@ -85,12 +85,12 @@ def check_address(address: str, *, network: str | None = None) -> AddressCheck:
     if len(text) == 40 and all(c in _HEX for c in text):
         return _bad(text, "missing the 0x prefix of an Ethereum address", chain="ethereum")
     if set(text) <= _BASE58:
-        if text.startswith(_BYRON_PREFIXES):
-            return _check_byron(text, network)
         # A testnet Byron address has no fixed prefix ("2cWKMJemoBa...", "37btjrVyb4K...").
         byron = _check_byron(text, network)
-        if byron.valid:
+        if byron is not None:
             return byron
+        if text.startswith(_BYRON_PREFIXES):
+            return _bad(text, "not a valid Byron address (bad checksum or data)", chain="cardano")
     return _bad(text, _GARBAGE)
 
 
@@ -100,16 +100,17 @@ def _network_warnings(net: str, expected: str | None, text: str) -> tuple[str, .
     return (f"{text[:10]}... is a {net} address, not {expected}; check that this is the one meant",)
 
 
-def _check_byron(text: str, expected: str | None) -> AddressCheck:
-    """A Byron (legacy) address: base58 CBOR with a CRC32, checked by pycardano."""
+def _check_byron(text: str, expected: str | None) -> AddressCheck | None:
+    """A Byron (legacy) address: base58 CBOR with a CRC32, checked by pycardano; None
+    when the text does not decode as one."""
     from pycardano import Address, AddressType
 
     try:
         parsed = Address.from_primitive(text)
     except Exception:  # noqa: BLE001 - pycardano raises assorted types on bad input
-        return _bad(text, "not a valid Byron address (bad checksum or data)", chain="cardano")
+        return None
     if parsed.address_type != AddressType.BYRON:
-        return _bad(text, "not a valid Byron address (bad checksum or data)", chain="cardano")
+        return None  # base58 text that happens to be valid bech32 (a Shelley payload)
     # A mainnet Byron address carries no protocol magic (attribute 2); every testnet's
     # does. pycardano calls any magic but the old testnet's "mainnet", so ask here.
     net = "testnet" if 2 in (parsed.byron_attributes or {}) else "mainnet"

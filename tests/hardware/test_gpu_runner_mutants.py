@@ -16,8 +16,10 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from app.hardware import probe_gpus
-from app.hardware.gpus._run import MAX_STDOUT
+from app.hardware.gpus._run import MAX_STDOUT, cut
 
 MakeTool = Callable[[str, str], Path]
 LINE = "{i}, NVIDIA L4, 23034, 22000, 550.54.14, GPU-{i}, 5, 40"
@@ -181,6 +183,22 @@ def test_a_message_cut_where_a_space_falls_still_says_it_was_cut(
     assert probe_gpus(timeout_s=10).problems[1] == f"nvidia-smi failed: {'E' * 297}..."
     fake_bin("nvidia-smi", f"echo '{'E' * 300}   ' >&2\nexit 1\n")
     assert probe_gpus(timeout_s=10).problems[1] == f"nvidia-smi failed: {'E' * 300}"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("E" * 10, "E" * 10),
+        ("E" * 11, "E" * 7 + "..."),
+        ("E" * 10 + " X", "E" * 7 + "..."),  # the 11th is a space, the 12th is not
+        ("E" * 10 + "\x00XYZ", "E" * 7 + "..."),  # a control character, then text
+        ("E" * 10 + "   ", "E" * 10),  # only blanks dropped: nothing was lost
+        ("E" * 10 + " \n\t\x00", "E" * 10),
+        ("  EE\x1bE  ", "EE E"),
+    ],
+)
+def test_cut_says_when_it_dropped_something_and_only_then(text: str, said: str) -> None:
+    assert cut(text, 10) == said
 
 
 def test_output_that_is_not_utf8_is_read_leniently(no_nvml: object, fake_bin: MakeTool) -> None:

@@ -150,6 +150,21 @@ def test_a_byron_address_of_any_network_is_accepted_with_its_network(
     assert (len(check.warnings) == 2) == (network == "testnet")
 
 
+def test_base58_text_holding_a_shelley_payload_is_no_byron_address() -> None:
+    """Valid bech32 that uses base58 characters only (no 0, O, I, l) decodes in pycardano
+    as a Shelley address: not a Byron one, and not an address under that prefix."""
+    for seed in range(256):
+        text = _rehrp(str(Address(VerificationKeyHash(bytes([seed] * 28)))), "nunet")
+        if "0" not in text and "l" not in text:
+            break
+    else:
+        pytest.fail("no Shelley payload spelt in base58 characters")
+    assert Address.from_primitive(text).address_type.name == "KEY_NONE"
+    check = check_address(text)
+    assert (check.valid, check.chain, check.kind) == (False, None, None)
+    assert check.reason == "not an Ethereum (0x...) or Cardano (addr1... / addr_test1...) address"
+
+
 def test_base58_text_that_is_no_address_is_still_called_no_address() -> None:
     """Without a Byron prefix, a base58 text that does not decode is not "a bad Byron
     address": it is not an address at all."""
