@@ -10,7 +10,7 @@ which keeps the first frame as fast as a bare Textual app's.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from rich.console import RenderableType
+    from textual.app import SystemCommand
     from textual.command import Provider
 
     from app.hardware.model import MachineInfo, Usage
@@ -156,6 +157,28 @@ class NunetOnboardApp(App[int]):
         """Quit: a write still waiting for another process's lock is dropped, never run later."""
         self.controller.cancel_waits(forever=True)
         super().exit(result, return_code, message)
+
+    # -- screenshots ---------------------------------------------------------------
+    SCREENSHOTS_OFF = "Screenshots are off in this app: a screen can hold a recovery phrase."
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands less "Screenshot", which writes the whole
+        screen as text to an SVG in ~/Downloads, mode 0644: the Wallet screen's
+        recovery phrase too. Secrets never go to screenshots."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Refused, for the reason above, however it is asked for (an action, a key
+        a user binds); the README's screenshots are made with ``save_screenshot``."""
+        self.notify(self.SCREENSHOTS_OFF, severity="warning")
+        return None
 
     # -- start -----------------------------------------------------------------
     def on_mount(self) -> None:

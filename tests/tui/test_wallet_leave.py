@@ -171,3 +171,34 @@ async def test_backup_check_refuses_near_misses_and_the_wallet_stays_unchecked(
         await settle(pilot)
         assert app.current_mode == "overview"
         assert address
+
+
+async def test_no_screenshot_can_carry_the_words_on_screen(
+    app_factory: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's palette has a "Screenshot" command that writes the screen's text to
+    ~/Downloads (0644): with a new wallet's words on screen, that is the recovery phrase."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Downloads").mkdir()
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await generate(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"screenshot")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.4)  # the command saves on a 0.1 s timer
+        assert not [p for p in tmp_path.rglob("*") if p.suffix == ".svg"]
+        if not isinstance(app.screen, WalletScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        app.action_screenshot()
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles and "Quit" in titles
+        assert [n.message for n in app._notifications][-1] == app.SCREENSHOTS_OFF
+        await settle(pilot)
+    assert not [p for p in tmp_path.rglob("*") if p.suffix == ".svg"]
