@@ -8,7 +8,9 @@ true whatever the hardware.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, field_validator
+
+from app.onboarding.addresses import normal_address
 
 
 class _Model(BaseModel):
@@ -31,6 +33,13 @@ class CapacityForNunet(_Model):
     cores: NonNegativeInt | None = Field(
         default=None, description="Cores offered; None means as many as the CPU share needs"
     )
+
+    @field_validator("payment_addr")
+    @classmethod
+    def _normal_address(cls, value: str) -> str:
+        """Stored as every other path stores it: no blanks around, ``0x``, bech32 in lower
+        case (the CLI stored ``"0x... "`` and ``0X...`` exactly as typed)."""
+        return normal_address(value)
 
 
 class Provisioned(_Model):

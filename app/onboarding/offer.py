@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from app.onboarding import rules
+from app.onboarding.addresses import normal_address
 from app.onboarding.units import UnitError, parse_decimal, parse_disk_gb, parse_memory_mb, shown
 from app.record import Record
 
@@ -319,13 +320,14 @@ def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
             sizes[name] = _share(totals[name], amount.percent, bounded=name != "disk")
             percents[name] = amount.text
     gpus, warnings = _resolve_gpus(target.gpus, machine)
-    warnings.extend(_address_warnings(target.address))
+    address = normal_address(target.address)
+    warnings.extend(_address_warnings(address))
     offer = {
         "memory": sizes["memory"],
         "cpu": sizes["cpu"],
         "ntx_price": float(target.ntx_price),
         "channel": target.channel,
-        "payment_addr": target.address,
+        "payment_addr": address,
         "cardano": target.cardano,
         "server_mode": target.server_mode,
         "is_available": target.available,
