@@ -95,7 +95,8 @@ def onboard(
     problems = validate(ctl, capacity)
     if problems:
         raise RuleViolation(problems)
-    machine = ctl.machine(gpus=bool(capacity.gpus))
+    # Every GPU of the machine goes into gpu_info, offered or not (as DMS and the app do).
+    machine = ctl.machine(gpus=True)
     with ctl.store.locked(), deferred_signals():
         state = ctl.store.read()
         _refuse_unless_new(ctl, state)
@@ -162,7 +163,7 @@ def _write_offer(
     if s.get("metadata") is None or not identity.identity_exists(ctl.state_dir):
         raise NotOnboarded("changing the resource configuration")
     node_id = str(s["metadata"]["node_id"])
-    metadata, resources = build_records(ctl.machine(gpus=bool(capacity.gpus)), capacity, node_id)
+    metadata, resources = build_records(ctl.machine(gpus=True), capacity, node_id)
     if kept_gpus is not None:
         from app.onboarding.models import GpuInfo
 
@@ -185,6 +186,7 @@ def resource_config(
     problems, kept = _check_offer(ctl, capacity, state)
     if problems:
         raise RuleViolation(problems)
+    ctl.machine(gpus=True)  # for gpu_info, probed before the lock: a slow tool never holds it
     written: list[Metadata] = []
     ctl.store.update(
         lambda s: written.append(_write_offer(ctl, capacity, s, kept)),
@@ -231,6 +233,7 @@ def change_offer(
     problems, _ = _check_offer(ctl, first, stored)
     if problems:
         raise RuleViolation(problems)
+    ctl.machine(gpus=True)  # for gpu_info, probed before the lock: a slow tool never holds it
     written: list[Metadata] = []
 
     def apply(s: State) -> None:

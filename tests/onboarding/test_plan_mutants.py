@@ -324,7 +324,15 @@ def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
     assert plan.after["gpus"] == [0] and plan.warnings == ()
     assert nvml.state["init"] == 1  # type: ignore[attr-defined]
 
+    # Onboarding without GPUs still lists every card in gpu_info (as DMS and the app do),
+    # so the write probes them; a run that finds nothing to change does not.
     OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+    assert nvml.state["init"] == 2  # type: ignore[attr-defined]
+    metadata = json.loads((state_dir / "metadataV2.json").read_text())
+    assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
     again = OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
     assert again.action == "none"
-    assert nvml.state["init"] == 1  # type: ignore[attr-defined]  # neither run probed the GPUs
+    assert nvml.state["init"] == 2  # type: ignore[attr-defined]  # no change: no probe
+    OnboardingController(state_dir, gpu_timeout_s=1.0).change_offer({"ntx_price": 1.0})
+    metadata = json.loads((state_dir / "metadataV2.json").read_text())
+    assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
