@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from app.onboarding.errors import Problem
+from app.onboarding.state_schema import MAX_WHOLE
 from app.record import Record
 
 CHANNELS: tuple[str, ...] = ("nunet-staging", "nunet-test", "nunet-team", "nunet-edge")
@@ -131,6 +132,12 @@ def check_cores(cores: int | None, total: int) -> Problem | None:
 
 
 def check_price(price: float) -> Problem | None:
+    if price > MAX_WHOLE:  # the state file holds numbers below 2^63 (DMS's int64)
+        return _problem(
+            "ntx_price",
+            "NTX price",
+            f"{price:g} is too large; it must be at most {float(MAX_WHOLE):.1e} NTX per minute",
+        )
     if price >= 0 and price == price:  # NaN is not a price
         return None
     return _problem(

@@ -76,7 +76,8 @@ def unreadable(field: str, text: str) -> str:
     what = ALLOWED.get(field, "a number")
     if not text.strip():
         return f"{label(field)} is empty: type {what}"
-    return f"{label(field)} {text.strip()[:12]!r} is not a number: type {what}"
+    comma = "; write decimals with a point (1.5, not 1,5)" if "," in text else ""
+    return f"{label(field)} {text.strip()[:12]!r} is not a number: type {what}{comma}"
 
 
 def build_capacity(values: dict[str, Any]) -> tuple[CapacityForNunet | None, dict[str, str]]:

@@ -124,10 +124,28 @@ def test_missing_gpu_message_lists_the_ones_present() -> None:
 
 
 @pytest.mark.parametrize(
-    ("price", "ok"), [(0.0, True), (0.5, True), (-0.01, False), (float("nan"), False)]
+    ("price", "ok"),
+    [
+        (0.0, True),
+        (0.5, True),
+        (-0.01, False),
+        (float("nan"), False),
+        (9223372036854774784.0, True),  # the largest float below 2^63
+        (2.0**63, False),  # the state file could not hold it
+        (float("inf"), False),
+    ],
 )
 def test_price_not_negative(price: float, ok: bool) -> None:
     assert (rules.check_price(price) is None) is ok
+
+
+def test_a_price_too_large_to_record_says_the_limit() -> None:
+    """It used to pass every check and fail at the write with the state file's words."""
+    problem = rules.check_price(1e19)
+    assert problem is not None and problem.field == "ntx_price"
+    assert problem.message == (
+        "NTX price 1e+19 is too large; it must be at most 9.2e+18 NTX per minute"
+    )
 
 
 def test_empty_channel_says_none_was_chosen() -> None:

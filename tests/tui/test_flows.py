@@ -362,3 +362,33 @@ async def test_too_small_terminal_gets_a_notice(app_factory: AppFactory) -> None
         await pilot.pause(0.1)
         assert isinstance(app.screen, TooSmallScreen)
         await settle(pilot)
+
+
+async def test_the_price_box_says_what_is_wrong_with_a_comma_or_a_huge_price(
+    app_factory: AppFactory,
+) -> None:
+    """The price box was a "number" Input: it dropped a comma without a word, so "1,5"
+    offered 15 NTX a minute. Now the CLI's parser judges what was typed."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AllocateScreen)
+        await type_into(pilot, "#ntx_price", "1,5")
+        assert screen.query_one("#ntx_price", Input).value == "1,5"
+        message = text_of(app, "#ntx_price-message")
+        assert "Price '1,5' is not a number" in message
+        assert "write decimals with a point (1.5, not 1,5)" in message
+        assert screen.values["ntx_price"] != 15
+        await type_into(pilot, "#ntx_price", "1.5")
+        assert "✗" not in text_of(app, "#ntx_price-message")
+        assert screen.values["ntx_price"] == 1.5
+        for typed, said in (
+            ("1e19", "1e+19 is too large; it must be at most 9.2e+18"),
+            ("inf", "'inf' is not a number"),
+            ("1_0", "'1_0' is not a number"),
+        ):
+            await type_into(pilot, "#ntx_price", typed)
+            assert said in text_of(app, "#ntx_price-message"), typed

@@ -27,6 +27,7 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 from textual.worker import get_current_worker
 
 from app.onboarding.errors import RuleViolation, StateChanged
+from app.onboarding.units import parse_decimal
 from app.tui import keymap
 from app.tui.field_messages import FIELDS, hints, in_words, label, unreadable
 from app.tui.messages import OnboardingChanged
@@ -79,7 +80,9 @@ class AllocateScreen(LoadedForm):
         key = (event.input.id or "").removesuffix("-input")
         text = event.value.strip()
         try:
-            value: float = float(text) if key == "ntx_price" else int(text)
+            # The price box takes any text (a "number" Input drops a comma without a word,
+            # so "1,5" became 15): the CLI's parser judges it, and says what is wrong.
+            value: float = parse_decimal(text) if key == "ntx_price" else int(text)
         except ValueError:
             self.parse_errors[key] = unreadable(key, text)
             self.changed(key)

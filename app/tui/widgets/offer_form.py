@@ -57,7 +57,7 @@ class OfferForm(VerticalScroll, can_focus=False):
         with Vertical(classes="field", id="ntx_price-field"):
             with Horizontal(classes="field-row"):
                 yield Label("Price", classes="field-label")
-                yield Input("0", id="ntx_price", type="number", compact=True, classes="number")
+                yield Input("0", id="ntx_price", compact=True, classes="number")
                 yield Label("NTX a minute", classes="unit-wide")
             yield Static(id="ntx_price-message", classes="field-message")
         with Vertical(classes="field", id="payment_addr-field"):
