@@ -112,9 +112,13 @@ def cmd_resource_config(args: argparse.Namespace) -> int:
     changes = {
         name: getattr(args, name) for name in _FIELDS if getattr(args, name, None) is not None
     }
+    before = controller.revision()
     metadata = controller.change_offer(changes)
     offer = controller.current_offer()
     if offer is not None:
         print_warnings(controller, offer)
-    print_metadata(metadata, args.json, "Resource configuration changed")
+    # A change that would write what is stored writes nothing (no revision, no history).
+    changed = controller.revision() != before
+    title = "Resource configuration changed" if changed else "No change: the offer is already so"
+    print_metadata(metadata, args.json, title)
     return 0

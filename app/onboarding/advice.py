@@ -95,4 +95,11 @@ def warnings(
     found.extend(
         free_now_warnings(capacity.cpu, capacity.memory, machine, load or host_load(machine))
     )
+    free_gb = machine.disk.free_gb
+    if capacity.disk > free_gb:  # only a standing offer gets here: a new one is refused
+        detail = (
+            f"{capacity.disk} GB offered, but only {free_gb} GB are free now on "
+            f"{machine.disk.path}: jobs could run out of disk"
+        )
+        found.append(Problem("disk", f"disk {detail}", detail))
     return found

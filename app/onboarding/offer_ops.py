@@ -11,10 +11,11 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding import identity, rules
+from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import (
     AlreadyOnboarded,
     NotOnboarded,
+    OnboardError,
     Problem,
     RuleViolation,
     StateError,
@@ -46,6 +47,7 @@ def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Prob
             gpus=capacity.gpus,
             cores=capacity.cores,
             limits=ctl.limits(ctl.machine(gpus=bool(capacity.gpus))),
+            stored_disk=_stored_disk(ctl),
         )
     )
     price_problem = rules.check_price(capacity.ntx_price)
@@ -55,6 +57,16 @@ def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Prob
     if address_problem:
         problems.append(address_problem)
     return problems
+
+
+def _stored_disk(ctl: OnboardingController) -> int | None:
+    """The disk of the offer on record, if any (an unreadable state has none)."""
+    try:
+        offer = ctl.store.read().get("offer")
+    except OnboardError:
+        return None
+    disk = offer.get("disk") if isinstance(offer, dict) else None
+    return disk if isinstance(disk, int) else None
 
 
 def _address_problem(ctl: OnboardingController, address: str) -> Problem | None:
@@ -156,10 +168,32 @@ def _check_offer(
     return problems, None
 
 
+class _NoChange(Exception):
+    """Raised inside the store's update when the change would write what is stored:
+    the update then writes nothing (no new revision, no history entry)."""
+
+    def __init__(self, metadata: Metadata) -> None:
+        super().__init__("no change")
+        self.metadata = metadata
+
+
+def _without_time(metadata: Any) -> Any:
+    if not isinstance(metadata, dict):
+        return metadata
+    return {k: v for k, v in metadata.items() if k != "update_timestamp"}
+
+
 def _write_offer(
     ctl: OnboardingController, capacity: CapacityForNunet, s: State, kept_gpus: list[Any] | None
 ) -> Metadata:
-    """Inside ``update``: the offer, metadata and resources for ``capacity``, into ``s``."""
+    """Inside ``update``: the offer, metadata and resources for ``capacity``, into ``s``.
+
+    Raises ``_NoChange`` when they are what is stored (the time stamp aside) and
+    metadataV2.json agrees: a ``resource-config`` that changes nothing must not push
+    real entries out of the history or make an open app's review stale. One that
+    finds the machine changed (memory added, a GPU gone) or metadataV2.json damaged
+    still writes, so it remains the way to refresh the records.
+    """
     if s.get("metadata") is None or not identity.identity_exists(ctl.state_dir):
         raise NotOnboarded("changing the resource configuration")
     node_id = str(s["metadata"]["node_id"])
@@ -169,9 +203,17 @@ def _write_offer(
 
         gpu_info = [GpuInfo.model_validate(g) for g in kept_gpus]
         metadata = metadata.model_copy(update={"gpu_info": gpu_info})
-    s["offer"] = capacity.model_dump(mode="json")
-    s["metadata"] = metadata.model_dump(mode="json")
-    s["available_resources"] = resources.model_dump(mode="json")
+    records = {
+        "offer": capacity.model_dump(mode="json"),
+        "metadata": metadata.model_dump(mode="json"),
+        "available_resources": resources.model_dump(mode="json"),
+    }
+    same = all(_without_time(s.get(k)) == _without_time(v) for k, v in records.items())
+    if same and metadata_v2.disagreement(ctl.state_dir, s["metadata"]) is None:
+        from app.onboarding.models import Metadata
+
+        raise _NoChange(Metadata.model_validate(s["metadata"]))
+    s.update(records)
     s["history"].append(history_entry("resource-config", capacity))
     return metadata
 
@@ -188,10 +230,13 @@ def resource_config(
         raise RuleViolation(problems)
     ctl.machine(gpus=True)  # for gpu_info, probed before the lock: a slow tool never holds it
     written: list[Metadata] = []
-    ctl.store.update(
-        lambda s: written.append(_write_offer(ctl, capacity, s, kept)),
-        base_revision=base_revision,
-    )
+    try:
+        ctl.store.update(
+            lambda s: written.append(_write_offer(ctl, capacity, s, kept)),
+            base_revision=base_revision,
+        )
+    except _NoChange as unchanged:
+        return unchanged.metadata
     log.info("resource-config: %s", describe(capacity))
     return written[0]
 
@@ -243,6 +288,9 @@ def change_offer(
             raise RuleViolation(problems)
         written.append(_write_offer(ctl, capacity, s, kept))
 
-    ctl.store.update(apply, base_revision=base_revision)
+    try:
+        ctl.store.update(apply, base_revision=base_revision)
+    except _NoChange as unchanged:
+        return unchanged.metadata
     log.info("resource-config: %s", ", ".join(f"{k} {v}" for k, v in changes.items()))
     return written[0]

@@ -180,6 +180,7 @@ def _check_unchanged(ctl: OnboardingController, resolved: Resolved) -> None:
         gpus=offer["gpus"],
         cores=offer["cores"],
         limits=ctl.limits(ctl.machine_for(gpus=bool(offer["gpus"]))),
+        stored_disk=offer["disk"],
     )
     if problems:
         raise _refuse(problems, resolved)

@@ -183,13 +183,21 @@ def check_resources(
     gpus: Sequence[int],
     cores: int | None,
     limits: OfferLimits,
+    stored_disk: int | None = None,
 ) -> list[Problem]:
-    """The rules that depend on the hardware, shared by onboard, resource-config and drift."""
+    """The rules that depend on the hardware, shared by onboard, resource-config and drift.
+
+    The disk is checked against the free space when it is offered or changed, not
+    when it is ``stored_disk`` already: jobs fill what was offered, so free space
+    falling below a standing offer is expected, and refusing it blocked unrelated
+    changes (a new channel) on a busy node. DMS has no disk rule; it is a warning
+    then (``advice.warnings``).
+    """
     found: list[Problem | None] = [
         check_share("cpu", "MHz", cpu, limits.cpu_total),
         check_share("memory", "MB", memory, limits.memory_total),
         check_cores(cores, limits.cores_total),
-        check_disk(disk, limits.disk_free),
+        None if disk == stored_disk else check_disk(disk, limits.disk_free),
         check_gpus(gpus, limits.gpu_indices, limits.gpu_fault),
     ]
     problems = [p for p in found if p is not None]

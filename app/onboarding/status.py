@@ -176,6 +176,7 @@ def drift(
         gpus=checked_gpus,
         cores=offer.get("cores"),
         limits=ctl.limits(machine),
+        stored_disk=int(offer.get("disk", 0)),
     )
     problems = [
         StatusProblem(
