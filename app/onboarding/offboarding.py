@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from app.onboarding.errors import NotOnboarded, OnboardError, StateCorrupt, Stat
 from app.onboarding.lock import deferred_signals
 from app.onboarding.records import history_entry
 from app.onboarding.state_dir import describe_os_error
-from app.onboarding.store import LockUnavailable
+from app.onboarding.store import FORCE_HINT, LockUnavailable
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -54,7 +55,8 @@ def offboard_plan(ctl: OnboardingController) -> OffboardPlan:
         if exc.kept_at:
             keep.append(f"a copy of it at {exc.kept_at}")
     except StateError as exc:
-        keep.append(f"the state file, which cannot be read or removed here ({exc})")
+        reason = str(exc).replace(FORCE_HINT, "")
+        keep.append(f"the state file, which cannot be read or removed here ({reason})")
     if state is not None:
         if state.get("metadata") is not None:
             onboarded = identity.identity_exists(ctl.state_dir)
@@ -72,6 +74,8 @@ def offboard_plan(ctl: OnboardingController) -> OffboardPlan:
                 keep.append(f"exported key file {p}")
         if state.get("history"):
             keep.append("the history of actions")
+    if os.path.lexists(ctl.metadata_path):
+        remove.append(f"DMS's metadata file {ctl.metadata_path}")
     key_present = identity.key_present(ctl.state_dir)
     if key_present:
         remove.append(f"the node identity {ctl.key_path}")
@@ -135,7 +139,7 @@ def _read_for_offboard(
     except StateError as exc:
         if not force:
             raise
-        failed.append(str(exc))
+        failed.append(str(exc).replace(FORCE_HINT, ""))  # this is that forced offboard
     return None
 
 
@@ -176,9 +180,12 @@ def _offboard_held(
                 raise
             failed.append(str(exc))
     if force or has_meta:  # a forced offboard of an unreadable state writes no update
+        existed = os.path.lexists(ctl.metadata_path)
         left = metadata_v2.remove(ctl.state_dir)
         if left:
             failed.append(left)
+        elif existed:
+            removed.append(f"DMS's metadata file {ctl.metadata_path}")
     if key_present:
         try:
             ctl.key_path.unlink()

@@ -116,6 +116,10 @@ def _check_shape(data: Any) -> None:
             raise ShapeError(f"{key}: nested more than {MAX_EXTRA_DEPTH} levels deep")
 
 
+FORCE_HINT = " (or run 'nunet-onboard offboard --force', which leaves it and removes the rest)"
+"""Said where a state file in the way is met, except by that forced offboard itself."""
+
+
 class StateStore:
     """One state directory: ``state.json``, its lock, and files kept aside."""
 
@@ -156,8 +160,7 @@ class StateStore:
             st = os.fstat(fd)
             if stat.S_ISDIR(st.st_mode):
                 raise StateError(
-                    f"the state file {self.path} is a directory; move it away "
-                    "(or run 'nunet-onboard offboard --force', which leaves it and removes the rest)",
+                    f"the state file {self.path} is a directory; move it away{FORCE_HINT}",
                     fix=f"move the directory {self.path} away",
                 )
             if not stat.S_ISREG(st.st_mode):

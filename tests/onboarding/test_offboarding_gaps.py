@@ -34,6 +34,7 @@ def test_the_plan_of_an_onboarded_machine(controller: OnboardingController, tmp_
         f"the offer and metadata (cpu 10000 MHz, memory 8000 MB, channel nunet-team) "
         f"in {controller.state_path}",
         "the available resources record",
+        f"DMS's metadata file {controller.metadata_path}",
         f"the node identity {controller.key_path}",
     )
     assert plan.keep[0] == "1 wallet record(s) (public addresses only)"
@@ -42,6 +43,25 @@ def test_the_plan_of_an_onboarded_machine(controller: OnboardingController, tmp_
     ]
     assert "the history of actions" in plan.keep
     assert plan.keep[-1] == f"the log files in {controller.log_path.parent}"
+
+
+def test_a_state_file_that_is_a_directory_is_reported_without_the_advice_to_force(
+    controller: OnboardingController,
+) -> None:
+    """The store's message says "or run 'offboard --force'"; the forced offboard itself
+    must not tell the user to run what they just ran."""
+    controller.onboard(offer())
+    controller.state_path.unlink()
+    controller.state_path.mkdir()
+    plan = controller.offboard_plan()
+    result = controller.offboard(force=True)
+    reason = f"the state file {controller.state_path} is a directory; move it away"
+    assert plan.keep[0] == f"the state file, which cannot be read or removed here ({reason})"
+    assert result.failed == (reason,)
+    assert result.removed == (
+        f"DMS's metadata file {controller.metadata_path}",
+        f"the node identity {controller.key_path}",
+    )
 
 
 def test_the_plan_of_a_fresh_machine(controller: OnboardingController) -> None:
@@ -108,5 +128,9 @@ def test_force_clears_a_corrupt_state_and_says_where_the_copy_is(
     result = controller.offboard(force=True)
     assert result.failed == ()
     assert result.removed[0].startswith("the unreadable state file (kept at ")
-    assert result.removed[1] == f"the node identity {controller.key_path}"
+    assert result.removed[1:] == (
+        f"DMS's metadata file {controller.metadata_path}",
+        f"the node identity {controller.key_path}",
+    )
     assert not controller.state_path.exists() and not controller.key_path.exists()
+    assert not controller.metadata_path.exists()
