@@ -219,6 +219,12 @@ async def test_channel_type_ahead_and_enter_opens_the_review(app_factory: AppFac
         await pilot.press("t", "e", "a")
         await settle(pilot)
         assert screen.values["channel"] == "nunet-team"
+        # An address typed here by mistake: its letters fit no channel, so none is picked
+        # (a fresh start on each miss used to hop to nunet-edge on the "e" of "0xf39Fd6e").
+        await pilot.pause(1.1)
+        await pilot.press(*"0xf39Fd6e51aad88F6F4ce6aB8827279")
+        await settle(pilot)
+        assert screen.values["channel"] == "nunet-team"
         await type_into(pilot, "#payment_addr", ETH_ADDRESS)
         await pilot.press("enter")
         await settle(pilot)

@@ -4,7 +4,7 @@ Every channel starts with ``nunet-``, so a type-ahead on the whole name would
 need six keys before it told two apart. Here the letters typed while the list
 has the focus (collapsed) are matched against the part after ``nunet-`` first,
 then against the whole name: ``ed`` picks nunet-edge, ``tea`` nunet-team. A
-pause of a second starts a new search. While it has the focus the list takes
+pause of a second starts a new search; letters that fit no channel change nothing. While it has the focus the list takes
 letters, like a text field: the footer says so and ``esc`` leaves it.
 """
 
@@ -55,9 +55,9 @@ class ChannelSelect(Select[str]):
         self._last = now
         self._typed += character
         found = match(self._typed, self.names)
-        if found is None and len(self._typed) > 1:
-            self._typed = character  # a fresh start with this letter
-            found = match(self._typed, self.names)
+        # No fresh start on a letter that does not fit: text typed here by mistake (an
+        # address meant for Pay to) would hop from channel to channel on its letters.
+        # A miss rings the bell and changes nothing until a pause starts a new search.
         if found is not None:
             self.value = found
         else:
