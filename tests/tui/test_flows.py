@@ -392,3 +392,20 @@ async def test_the_price_box_says_what_is_wrong_with_a_comma_or_a_huge_price(
         ):
             await type_into(pilot, "#ntx_price", typed)
             assert said in text_of(app, "#ntx_price-message"), typed
+
+
+async def test_the_status_screen_says_an_unreadable_state_once(
+    app_factory: AppFactory, state_dir: Path
+) -> None:
+    """The wallets and history come from the same unreadable file: their failure is the
+    problem already listed with its fix, not a second one."""
+    app = app_factory()
+    app.controller.onboard(offer())
+    (state_dir / "state.json").write_text("{ not json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        problems = text_of(app, "#problems-panel")
+        assert problems.count("✗") == 1, problems
+        assert problems.startswith("✗ corrupt: the state file") and "→ fix:" in problems

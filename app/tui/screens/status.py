@@ -138,7 +138,10 @@ class StatusScreen(NunetScreen):
             report.wallets = c.wallets()
             report.history = c.history()[-HISTORY_SHOWN:]
         except Exception as exc:  # noqa: BLE001 - a corrupt state has no history to show
-            report.errors.append(describe_error(exc))
+            # The state file's own fault is already among the problems, with its fix:
+            # said twice it read as two faults.
+            if not any(p.kind in ("corrupt", "unreadable") for p in report.status.problems):
+                report.errors.append(describe_error(exc))
         self.app.call_from_thread(self.show, report)
 
     def show(self, report: StatusReport) -> None:
