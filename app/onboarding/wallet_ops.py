@@ -255,7 +255,12 @@ def export_wallet(
             history_entry("wallet-export", detail=f"{wallet.chain} {wallet.address}")
         )
 
-    ctl.store.update(apply)
+    try:
+        ctl.store.update(apply)
+    except BaseException:
+        for path in paths:  # not recorded: not left behind either
+            path.unlink(missing_ok=True)
+        raise
     log.info("exported %s wallet %s to %s", wallet.chain, wallet.address, directory)
     return paths
 
