@@ -251,10 +251,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     passphrase = (
         _read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
     )
-    controller = make_controller(args, log=True)
-    directory = _export_target(controller, args, "nothing was restored") if args.export else None
-    password = _export_password(args) if args.export else None
+    directory: Path | None = None
+    password: str | None = None
+    if args.export:  # checked before the mnemonic is asked for, and the wallet made
+        controller = make_controller(args, log=True)
+        directory = _export_target(controller, args, "nothing was restored")
+        password = _export_password(args)
     mnemonic = _read_mnemonic()
+    if directory is None:
+        controller = make_controller(args, log=True)
     network = str(args.network or "mainnet")
     exported: list[str] = []
     if directory is not None:
