@@ -118,9 +118,9 @@ def _log_unexpected(args: argparse.Namespace, exc: Exception) -> str:
 
 
 def _launch_tui(args: argparse.Namespace) -> int:
-    from app.cli.session import make_controller
+    from app.cli.session import at_terminal, make_controller
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (at_terminal() and sys.stdout.isatty()):
         error(
             "the app needs a terminal; for scripts use a command, e.g. 'nunet-onboard status' (see --help)"
         )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.exits import Cancelled, UsageError
 from app.cli.output import PROG, print_json, print_pairs, print_table, warn
-from app.cli.session import light_controller, make_controller
+from app.cli.session import at_terminal, light_controller, make_controller
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -58,7 +58,7 @@ def _export_password(args: argparse.Namespace) -> str | None:
         return None  # cardano-cli key files are plain envelopes, protected by 0600
     if args.password_file:
         return _read_secret_file(args.password_file, "password")
-    if not sys.stdin.isatty():
+    if not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
     cancelled = "no wallet was made: cancelled at the keystore password prompt (end of input)"
     first = ask_hidden("Password for the keystore: ", cancelled)
@@ -74,12 +74,7 @@ def _export_password(args: argparse.Namespace) -> str | None:
 def _check_export_args(args: argparse.Namespace) -> None:
     if args.password_file and not args.export:
         raise UsageError("--password-file is only used with --export DIR")
-    if (
-        args.export
-        and args.chain == "ethereum"
-        and not args.password_file
-        and not sys.stdin.isatty()
-    ):
+    if args.export and args.chain == "ethereum" and not args.password_file and not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
 
 
@@ -159,7 +154,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from app.onboarding.errors import ExportFailed
 
     _check_export_args(args)
-    if args.confirm_backup and not sys.stdin.isatty():
+    if args.confirm_backup and not at_terminal():
         raise UsageError(
             "--confirm-backup asks for words at a terminal and there is none; leave it out "
             "(the wallet is then recorded as not checked)"
@@ -229,13 +224,13 @@ def _backup_outcome(
 
 
 def _read_mnemonic() -> str:
-    if sys.stdin.isatty():
+    if at_terminal():
         text = ask_hidden(
             "Mnemonic (words separated by spaces, not shown): ",
             "not restored: cancelled at the mnemonic prompt (end of input)",
         )
     else:
-        text = sys.stdin.read()
+        text = sys.stdin.read() if sys.stdin is not None else ""  # closed: no mnemonic
     words = " ".join(text.split())
     if not words:
         raise UsageError("no mnemonic was given: type it at the prompt or pipe it on stdin")

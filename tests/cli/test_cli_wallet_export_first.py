@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.helpers import main_cli, main_json, run_json, smallest_offer
+from tests.cli.helpers import REPO, main_cli, main_json, run_json, smallest_offer
 from tests.pty_child import PtyChild
 
 Capsys = pytest.CaptureFixture[str]
@@ -259,3 +259,31 @@ def test_ctrl_d_at_a_backup_word_prompt_leaves_the_wallet_not_checked(tmp_path: 
     assert b"unexpected" not in child.output
     assert [w["backup_checked"] for w in run_json("wallet", "list", state_dir=state)] == [False]
     _no_traceback_logged(state)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["restore", "--chain", "ethereum"], "no mnemonic was given"),
+        (["new", "--chain", "ethereum", "--confirm-backup"], "--confirm-backup asks for words"),
+        (["new", "--chain", "ethereum", "--export", "k"], "give --password-file FILE"),
+    ],
+)
+def test_a_closed_stdin_is_no_terminal_not_an_unexpected_error(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """``<&-`` leaves Python without sys.stdin: each command says what it needs, exit 2."""
+    import subprocess
+
+    state = tmp_path / "state"
+    command = [sys.executable, "-m", "app", "wallet", *argv, "--state-dir", str(state)]
+    result = subprocess.run(
+        ["bash", "-c", 'exec "$@" <&-', "-", *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr and "unexpected" not in result.stderr
+    assert not (state / "state.json").exists()
