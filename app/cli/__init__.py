@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.cli.exits import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError
-from app.cli.output import error, guard_stdout
+from app.cli.exits import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Cancelled, UsageError
+from app.cli.output import error, guard_stdout, warn
 
 if TYPE_CHECKING:
     import argparse
@@ -68,6 +68,9 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE
+    except Cancelled as exc:  # as a "no" at a question: "not onboarded: cancelled"
+        warn(str(exc))
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
@@ -115,9 +118,9 @@ def _log_unexpected(args: argparse.Namespace, exc: Exception) -> str:
 
 
 def _launch_tui(args: argparse.Namespace) -> int:
-    from app.cli.session import make_controller
+    from app.cli.session import at_terminal, make_controller
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (at_terminal() and sys.stdout.isatty()):
         error(
             "the app needs a terminal; for scripts use a command, e.g. 'nunet-onboard status' (see --help)"
         )

@@ -13,3 +13,8 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """Bad usage (exit code 2): a value of the wrong form or a missing confirmation."""
+
+
+class Cancelled(Exception):
+    """A question at the terminal was left unanswered (Ctrl-D, end of input): exit code 1,
+    as for a "no" at a confirmation. The message names the question; nothing was written."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from app.cli.exits import UsageError
 from app.cli.output import print_json, warn
-from app.cli.session import confirm, make_controller
+from app.cli.session import at_terminal, confirm, make_controller
 
 
 def cmd_offboard(args: argparse.Namespace) -> int:
@@ -22,7 +21,7 @@ def cmd_offboard(args: argparse.Namespace) -> int:
             base = None  # unreadable: offboard says why
     plan = controller.offboard_plan()
     if not args.yes:
-        if not sys.stdin.isatty():
+        if not at_terminal():
             raise UsageError(
                 "offboard removes the onboarding; confirm with --yes (no terminal to ask on)"
             )

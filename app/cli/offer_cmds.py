@@ -8,13 +8,12 @@ here, before anything is asked or written.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli.args import FIELD_FLAGS, flag_for
 from app.cli.exits import UsageError
 from app.cli.output import print_metadata, print_pairs, warn
-from app.cli.session import confirm, make_controller
+from app.cli.session import at_terminal, confirm, make_controller
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -83,7 +82,7 @@ def cmd_onboard(args: argparse.Namespace) -> int:
     _note_ignored(args)
     controller = make_controller(args, log=True)
     capacity = capacity_from_args(args)
-    ask = not args.yes and sys.stdin.isatty() and not args.json
+    ask = not args.yes and at_terminal() and not args.json
     # The revision the user looks at, when asked: a change made meanwhile refuses.
     base = controller.revision() if ask else None
     # Refuse before warning or asking: nobody should weigh an offer that cannot be

@@ -48,9 +48,15 @@ def light_controller(args: argparse.Namespace) -> OnboardingController:
     return OnboardingController(state_dir)
 
 
+def at_terminal() -> bool:
+    """Whether stdin is a terminal a person can answer on; False when it is closed
+    (``<&-`` leaves ``sys.stdin`` None)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def confirm(question: str) -> bool:
     """Ask on the terminal; False when there is none to ask."""
-    if not sys.stdin.isatty():
+    if not at_terminal():
         return False
     try:
         answer = input(f"{question} [y/N] ")

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli.exits import UsageError
+from app.cli.exits import Cancelled, UsageError
 from app.cli.output import PROG, print_json, print_pairs, print_table, warn
-from app.cli.session import light_controller, make_controller
+from app.cli.session import at_terminal, light_controller, make_controller
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -42,41 +42,58 @@ def _read_secret_file(path: str, what: str) -> str:
     return value
 
 
-def _export_password(args: argparse.Namespace, wallet: NewWallet) -> str | None:
-    if wallet.chain != "ethereum":
+def ask_hidden(prompt: str, cancelled: str) -> str:
+    """A prompt with echo off; end of input (Ctrl-D) cancels, saying ``cancelled``."""
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        print(file=sys.stderr)  # the prompt's line is still open
+        raise Cancelled(cancelled) from None
+
+
+def _export_password(args: argparse.Namespace) -> str | None:
+    """The keystore password, asked for before the wallet is made: a password that will
+    not do leaves nothing made, recorded or written."""
+    if args.chain != "ethereum":
         return None  # cardano-cli key files are plain envelopes, protected by 0600
     if args.password_file:
         return _read_secret_file(args.password_file, "password")
-    if not sys.stdin.isatty():
+    if not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
-    first = getpass.getpass("Password for the keystore: ")
+    cancelled = "no wallet was made: cancelled at the keystore password prompt (end of input)"
+    first = ask_hidden("Password for the keystore: ", cancelled)
     if len(first) < 8:
-        raise UsageError("the password is too short: 8 characters or more are needed")
-    if getpass.getpass("Type it again: ") != first:
-        raise UsageError("the two passwords differ; nothing was exported")
+        raise UsageError(
+            "the password is too short: 8 characters or more are needed; no wallet was made"
+        )
+    if ask_hidden("Type it again: ", cancelled) != first:
+        raise UsageError("the two passwords differ; no wallet was made")
     return first
 
 
 def _check_export_args(args: argparse.Namespace) -> None:
     if args.password_file and not args.export:
         raise UsageError("--password-file is only used with --export DIR")
-    if (
-        args.export
-        and args.chain == "ethereum"
-        and not args.password_file
-        and not sys.stdin.isatty()
-    ):
+    if args.export and args.chain == "ethereum" and not args.password_file and not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
 
 
-def _export(
-    controller: OnboardingController, args: argparse.Namespace, wallet: NewWallet
-) -> list[str]:
-    if not args.export:
-        return []
-    password = _export_password(args, wallet)
-    paths = controller.export_wallet(wallet, Path(args.export), password)
-    return [str(p) for p in paths]
+def _export_target(
+    controller: OnboardingController, args: argparse.Namespace, outcome: str
+) -> Path:
+    """``--export DIR``, absolute, once an export there is known to be possible."""
+    from app.onboarding.errors import WalletError
+
+    try:
+        return controller.check_export_target(args.chain, Path(args.export))
+    except WalletError as exc:
+        raise WalletError(f"--export: {exc}; {outcome}") from None
+
+
+def _export_failed(exc: Exception) -> Exception:
+    from app.onboarding.errors import WalletError
+
+    return WalletError(f"--export: {exc}; no wallet was recorded and no key file was left")
 
 
 def _public(wallet: NewWallet) -> dict[str, Any]:
@@ -107,8 +124,13 @@ def _confirm_backup(controller: OnboardingController, wallet: NewWallet) -> bool
     words = wallet.mnemonic.split()
     positions = sorted(secrets.SystemRandom().sample(range(len(words)), CHECKED_WORDS))
     print("To check your copy, type these words from your paper.", file=sys.stderr)
+    cancelled = (
+        "backup not checked: cancelled at the word prompt (end of input); the wallet stays "
+        f"recorded as NOT checked. Restore it from your copy to mark it checked: {PROG} "
+        f"wallet restore --chain {wallet.chain}"
+    )
     for _ in range(CHECK_ROUNDS):
-        typed = [getpass.getpass(f"Word #{p + 1} (not shown): ") for p in positions]
+        typed = [ask_hidden(f"Word #{p + 1} (not shown): ", cancelled) for p in positions]
         wrong = controller.check_backup_words(wallet.mnemonic, positions, typed)
         if not wrong:
             controller.mark_backup_checked(wallet.address)
@@ -118,16 +140,43 @@ def _confirm_backup(controller: OnboardingController, wallet: NewWallet) -> bool
     return False
 
 
+def _new_network(controller: OnboardingController, args: argparse.Namespace) -> str:
+    """``--network``, else the network of this node's channel (onboarded), else mainnet."""
+    if args.network or args.chain != "cardano":
+        return str(args.network or "mainnet")
+    network = controller.default_cardano_network()
+    if network != "mainnet":
+        warn(f"note: a {network} wallet, as this node's channel uses; --network chooses")
+    return network
+
+
 def cmd_new(args: argparse.Namespace) -> int:
+    from app.onboarding.errors import ExportFailed
+
     _check_export_args(args)
-    if args.confirm_backup and not sys.stdin.isatty():
+    if args.confirm_backup and not at_terminal():
         raise UsageError(
             "--confirm-backup asks for words at a terminal and there is none; leave it out "
             "(the wallet is then recorded as not checked)"
         )
     controller = make_controller(args, log=True)
-    wallet = controller.new_wallet(args.chain, network=args.network, words=args.words)
-    exported = _export(controller, args, wallet)
+    network = _new_network(controller, args)
+    exported: list[str] = []
+    if args.export:
+        # Everything an export needs is checked before the wallet is made, and the
+        # wallet is recorded only once its files are written: a refusal leaves no
+        # recorded address whose words were never shown.
+        directory = _export_target(controller, args, "no wallet was made")
+        password = _export_password(args)
+        try:
+            wallet, paths = controller.new_exported_wallet(
+                args.chain, directory, password, network=network, words=args.words
+            )
+        except ExportFailed as exc:
+            raise _export_failed(exc) from None
+        exported = [str(p) for p in paths]
+    else:
+        wallet = controller.new_wallet(args.chain, network=network, words=args.words)
     warn(
         "WARNING: the mnemonic and private key below are shown once and are not stored. "
         "Write them down and keep them offline; anyone who has them controls the funds."
@@ -175,10 +224,13 @@ def _backup_outcome(
 
 
 def _read_mnemonic() -> str:
-    if sys.stdin.isatty():
-        text = getpass.getpass("Mnemonic (words separated by spaces, not shown): ")
+    if at_terminal():
+        text = ask_hidden(
+            "Mnemonic (words separated by spaces, not shown): ",
+            "not restored: cancelled at the mnemonic prompt (end of input)",
+        )
     else:
-        text = sys.stdin.read()
+        text = sys.stdin.read() if sys.stdin is not None else ""  # closed: no mnemonic
     words = " ".join(text.split())
     if not words:
         raise UsageError("no mnemonic was given: type it at the prompt or pipe it on stdin")
@@ -186,19 +238,40 @@ def _read_mnemonic() -> str:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from app.onboarding.errors import ExportFailed
+
     _check_export_args(args)
     if args.export and args.chain == "ethereum" and not args.password_file:
         raise UsageError("with --export, give the keystore password with --password-file FILE")
     passphrase = (
         _read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
     )
+    directory: Path | None = None
+    password: str | None = None
+    if args.export:  # checked before the mnemonic is asked for, and the wallet made
+        controller = make_controller(args, log=True)
+        directory = _export_target(controller, args, "nothing was restored")
+        password = _export_password(args)
     mnemonic = _read_mnemonic()
-    controller = make_controller(args, log=True)
-    wallet = controller.restore_wallet(
-        args.chain, mnemonic, network=args.network, passphrase=passphrase, account=args.account
-    )
+    if directory is None:
+        controller = make_controller(args, log=True)
+    network = str(args.network or "mainnet")
+    exported: list[str] = []
+    if directory is not None:
+        try:
+            wallet, paths = controller.restore_exported_wallet(
+                args.chain, mnemonic, directory, password, network=network,
+                passphrase=passphrase, account=args.account,
+            )  # fmt: skip
+        except ExportFailed as exc:
+            del mnemonic
+            raise _export_failed(exc) from None
+        exported = [str(p) for p in paths]
+    else:
+        wallet = controller.restore_wallet(
+            args.chain, mnemonic, network=network, passphrase=passphrase, account=args.account
+        )
     del mnemonic
-    exported = _export(controller, args, wallet)
     if args.json:
         print_json({**_public(wallet), "exported": exported})
     else:

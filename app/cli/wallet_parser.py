@@ -60,7 +60,11 @@ def _register_new(wsub: Any, handler: Any) -> None:
     p = wsub.add_parser(
         "new", parents=[common_options()], help="a new wallet from a fresh mnemonic"
     )
-    _chain_args(p)
+    _chain_args(
+        p,
+        "Cardano network (default: the network of this node's channel when onboarded, "
+        "testnet for nunet-test, nunet-staging and nunet-edge; else mainnet)",
+    )
     p.add_argument(
         "--words",
         type=_words,
@@ -86,7 +90,7 @@ def _register_restore(wsub: Any, handler: Any) -> None:
         description="Restore a wallet. The mnemonic is read from a prompt with echo off, or from "
         "stdin when it is not a terminal; never from the command line.",
     )
-    _chain_args(p)
+    _chain_args(p, "Cardano network (default mainnet)")
     p.add_argument(
         "--account", type=_account, default=0, metavar="N", help="account index (default 0)"
     )
@@ -117,14 +121,9 @@ def _register_check(wsub: Any, handler: Any) -> None:
     p.set_defaults(handler=handler)
 
 
-def _chain_args(p: argparse.ArgumentParser) -> None:
+def _chain_args(p: argparse.ArgumentParser, network_help: str) -> None:
     p.add_argument("--chain", choices=WALLET_CHAINS, required=True, help="ethereum or cardano")
-    p.add_argument(
-        "--network",
-        choices=WALLET_NETWORKS,
-        default="mainnet",
-        help="Cardano network (default mainnet)",
-    )
+    p.add_argument("--network", choices=WALLET_NETWORKS, help=network_help)
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:

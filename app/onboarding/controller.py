@@ -334,6 +334,71 @@ class OnboardingController:
 
         return wallet_ops.export_wallet(self, wallet, directory, password, kdf=kdf)
 
+    def check_export_target(self, chain: str, directory: Path) -> Path:
+        """The absolute directory, once it is known that key files can be exported there
+        (a directory or a path that can become one, writable, no Cardano key file yet).
+        Nothing is created; call it before a wallet is made."""
+        from app.onboarding import wallet_ops
+
+        return wallet_ops.check_export_target(chain, directory)
+
+    def new_exported_wallet(
+        self,
+        chain: str,
+        directory: Path,
+        password: str | None,
+        *,
+        network: str = "mainnet",
+        words: int = 24,
+        kdf: str = "scrypt",
+    ) -> tuple[NewWallet, list[Path]]:
+        """A fresh wallet and its key files; recorded only once the files are written."""
+        from app.onboarding import wallet_ops
+
+        return wallet_ops.new_exported_wallet(
+            self, chain, directory, password, network=network, words=words, kdf=kdf
+        )
+
+    def restore_exported_wallet(
+        self,
+        chain: str,
+        mnemonic: str,
+        directory: Path,
+        password: str | None,
+        *,
+        network: str = "mainnet",
+        passphrase: str = "",
+        account: int = 0,
+        kdf: str = "scrypt",
+    ) -> tuple[NewWallet, list[Path]]:
+        """A restored wallet and its key files; recorded only once the files are written."""
+        from app.onboarding import wallet_ops
+
+        return wallet_ops.restore_exported_wallet(
+            self,
+            chain,
+            mnemonic,
+            directory,
+            password,
+            network=network,
+            passphrase=passphrase,
+            account=account,
+            kdf=kdf,
+        )
+
+    def default_export_dir(self, wallet: NewWallet) -> Path:
+        """The app's default export place for ``wallet``: its own folder under the state dir."""
+        from app.onboarding import wallet_ops
+
+        return wallet_ops.default_export_dir(self, wallet)
+
+    def default_cardano_network(self, channel: str | None = None) -> str:
+        """The Cardano network offered for a new wallet: ``channel``'s, else the stored
+        offer's channel's, else mainnet."""
+        from app.onboarding import wallet_ops
+
+        return wallet_ops.default_cardano_network(self, channel)
+
     def check_backup_words(
         self, mnemonic: str, positions: list[int], typed: list[str]
     ) -> list[str]:

@@ -106,6 +106,11 @@ class WalletError(OnboardError):
     """A wallet could not be made, restored, checked or exported. Never holds a secret."""
 
 
+class ExportFailed(WalletError):
+    """Key files could not be written (or the wallet then recorded); what was written
+    was removed again and the wallet was not recorded."""
+
+
 class StateChanged(OnboardError):
     """The state changed after the read this write was prepared from; nothing was written."""
 

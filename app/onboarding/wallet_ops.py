@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding.errors import WalletError
+from app.onboarding.errors import ExportFailed, OnboardError, WalletError
 from app.onboarding.records import history_entry, now_iso, public_wallet_facts
 
 if TYPE_CHECKING:
@@ -62,18 +62,35 @@ def warm_library(chain: str) -> None:
     threading.Thread(target=load, name=f"warm-{chain}", daemon=True).start()
 
 
-def new_wallet(
-    ctl: OnboardingController, chain: str, *, network: str = "mainnet", words: int = 24
-) -> NewWallet:
-    """A fresh wallet; its public facts are recorded, its secrets are only returned."""
+def _create(chain: str, network: str, words: int) -> NewWallet:
     check_chain(chain)
     from app.wallets import WalletError as LibWalletError
     from app.wallets import create_wallet
 
     try:
-        wallet = create_wallet(chain, network=network, words=words)
+        return create_wallet(chain, network=network, words=words)
     except LibWalletError as exc:
         raise WalletError(str(exc)) from None
+
+
+def _restore(
+    chain: str, mnemonic: str, *, network: str, passphrase: str, account: int
+) -> NewWallet:
+    check_chain(chain)
+    from app.wallets import WalletError as LibWalletError
+    from app.wallets import restore_wallet as lib_restore
+
+    try:
+        return lib_restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
+    except LibWalletError as exc:
+        raise WalletError(str(exc)) from None
+
+
+def new_wallet(
+    ctl: OnboardingController, chain: str, *, network: str = "mainnet", words: int = 24
+) -> NewWallet:
+    """A fresh wallet; its public facts are recorded, its secrets are only returned."""
+    wallet = _create(chain, network, words)
     record_wallet(ctl, wallet, "wallet-new", backup_checked=False)
     return wallet
 
@@ -87,18 +104,134 @@ def restore_wallet(
     passphrase: str = "",
     account: int = 0,
 ) -> NewWallet:
-    check_chain(chain)
-    from app.wallets import WalletError as LibWalletError
-    from app.wallets import restore_wallet as lib_restore
-
-    try:
-        wallet = lib_restore(
-            chain, mnemonic, network=network, passphrase=passphrase, account=account
-        )
-    except LibWalletError as exc:
-        raise WalletError(str(exc)) from None
+    wallet = _restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
     record_wallet(ctl, wallet, "wallet-restore", backup_checked=True)
     return wallet
+
+
+def check_export_target(chain: str, directory: Path) -> Path:
+    """The absolute directory, once it is known that an export there can be written.
+
+    Called before a wallet is made, so that a refusal leaves nothing made.
+    """
+    check_chain(chain)
+    from app.wallets import WalletError as LibWalletError
+    from app.wallets import check_export_target as lib_check
+
+    try:
+        return lib_check(chain, directory)
+    except LibWalletError as exc:
+        raise WalletError(str(exc)) from None
+
+
+def new_exported_wallet(
+    ctl: OnboardingController,
+    chain: str,
+    directory: Path,
+    password: str | None,
+    *,
+    network: str = "mainnet",
+    words: int = 24,
+    kdf: str = "scrypt",
+) -> tuple[NewWallet, list[Path]]:
+    """A fresh wallet whose key files are written first and which is recorded only then.
+
+    The target is checked before the wallet is made; if the export still fails,
+    nothing is recorded and nothing stays on disk, so a caller that shows the
+    words only on success can never leave a recorded address whose words were
+    never shown.
+    """
+    _require_password(chain, password)
+    directory = check_export_target(chain, directory)
+    wallet = _create(chain, network, words)
+    paths = _export_then_record(
+        ctl, wallet, (directory, password, kdf), "wallet-new", backup_checked=False
+    )
+    return wallet, paths
+
+
+def restore_exported_wallet(
+    ctl: OnboardingController,
+    chain: str,
+    mnemonic: str,
+    directory: Path,
+    password: str | None,
+    *,
+    network: str = "mainnet",
+    passphrase: str = "",
+    account: int = 0,
+    kdf: str = "scrypt",
+) -> tuple[NewWallet, list[Path]]:
+    """Restore and export; recorded (as checked) only once the key files are written."""
+    _require_password(chain, password)
+    directory = check_export_target(chain, directory)
+    wallet = _restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
+    paths = _export_then_record(
+        ctl, wallet, (directory, password, kdf), "wallet-restore", backup_checked=True
+    )
+    return wallet, paths
+
+
+def _require_password(chain: str, password: str | None) -> None:
+    if chain == "ethereum" and not password:
+        raise WalletError("an Ethereum keystore needs a password")
+
+
+def _export_then_record(
+    ctl: OnboardingController,
+    wallet: NewWallet,
+    export: tuple[Path, str | None, str],
+    action: str,
+    *,
+    backup_checked: bool,
+) -> list[Path]:
+    """Write the key files (``export``: directory, password, kdf), then record the
+    wallet with them; on any failure, remove what this call wrote or created."""
+    directory, password, kdf = export
+    created = _missing_dirs(directory)
+    try:
+        paths = _write_keys(wallet, directory, password, kdf)
+        try:
+            record_wallet(ctl, wallet, action, backup_checked=backup_checked, exports=paths)
+        except BaseException:
+            for path in paths:
+                path.unlink(missing_ok=True)
+            raise
+    except BaseException as exc:
+        for made in created:  # innermost first; only the ones made here, if empty
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        if isinstance(exc, OnboardError):
+            raise ExportFailed(str(exc)) from None
+        raise
+    log.info("exported %s wallet %s to %s", wallet.chain, wallet.address, directory)
+    return paths
+
+
+def _missing_dirs(directory: Path) -> list[Path]:
+    """The directories an export to ``directory`` would create, innermost first."""
+    from app.wallets import absolute_directory
+
+    missing: list[Path] = []
+    path = absolute_directory(directory)
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
+def _write_keys(wallet: NewWallet, directory: Path, password: str | None, kdf: str) -> list[Path]:
+    from app.wallets import WalletError as LibWalletError
+    from app.wallets import export_cardano_keys, export_ethereum_keystore
+
+    try:
+        if wallet.chain == "ethereum":
+            if not password:
+                raise WalletError("an Ethereum keystore needs a password")
+            return [export_ethereum_keystore(wallet, Path(directory), password, kdf=kdf)]
+        return export_cardano_keys(wallet, Path(directory))
+    except LibWalletError as exc:
+        raise WalletError(str(exc)) from None
 
 
 def export_wallet(
@@ -109,19 +242,9 @@ def export_wallet(
     *,
     kdf: str = "scrypt",
 ) -> list[Path]:
-    """Write the wallet's key files (keystore for Ethereum, envelopes for Cardano) 0600."""
-    from app.wallets import WalletError as LibWalletError
-    from app.wallets import export_cardano_keys, export_ethereum_keystore
-
-    try:
-        if wallet.chain == "ethereum":
-            if not password:
-                raise WalletError("an Ethereum keystore needs a password")
-            paths = [export_ethereum_keystore(wallet, Path(directory), password, kdf=kdf)]
-        else:
-            paths = export_cardano_keys(wallet, Path(directory))
-    except LibWalletError as exc:
-        raise WalletError(str(exc)) from None
+    """Write the key files of a recorded wallet (keystore for Ethereum, envelopes for
+    Cardano) 0600, and add their absolute paths to its record."""
+    paths = _write_keys(wallet, directory, password, kdf)
 
     def apply(s: State) -> None:
         for record in s["wallets"]:
@@ -132,28 +255,65 @@ def export_wallet(
             history_entry("wallet-export", detail=f"{wallet.chain} {wallet.address}")
         )
 
-    ctl.store.update(apply)
+    try:
+        ctl.store.update(apply)
+    except BaseException:
+        for path in paths:  # not recorded: not left behind either
+            path.unlink(missing_ok=True)
+        raise
     log.info("exported %s wallet %s to %s", wallet.chain, wallet.address, directory)
     return paths
 
 
+def default_export_dir(ctl: OnboardingController, wallet: NewWallet) -> Path:
+    """Where the app offers to export ``wallet``: a folder of its own under the state
+    directory, named by the chain and the start of the address, so that a second
+    wallet's key files never meet the first one's (``cardano-qx8h2f4d6k``)."""
+    address = wallet.address
+    body = address[2:] if address.lower().startswith("0x") else address.rpartition("1")[2]
+    return ctl.state_dir / "wallets" / f"{wallet.chain}-{body[:10].lower()}"
+
+
+def default_cardano_network(ctl: OnboardingController, channel: str | None = None) -> str:
+    """The Cardano network a new wallet is offered for: the one of ``channel``, else of
+    the stored offer's channel, else mainnet (``app.wallets.expected_network``)."""
+    from app.wallets import expected_network
+
+    if not channel:
+        with contextlib.suppress(OnboardError):
+            offer = ctl.current_offer()
+            channel = offer.channel if offer is not None else None
+    return expected_network(channel) if channel else "mainnet"
+
+
 def record_wallet(
-    ctl: OnboardingController, wallet: NewWallet, action: str, *, backup_checked: bool
+    ctl: OnboardingController,
+    wallet: NewWallet,
+    action: str,
+    *,
+    backup_checked: bool,
+    exports: list[Path] | None = None,
 ) -> None:
+    exported = [str(p) for p in exports or []]
     record: dict[str, Any] = {
         **public_wallet_facts(wallet),
         "created": now_iso(),
-        "exports": [],
+        "exports": exported,
         "backup_checked": backup_checked,
     }
+    detail = f"{wallet.chain} {wallet.address}"
 
     def apply(s: State) -> None:
         existing = [w for w in s["wallets"] if w.get("address") == wallet.address]
         if not existing:
             s["wallets"].append(record)
-        elif backup_checked:
-            existing[0]["backup_checked"] = True  # restoring proves the words are known
-        s["history"].append(history_entry(action, detail=f"{wallet.chain} {wallet.address}"))
+        else:
+            if backup_checked:
+                existing[0]["backup_checked"] = True  # restoring proves the words are known
+            existing[0].setdefault("exports", []).extend(exported)
+        s["history"].append(history_entry(action, detail=detail))
+        if exported:
+            s["history"].append(history_entry("wallet-export", detail=detail))
 
     ctl.store.update(apply)
     log.info("%s: %s %s", action, wallet.chain, wallet.address)

@@ -312,6 +312,18 @@ class NunetOnboardApp(App[int]):
         except KeyError:
             return []
 
+    def chosen_channel(self) -> str | None:
+        """The channel chosen on the Allocate form; None when it was not built or has none."""
+        stack = self.built_screens("allocate")
+        if not stack:
+            return None
+        from app.tui.screens.allocate import AllocateScreen
+
+        screen = stack[0]
+        return (
+            (screen.values.get("channel") or None) if isinstance(screen, AllocateScreen) else None
+        )
+
     # -- messages from the screens -------------------------------------------------
     def on_use_address(self, message: UseAddress) -> None:
         self.leave_screen(lambda: self.run_worker(self._use_address(message.address)))

@@ -13,6 +13,8 @@ from app.wallets.bip39 import DEFAULT_WORDS, WORD_COUNTS, require_word_count
 from app.wallets.check import CHANNEL_CARDANO_NETWORK, check_address, expected_network
 from app.wallets.errors import WalletError
 from app.wallets.export import (
+    absolute_directory,
+    check_export_target,
     export_cardano_keys,
     export_ethereum_keystore,
     verify_ethereum_keystore,
@@ -36,7 +38,9 @@ __all__ = [
     "AddressCheck",
     "NewWallet",
     "WalletError",
+    "absolute_directory",
     "check_address",
+    "check_export_target",
     "create_wallet",
     "expected_network",
     "export_cardano_keys",

@@ -28,9 +28,40 @@ CARDANO_KEY_FILES: Final = ("payment.skey", "payment.vkey", "stake.skey", "stake
 _FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
+def absolute_directory(directory: Path | str) -> Path:
+    """``directory`` with ``~`` expanded, made absolute against the current directory.
+
+    Key files are recorded and shown by this path, so that ``wallet list`` (and the
+    app) name the same files from wherever they run. Symlinks are kept as given.
+    """
+    return Path(os.path.abspath(Path(directory).expanduser()))
+
+
+def check_export_target(chain: str, directory: Path | str) -> Path:
+    """Refuse an export to ``directory`` that would fail, before any wallet is made.
+
+    What can be known without the wallet: the path is a directory or can be made
+    one, it can be written to, and (Cardano, whose file names are fixed) none of the
+    key files is there yet. Nothing is created. Returns the absolute directory.
+    """
+    directory = absolute_directory(directory)
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise WalletError(f"{directory} exists and is not a directory")
+    existing = directory
+    while not os.path.lexists(existing):
+        existing = existing.parent
+    if not existing.is_dir():
+        raise WalletError(f"cannot create {directory}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise WalletError(f"cannot write to {existing}: permission denied")
+    if chain == "cardano" and existing == directory:
+        _refuse_existing(directory / name for name in CARDANO_KEY_FILES)
+    return directory
+
+
 def _prepare_directory(directory: Path) -> Path:
     """Create ``directory`` 0700 if missing; refuse a path that is not a directory."""
-    directory = Path(directory).expanduser()
+    directory = absolute_directory(directory)
     if directory.exists() and not directory.is_dir():
         raise WalletError(f"{directory} exists and is not a directory")
     try:

@@ -296,8 +296,11 @@ def test_a_password_file_that_cannot_be_used(
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        (("short12",), "the password is too short: 8 characters or more are needed"),
-        (("long enough 1", "long enough 2"), "the two passwords differ; nothing was exported"),
+        (
+            ("short12",),
+            "the password is too short: 8 characters or more are needed; no wallet was made",
+        ),
+        (("long enough 1", "long enough 2"), "the two passwords differ; no wallet was made"),
     ],
 )
 def test_a_password_typed_at_the_terminal_that_will_not_do(
@@ -316,6 +319,8 @@ def test_a_password_typed_at_the_terminal_that_will_not_do(
     assert code == 2 and err == f"nunet-onboard: error: {said}\n"
     assert person.prompts == ["Password for the keystore: ", "Type it again: "][: len(typed)]
     assert not (tmp_path / "k").exists()
+    # Asked before the wallet is made: nothing recorded whose words were never shown.
+    assert main_json(capsys, "wallet", "list", "--state-dir", state) == []
 
 
 def test_export_ethereum_with_a_password_typed_twice(

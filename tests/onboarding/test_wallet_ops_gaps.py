@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController, default_controller
-from app.onboarding.errors import WalletError
+from app.onboarding.errors import OnboardError, WalletError
 from tests.conftest import ETH_ADDRESS
 
 HARDHAT = "test test test test test test test test test test test junk"  # account 0 = ETH_ADDRESS
@@ -98,3 +98,40 @@ def test_provisioned_is_the_usable_machine(controller: OnboardingController) -> 
 
 def test_default_controller_uses_the_directory_given(tmp_path: Path) -> None:
     assert default_controller(tmp_path / "s").state_dir == tmp_path / "s"
+
+
+def test_an_export_the_state_cannot_record_leaves_no_key_file(
+    controller: OnboardingController, tmp_path: Path
+) -> None:
+    wallet = controller.restore_wallet("cardano", HARDHAT)
+    controller.store.path.write_text("{ not json")  # the state breaks before the export
+    keys = tmp_path / "keys"
+    with pytest.raises(OnboardError):
+        controller.export_wallet(wallet, keys)
+    assert list(keys.iterdir()) == []
+
+
+def test_export_paths_are_recorded_absolute(
+    controller: OnboardingController, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wallet = controller.restore_wallet("cardano", HARDHAT)
+    monkeypatch.chdir(tmp_path)
+    paths = controller.export_wallet(wallet, Path("keys"))
+    assert all(p.is_absolute() and p.parent == tmp_path / "keys" for p in paths)
+    assert controller.wallets()[0]["exports"] == [str(p) for p in paths]
+
+
+def test_default_export_dir_is_one_folder_per_wallet(controller: OnboardingController) -> None:
+    ethereum = controller.restore_wallet("ethereum", HARDHAT)
+    cardano = controller.restore_wallet("cardano", HARDHAT, network="testnet")
+    wallets = controller.state_dir / "wallets"
+    assert controller.default_export_dir(ethereum) == wallets / "ethereum-f39fd6e51a"
+    body = cardano.address.removeprefix("addr_test1")[:10]
+    assert controller.default_export_dir(cardano) == wallets / f"cardano-{body}"
+
+
+def test_default_cardano_network_follows_the_channel(controller: OnboardingController) -> None:
+    assert controller.default_cardano_network() == "mainnet"  # nothing stored
+    assert controller.default_cardano_network("nunet-test") == "testnet"
+    assert controller.default_cardano_network("nunet-team") == "mainnet"
+    assert controller.default_cardano_network("") == "mainnet"

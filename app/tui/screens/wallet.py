@@ -55,6 +55,12 @@ class WalletScreen(ExistingAddressPart):
         """Zero-based positions of the words asked for in the backup check."""
         self.backed_up = False
         self._exporting = False
+        self._network_offered = "mainnet"
+        """The network the screen last set by default (the compose value at first)."""
+        self._network_chosen = False
+        """The user picked a network here: the channel no longer chooses it."""
+        self._export_offered = ""
+        """The export place the screen last filled in (the user may type another)."""
 
     @property
     def wallet(self) -> NewWallet | None:
@@ -69,10 +75,37 @@ class WalletScreen(ExistingAddressPart):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#export-dir", Input).value = str(self.controller.state_dir / "wallets")
         self._clear()
         self._chain_changed()
         self.follow_state()
+        self._offer_network()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.is_mounted:
+            self._offer_network()  # the channel may have been chosen on Allocate meanwhile
+
+    # -- the network the channel chooses ----------------------------------------------------
+    def _offer_network(self) -> None:
+        """Offer the Cardano network of the channel chosen on Allocate (else the onboarded
+        one), unless the user picked one here or a new wallet's words are on screen."""
+        if self._network_chosen or self._wallet is not None:
+            return
+        self._default_network(self.nunet.chosen_channel())
+
+    @work(thread=True, exclusive=True, group="network", exit_on_error=False)
+    def _default_network(self, channel: str | None) -> None:
+        try:
+            network = self.controller.default_cardano_network(channel)
+        except Exception:  # noqa: BLE001 - an unreadable state is shown on the Status screen
+            return
+        self.app.call_from_thread(self._set_default_network, network)
+
+    def _set_default_network(self, network: str) -> None:
+        if self._network_chosen or self._wallet is not None:
+            return
+        self._network_offered = network
+        self.query_one("#network", Select).value = network
 
     # -- leaving clears the secret ---------------------------------------------------------
     def on_screen_suspend(self) -> None:
@@ -107,7 +140,9 @@ class WalletScreen(ExistingAddressPart):
         self._check_existing()
 
     @on(Select.Changed, "#network")
-    def _network_changed(self) -> None:
+    def _network_changed(self, event: Select.Changed) -> None:
+        if event.value != self._network_offered:
+            self._network_chosen = True
         self._check_existing()
 
     @on(Button.Pressed, "#generate")
@@ -187,6 +222,12 @@ class WalletScreen(ExistingAddressPart):
         self._show_words(True)
         self.query_one("#wallet-after").display = False
         self.query_one("#password-row").display = wallet.chain == "ethereum"
+        # A folder of its own for each wallet: a second wallet's key files never meet
+        # the first one's. A place the user typed stays as it is.
+        export_dir = self.query_one("#export-dir", Input)
+        if export_dir.value.strip() in ("", self._export_offered):
+            self._export_offered = str(self.controller.default_export_dir(wallet))
+            export_dir.value = self._export_offered
         self.query_one("#written", Button).focus()
         self.query_one("#wallet-warning").scroll_visible(top=True, animate=False)
 
