@@ -2,33 +2,41 @@
 
 pydantic-settings gives typed, validated settings with one clear error for a bad
 value. Its import costs more than a command's or the first frame's whole budget,
-so ``app.config.load_settings`` loads this module only when a setting other than
-the state directory is given; ``status`` never does (it resolves the state
-directory with ``app.paths``, whose functions are the defaults here, so all agree).
+so ``app.config`` loads this module only when a setting other than the state
+directory is given; a plain ``status`` never does. The state directory itself is
+always ``app.paths.resolve_state_dir``'s answer, given to the model, so that every
+command and the app agree on it.
 """
 
 from __future__ import annotations
 
-import tomllib
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from app import paths
 from app.config import ConfigError, Settings
 
+_FILE_TABLE: ContextVar[dict[str, Any]] = ContextVar("_FILE_TABLE")
+"""The config file's table, read once by ``app.paths`` (so the BOM and a missing
+named file are handled as for every command), for the model's lowest source."""
+
 
 class SettingsModel(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=paths.ENV_PREFIX, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=paths.ENV_PREFIX, extra="ignore", env_ignore_empty=True
+    )
 
     state_dir: Path = Field(default_factory=paths.default_state_dir)
+    """Always given, from ``app.paths.resolve_state_dir``: one answer for every command."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     gpu_timeout_s: float = Field(default=5.0, gt=0, le=60)
     lock_timeout: float = Field(
@@ -40,13 +48,16 @@ class SettingsModel(BaseSettings):
     log_max_bytes: int = Field(default=1_000_000, ge=10_000)
     log_backups: int = Field(default=3, ge=0, le=20)
 
-    @field_validator("state_dir")
+    @field_validator("log_level", mode="before")
     @classmethod
-    def _home(cls, value: Path) -> Path:
-        """``~`` means the home directory wherever the path comes from, as ``app.paths``
-        reads it for ``status``: else ``onboard`` would write under a directory named
-        "~" in the current one while ``status`` looked in the home directory."""
-        return value.expanduser()
+    def _upper(cls, value: object) -> object:
+        """``debug`` is ``DEBUG``: the level's name in any case."""
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("cardano_network", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @classmethod
     def settings_customise_sources(
@@ -57,18 +68,15 @@ class SettingsModel(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            init_settings,
-            env_settings,
-            TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file()),
-        )
+        return (init_settings, env_settings, InitSettingsSource(settings_cls, _FILE_TABLE.get({})))
 
 
-def load_validated(state_dir: str | Path | None = None) -> Settings:
-    """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``."""
-    overrides = {"state_dir": Path(state_dir).expanduser()} if state_dir else {}
+def load_validated(state_dir: Path, table: dict[str, Any]) -> Settings:
+    """The settings in ``state_dir`` with the environment over the file's ``table``;
+    a bad value raises ``ConfigError``."""
+    token = _FILE_TABLE.set({k: v for k, v in table.items() if k != "state_dir" and v != ""})
     try:
-        model = SettingsModel(**overrides)  # type: ignore[arg-type]
+        model = SettingsModel(state_dir=state_dir)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -76,6 +84,6 @@ def load_validated(state_dir: str | Path | None = None) -> Settings:
             f"setting {where} ({paths.ENV_PREFIX}{where.upper()} or {where} in {paths.config_file()}): "
             f"{first['msg']}"
         ) from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"the config file {paths.config_file()} cannot be read: {exc}") from None
+    finally:
+        _FILE_TABLE.reset(token)
     return Settings(**model.model_dump())

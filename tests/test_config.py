@@ -86,7 +86,8 @@ def test_quick_path_agrees_with_the_validated_model(
     toml: str | None,
     cli: str | None,
 ) -> None:
-    """Whatever is configured, load_settings gives what pydantic-settings gives."""
+    """Whatever is configured, load_settings gives what pydantic-settings gives (which
+    is handed the one state directory that app.paths resolves for every command)."""
     from app.settings_model import load_validated
 
     monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
@@ -96,7 +97,8 @@ def test_quick_path_agrees_with_the_validated_model(
     if toml is not None:
         write_config(toml)
     cli_dir = tmp_path / cli if cli else None
-    assert load_settings(cli_dir) == load_validated(cli_dir)
+    directory = paths.resolve_state_dir(cli_dir)
+    assert load_settings(cli_dir) == load_validated(directory, paths.read_config_file())
 
 
 def test_nothing_configured_does_not_load_pydantic(tmp_path: Path) -> None:
