@@ -42,18 +42,30 @@ _PLAIN_ENV = (paths.CONFIG_ENV, paths.STATE_DIR_ENV)
 def load_settings(state_dir: str | Path | None = None) -> Settings:
     """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``.
 
-    The state directory is always ``app.paths.resolve_state_dir``'s, as for ``status``.
+    For the commands that write and the app: any setting they cannot use stops them.
     """
+    return _load(state_dir, strict=True)[0]
+
+
+def load_settings_leniently(state_dir: str | Path | None = None) -> tuple[Settings, list[str]]:
+    """For the read-only commands: the settings, with a default for each bad value, and
+    a warning for each. A bad state directory setting, or a config file that is named
+    but missing or cannot be read, still raises ``ConfigError``: it is no one value
+    that a default could stand in for."""
+    return _load(state_dir, strict=False)
+
+
+def _load(state_dir: str | Path | None, *, strict: bool) -> tuple[Settings, list[str]]:
     try:
         directory = paths.resolve_state_dir(state_dir)
         table: dict[str, Any] = paths.read_config_file()
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     if not _others_configured(table):
-        return Settings(state_dir=directory)
+        return Settings(state_dir=directory), []
     from app.settings_model import load_validated
 
-    return load_validated(directory, table)
+    return load_validated(directory, table, strict=strict)
 
 
 def _others_configured(table: dict[str, Any]) -> bool:

@@ -10,9 +10,10 @@ command and the app agree on it.
 
 from __future__ import annotations
 
+import os
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -71,19 +72,66 @@ class SettingsModel(BaseSettings):
         return (init_settings, env_settings, InitSettingsSource(settings_cls, _FILE_TABLE.get({})))
 
 
-def load_validated(state_dir: Path, table: dict[str, Any]) -> Settings:
-    """The settings in ``state_dir`` with the environment over the file's ``table``;
-    a bad value raises ``ConfigError``."""
-    token = _FILE_TABLE.set({k: v for k, v in table.items() if k != "state_dir" and v != ""})
+def load_validated(
+    state_dir: Path, table: dict[str, Any], *, strict: bool = True
+) -> tuple[Settings, list[str]]:
+    """The settings in ``state_dir`` with the environment over the file's ``table``.
+
+    A bad value raises ``ConfigError`` naming every bad setting as the user gave it
+    (the variable, or the key in the file) and what is allowed; unless not
+    ``strict``, where each bad one is a warning and its default is used.
+    """
+    given = {k: v for k, v in table.items() if k != "state_dir" and v != ""}
+    token = _FILE_TABLE.set(given)
     try:
-        model = SettingsModel(state_dir=state_dir)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"setting {where} ({paths.ENV_PREFIX}{where.upper()} or {where} in {paths.config_file()}): "
-            f"{first['msg']}"
-        ) from None
+        overrides: dict[str, Any] = {"state_dir": state_dir}
+        try:
+            model = SettingsModel(**overrides)
+            return Settings(**model.model_dump()), []
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]): _problem(str(e["loc"][0]), given) for e in exc.errors()}
+        if strict:
+            raise ConfigError("; ".join(bad.values()))
+        fields = SettingsModel.model_fields
+        for name in bad:
+            overrides[name] = fields[name].get_default(call_default_factory=True)
+        model = SettingsModel(**overrides)
+        warnings = [
+            f"warning: {problem}; {_shown(overrides[name])} is used here, and the commands "
+            "that write refuse to start until it is fixed"
+            for name, problem in bad.items()
+        ]
+        return Settings(**model.model_dump()), warnings
     finally:
         _FILE_TABLE.reset(token)
-    return Settings(**model.model_dump())
+
+
+def _problem(name: str, given: dict[str, Any]) -> str:
+    """``NUNET_ONBOARD_X is 'v'; allowed: ...``, or the same for the key in the file."""
+    where, shown = f"{name} in {paths.config_file()}", repr(given.get(name))[:40]  # as in TOML
+    for variable, text in os.environ.items():
+        if variable.upper() == paths.ENV_PREFIX + name.upper() and text:
+            where, shown = variable, repr(text[:40])
+    return f"{where} is {shown} (allowed: {_allowed(name)})"
+
+
+def _shown(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _allowed(name: str) -> str:
+    """What the field takes, from its declaration: the names, or the number and bounds."""
+    field = SettingsModel.model_fields[name]
+    choices = get_args(field.annotation)
+    if choices:
+        return "one of " + ", ".join(str(c) for c in choices)
+    bounds = []
+    for rule in field.metadata:
+        for attribute, words in (
+            ("gt", "more than"), ("ge", "at least"), ("lt", "less than"), ("le", "at most"),
+        ):  # fmt: skip
+            limit = getattr(rule, attribute, None)
+            if limit is not None:
+                bounds.append(f"{words} {limit:g}")
+    kind = "a whole number" if field.annotation in (int, "int") else "a number"
+    return " ".join([kind, " and ".join(bounds)]).strip()

@@ -2,6 +2,8 @@
 
 `app.cli.main(argv)` in this process, on real files in a tmp directory, with the
 settings in real environment variables and a real config file, as a user sets them.
+The commands that write (and the app) refuse a bad setting; the read-only ones
+warn and go on, unless they cannot tell where the state is.
 """
 
 from __future__ import annotations
@@ -167,6 +169,18 @@ def test_a_named_config_file_that_is_missing_is_one_error_everywhere(
     assert not places["default"].exists()
 
 
+def test_status_with_a_missing_named_config_fails_even_with_a_state_dir(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, places: dict[str, Path], state: str
+) -> None:
+    """The state directory is known, but the settings meant for this node are not."""
+    places["config"].unlink()
+    monkeypatch.setenv("NUNET_ONBOARD_STATE_DIR", state)
+    for argv in (["status", "--check"], ["status", "--state-dir", state]):
+        code, out, err = main_cli(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"{ERROR}NUNET_ONBOARD_CONFIG names the config file ")
+
+
 def test_onboard_with_a_missing_named_config_writes_nothing(
     capsys: Capsys, machine: dict[str, Any], state: str, places: dict[str, Path]
 ) -> None:
@@ -176,7 +190,73 @@ def test_onboard_with_a_missing_named_config_writes_nothing(
     assert not places["default"].exists() and list(places["cwd"].iterdir()) == []
 
 
-# -- a state directory that is no text ----------------------------------------------------
+# -- a bad setting: the read-only commands warn, the others refuse --------------------
+
+
+BAD = [
+    ("NUNET_ONBOARD_LOG_LEVEL", "bogus", "one of DEBUG, INFO, WARNING, ERROR", "INFO"),
+    ("NUNET_ONBOARD_LOCK_TIMEOUT", "abc", "a number at least 0 and at most 600", "5"),
+    ("NUNET_ONBOARD_LOCK_TIMEOUT", "-1", "a number at least 0 and at most 600", "5"),
+    ("NUNET_ONBOARD_GPU_TIMEOUT_S", "abc", "a number more than 0 and at most 60", "5"),
+]
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda bad: "=".join(bad[:2]))
+@pytest.mark.parametrize("argv", READ_ONLY, ids=" ".join)
+def test_a_read_only_command_warns_of_a_bad_setting(
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    places: dict[str, Path],
+    argv: list[str],
+    bad: tuple[str, str, str, str],
+) -> None:
+    """status and capacity used to say nothing while every write was refused."""
+    variable, value, allowed, default = bad
+    monkeypatch.setenv(variable, value)
+    code, _, err = main_cli(capsys, *argv)
+    warning = (
+        f"nunet-onboard: warning: {variable} is {value!r} (allowed: {allowed}); {default} is "
+        "used here, and the commands that write refuse to start until it is fixed\n"
+    )
+    assert err.startswith(warning)
+    if argv[0] == "status":
+        assert err == warning
+        assert code == (1 if "--check" in argv else 0)
+
+
+def test_status_check_fails_on_a_bad_setting_even_when_all_else_is_well(
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    machine: dict[str, Any],
+    state: str,
+    places: dict[str, Path],
+) -> None:
+    monkeypatch.setenv("NUNET_ONBOARD_STATE_DIR", state)
+    assert main_cli(capsys, *smallest_offer(machine, state, "--yes"))[0] == 0
+    assert main_cli(capsys, "status", "--check")[0] == 0
+    places["config"].write_text('lock_timeout = "soon"\n')
+    code, out, err = main_cli(capsys, "status", "--check", "--json")
+    assert code == 1 and json.loads(out)["onboarded"] is True
+    assert err.startswith(
+        f"nunet-onboard: warning: lock_timeout in {places['config']} is 'soon' (allowed: a number "
+    )
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda bad: "=".join(bad[:2]))
+def test_a_writing_command_refuses_a_bad_setting(
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    machine: dict[str, Any],
+    state: str,
+    bad: tuple[str, str, str, str],
+) -> None:
+    variable, value, allowed, _ = bad
+    monkeypatch.setenv(variable, value)
+    code, out, err = main_cli(capsys, *smallest_offer(machine, state, "--yes"))
+    assert (code, out) == (2, "")
+    assert err == f"{ERROR}{variable} is {value!r} (allowed: {allowed})\n"
+    assert not Path(state).exists()
 
 
 @pytest.mark.parametrize("argv", [*READ_ONLY, ["offboard", "--yes"]], ids=" ".join)
