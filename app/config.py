@@ -40,42 +40,41 @@ _PLAIN_ENV = (paths.CONFIG_ENV, paths.STATE_DIR_ENV)
 
 
 def load_settings(state_dir: str | Path | None = None) -> Settings:
-    """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``."""
-    quick = _defaults_only(Path(state_dir).expanduser() if state_dir else None)
-    if quick is not None:
-        return quick
+    """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``.
+
+    For the commands that write and the app: any setting they cannot use stops them.
+    """
+    return _load(state_dir, strict=True)[0]
+
+
+def load_settings_leniently(state_dir: str | Path | None = None) -> tuple[Settings, list[str]]:
+    """For the read-only commands: the settings, with a default for each bad value, and
+    a warning for each. A bad state directory setting, or a config file that is named
+    but missing or cannot be read, still raises ``ConfigError``: it is no one value
+    that a default could stand in for."""
+    return _load(state_dir, strict=False)
+
+
+def _load(state_dir: str | Path | None, *, strict: bool) -> tuple[Settings, list[str]]:
+    try:
+        directory = paths.resolve_state_dir(state_dir)
+        table: dict[str, Any] = paths.read_config_file()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if not _others_configured(table):
+        return Settings(state_dir=directory), []
     from app.settings_model import load_validated
 
-    return load_validated(state_dir)
+    return load_validated(directory, table, strict=strict)
 
 
-def _defaults_only(cli_dir: Path | None) -> Settings | None:
-    """The settings when nothing but the state directory is configured, else None.
+def _others_configured(table: dict[str, Any]) -> bool:
+    """Whether any setting but the state directory is given (empty values are not).
 
-    The state directory follows pydantic-settings' rules exactly (``--state-dir``,
-    then the environment taken as it is, then ``state_dir`` in the file); anything
-    else set (another variable, another key, a value that is not text) is left to
-    the validated model, which also words its errors.
+    The validated model (pydantic-settings) is loaded only then: its import costs
+    more than a command's whole budget, and the state directory is already known.
     """
-    env_dir: str | None = None
     for name, value in os.environ.items():
-        upper = name.upper()
-        if not upper.startswith(paths.ENV_PREFIX):
-            continue
-        if name not in _PLAIN_ENV or (name == paths.STATE_DIR_ENV and not value):
-            return None
-        if name == paths.STATE_DIR_ENV:
-            env_dir = value
-    try:
-        table: dict[str, Any] = paths.read_config_file()
-    except ValueError:
-        return None  # the validated model says what is wrong with the file
-    if set(table) - {"state_dir"} or not isinstance(table.get("state_dir", ""), str):
-        return None
-    if cli_dir is not None:
-        return Settings(state_dir=cli_dir)
-    if env_dir is not None:
-        return Settings(state_dir=Path(env_dir).expanduser())
-    if table.get("state_dir"):
-        return Settings(state_dir=Path(table["state_dir"]).expanduser())
-    return None if "state_dir" in table else Settings(state_dir=paths.default_state_dir())
+        if name.upper().startswith(paths.ENV_PREFIX) and name not in _PLAIN_ENV and value:
+            return True
+    return any(key != "state_dir" and value != "" for key, value in table.items())

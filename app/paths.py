@@ -6,7 +6,8 @@ lines; ``app.config.Settings`` uses the same functions for its defaults, so the
 two can never disagree.
 
 Precedence: ``--state-dir`` > ``NUNET_ONBOARD_STATE_DIR`` > ``state_dir`` in the
-TOML config file > the platform's user data directory.
+TOML config file > the platform's user data directory. An empty value is not set.
+``resolve_state_dir`` is the one place every command (and the app) gets it from.
 """
 
 from __future__ import annotations
@@ -36,22 +37,36 @@ def config_file() -> Path:
 
 
 def read_config_file(path: Path | None = None) -> dict[str, Any]:
-    """The config file's table, or {} when there is none; a broken file is an error."""
+    """The config file's table, or {} when there is none; a broken file is an error.
+
+    A file named by ``$NUNET_ONBOARD_CONFIG`` must exist (a typo there must not
+    quietly mean "the defaults"); one in the default place may be absent. A
+    UTF-8 byte-order mark, which some editors write, is skipped.
+    """
     path = path or config_file()
     try:
         if not path.exists():  # the usual case; spares status the tomllib import
-            return {}
+            return _missing(path)
     except OSError as exc:  # e.g. a parent directory we may not enter
         raise ValueError(f"the config file {path} cannot be read: {exc.strerror}") from exc
     import tomllib
 
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            return tomllib.loads(fh.read().decode("utf-8-sig"))
     except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return _missing(path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"the config file {path} cannot be read: {exc}") from exc
+
+
+def _missing(path: Path) -> dict[str, Any]:
+    if os.environ.get(CONFIG_ENV):
+        raise ValueError(
+            f"{CONFIG_ENV} names the config file {path}, which does not exist; "
+            f"correct the path, or unset {CONFIG_ENV} to use the default place"
+        )
+    return {}
 
 
 def default_state_dir() -> Path:
@@ -80,15 +95,51 @@ def _plain_xdg_dir(variable: str, under_home: str) -> Path | None:
 
 
 def resolve_state_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    if cli_value:
-        return Path(cli_value).expanduser()
+    """The state directory, absolute: every command and the app take it from here.
+
+    The first set of ``--state-dir``, ``$NUNET_ONBOARD_STATE_DIR`` and ``state_dir``
+    in the config file, where an empty value is not set; else the default. ``~`` is
+    the home directory, and a relative path is taken from the current directory
+    now, so that all agree. A value that cannot be used raises ValueError naming
+    the flag, variable or key it came from.
+    """
+    if cli_value is not None and os.fspath(cli_value) != "":
+        return _directory(os.fspath(cli_value), "--state-dir")
     env = os.environ.get(STATE_DIR_ENV)
     if env:
-        return Path(env).expanduser()
+        return _directory(env, STATE_DIR_ENV)
     configured = read_config_file().get("state_dir")
-    if configured:
-        return Path(str(configured)).expanduser()
+    if configured is not None and configured != "":
+        where = f"state_dir in {config_file()}"
+        if not isinstance(configured, str):
+            raise ValueError(
+                f"{where} is {repr(configured)[:40]}; give a directory as quoted text, "
+                'e.g. state_dir = "/var/lib/nunet-onboard"'
+            )
+        return _directory(configured, where)
     return default_state_dir()
+
+
+def _directory(text: str, where: str) -> Path:
+    """``text`` as an absolute directory; ValueError naming ``where`` when it cannot be."""
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "~user" with no such user, or "~" with no home to be found
+        user = text[1:].replace(os.sep, "/").split("/", 1)[0]
+        why = f"there is no user {user!r}" if user else "the home directory is not known"
+        raise ValueError(
+            f"{where} is {text[:40]!r}, and '~{user}' cannot be expanded: {why}; "
+            "give the directory as an absolute path"
+        ) from None
+    if path.is_absolute():
+        return path
+    try:
+        return Path.cwd() / path
+    except OSError as exc:
+        raise ValueError(
+            f"{where} is the relative path {text[:40]!r}, and the current directory "
+            f"cannot be found ({exc.strerror}); give an absolute path"
+        ) from None
 
 
 LOCK_TIMEOUT_ENV = ENV_PREFIX + "LOCK_TIMEOUT"

@@ -130,6 +130,7 @@ def fleet(tmp: Path, hosts: int, forks: int) -> None:
         }
     }
     (tmp / "inventory.json").write_text(json.dumps(inventory))
+    (tmp / "empty-config.toml").write_text("")  # a named config file must exist
     tool = Path(sys.executable).parent / "nunet-onboard"
     (tmp / "play.yml").write_text(PLAY.format(address=ADDRESS, tool=tool))
     home = tmp / "ansible-home"
@@ -140,7 +141,7 @@ def fleet(tmp: Path, hosts: int, forks: int) -> None:
         "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
         "ANSIBLE_CONFIG": str(home / "none.cfg"),
         "ANSIBLE_NOCOLOR": "1",
-        "NUNET_ONBOARD_CONFIG": str(tmp / "no-config.toml"),
+        "NUNET_ONBOARD_CONFIG": str(tmp / "empty-config.toml"),
     }
     argv = [
         str(playbook_bin),

@@ -44,6 +44,7 @@ def _isolated_config(
 ) -> None:
     """No test reads the developer's config file or state directory."""
     cfg = tmp_path_factory.mktemp("config")
+    (cfg / "config.toml").write_text("")  # a named config file must exist
     monkeypatch.setenv("NUNET_ONBOARD_CONFIG", str(cfg / "config.toml"))
     monkeypatch.setenv("NUNET_ONBOARD_STATE_DIR", str(cfg / "default-state"))
     monkeypatch.setenv("XDG_DATA_HOME", str(cfg / "xdg-data"))

@@ -37,15 +37,31 @@ def make_controller(args: argparse.Namespace, *, log: bool = False) -> Onboardin
 
 
 def light_controller(args: argparse.Namespace) -> OnboardingController:
-    """For read-only commands on the fast path: no pydantic-settings, no log file."""
+    """For the read-only commands: no log file; see ``light_session``."""
+    return light_session(args)[0]
+
+
+def light_session(args: argparse.Namespace) -> tuple[OnboardingController, bool]:
+    """The controller for a read-only command, and whether a setting is bad.
+
+    Nothing configured (the plain ``status``) loads no pydantic-settings. A bad
+    setting that does not hide the state directory is one warning line each on
+    stderr, and its default is used: monitoring sees it, and still gets an answer.
+    """
+    from app.config import ConfigError, load_settings_leniently
     from app.onboarding.controller import OnboardingController
-    from app.paths import resolve_state_dir
 
     try:
-        state_dir = resolve_state_dir(getattr(args, "state_dir", None))
-    except ValueError as exc:
+        settings, warnings = load_settings_leniently(getattr(args, "state_dir", None))
+    except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    return OnboardingController(state_dir)
+    if warnings:
+        from app.cli.output import warn
+
+        for line in warnings:
+            warn(line)
+    controller = OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
+    return controller, bool(warnings)
 
 
 def at_terminal() -> bool:

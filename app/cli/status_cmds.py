@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.cli.output import print_json, print_metadata, print_pairs
-from app.cli.session import light_controller
+from app.cli.session import light_controller, light_session
 
 if TYPE_CHECKING:
     import argparse
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """DMS's status plus problems; with ``--check``, the exit code says whether all is well."""
-    status = light_controller(args).status()
-    failing = args.check and (not status.onboarded or bool(status.problems))
+    """DMS's status plus problems; with ``--check``, the exit code says whether all is well
+    (a bad setting, warned about on stderr, fails it too: the commands that write refuse it)."""
+    controller, bad_settings = light_session(args)
+    status = controller.status()
+    failing = args.check and (not status.onboarded or bool(status.problems) or bad_settings)
     if args.json:
         print_json(status.to_dict())
         return 1 if failing else 0

@@ -591,15 +591,18 @@ def test_restore_cardano_testnet_with_export(
     )
 
 
-def test_check_with_a_state_dir_needs_no_config(
+def test_check_with_a_broken_config_is_bad_usage_even_with_a_state_dir(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, tmp_path: Path
 ) -> None:
+    """A config file that cannot be read is an error for every command (README)."""
     config = tmp_path / "config.toml"
     config.write_text("state_dir = [\n")
     monkeypatch.setenv("NUNET_ONBOARD_CONFIG", str(config))
     monkeypatch.delenv("NUNET_ONBOARD_STATE_DIR")
-    assert main_cli(capsys, "wallet", "check", ETH_ADDRESS, "--state-dir", state)[0] == 0
+    assert main_cli(capsys, "wallet", "check", ETH_ADDRESS, "--state-dir", state)[0] == 2
     assert main_cli(capsys, "wallet", "check", ETH_ADDRESS)[0] == 2
+    config.write_text("")
+    assert main_cli(capsys, "wallet", "check", ETH_ADDRESS, "--state-dir", state)[0] == 0
 
 
 def test_a_wallet_recorded_by_an_older_version_is_listed_as_not_checked(
