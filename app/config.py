@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from app import paths
+from app.record import Record
 
 
 class ConfigError(ValueError):
     """A setting has a value we cannot use; the message says which and what is allowed."""
 
 
-class Settings(NamedTuple):
-    """The settings in use; the defaults are the documented ones."""
+class Settings(Record):
+    """The settings in use; the defaults are the documented ones. A ``Record``, not a
+    ``NamedTuple``: the plain ``status`` builds one, and a named tuple class costs more
+    to define than reading the settings (see app/record.py)."""
 
     state_dir: Path
     log_level: str = "INFO"
