@@ -108,9 +108,9 @@ def _report(plan: Plan, args: argparse.Namespace) -> None:
         print("No change: this node is as the file says.")
         return
     print(f"Would {plan.action}:" if args.check else f"Applied: {plan.action}")
-    keys = sorted(set(plan.before) | set(plan.after))
+    keys = sorted(set(plan.before) | set(plan.after), key=lambda k: FILE_KEYS.get(k, k))
     rows = [
-        (key, f"{_value(plan.before, key)} -> {_value(plan.after, key)}")
+        (FILE_KEYS.get(key, key), f"{_value(plan.before, key)} -> {_value(plan.after, key)}")
         for key in keys
         if plan.before.get(key) != plan.after.get(key)
     ]
@@ -118,5 +118,20 @@ def _report(plan: Plan, args: argparse.Namespace) -> None:
         print_pairs(rows)
 
 
+FILE_KEYS = {"payment_addr": "address", "is_available": "available"}
+"""The stored offer's names that the offer file spells otherwise: a person reads the
+plan in the words of the file they wrote (``--json`` keeps the stored names)."""
+
+
 def _value(offer: dict[str, Any], key: str) -> str:
-    return "-" if key not in offer else str(offer[key])
+    """As the file writes it: ``true``, ``0, 1``; ``-`` for absent, ``none`` for no GPU."""
+    if key not in offer:
+        return "-"
+    value = offer[key]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "none"
+    if value is None:
+        return "-"
+    return str(value)

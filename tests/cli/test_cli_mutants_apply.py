@@ -44,10 +44,14 @@ def test_apply_says_what_it_would_do_then_does_it(
     )
     lines = out.splitlines()
     assert lines[0] == "Would onboard:"
-    assert f"  cpu           - -> {machine['cpu_min']}" in lines
-    assert f"  memory        - -> {machine['mem_min']}" in lines
-    assert "  channel       - -> nunet-team" in lines
-    assert f"  payment_addr  - -> {ETH_ADDRESS.lower()}" in lines
+    assert f"  cpu          - -> {machine['cpu_min']}" in lines
+    assert f"  memory       - -> {machine['mem_min']}" in lines
+    assert "  channel      - -> nunet-team" in lines
+    assert f"  address      - -> {ETH_ADDRESS.lower()}" in lines
+    # The file's words and spellings, not the stored offer's or Python's.
+    assert "  available    - -> true" in lines and "  cardano      - -> false" in lines
+    assert "  gpus         - -> none" in lines
+    assert not [line for line in lines if "payment_addr" in line or "True" in line]
     assert not (Path(state) / "state.json").exists()
 
     stdin_bytes(monkeypatch, text)
@@ -70,7 +74,7 @@ def test_apply_says_what_it_would_do_then_does_it(
     stdin_bytes(monkeypatch, b'state = "offboarded"\n')
     code, out, _ = main_cli(capsys, "apply", "-", "--check", "--state-dir", state)
     assert code == 0 and out.splitlines()[0] == "Would offboard:"
-    assert f"  cpu           {machine['cpu_max']} -> -" in out.splitlines()
+    assert f"  cpu          {machine['cpu_max']} -> -" in out.splitlines()
 
 
 def test_apply_from_stdin_names_it_in_errors(
