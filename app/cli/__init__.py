@@ -19,6 +19,8 @@ from app.cli.output import error, guard_stdout, warn
 if TYPE_CHECKING:
     import argparse
 
+    from app.onboarding.errors import Problem
+
 __all__ = ["EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "UsageError", "build", "entry", "main", "parse"]
 
 
@@ -50,6 +52,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(args, argv)
 
 
+def _refusal(problem: Problem, args: argparse.Namespace, argv: list[str]) -> str:
+    """A broken rule named by the flag typed; a ``resource-config`` refused for a part of
+    the stored offer it did not touch (the machine changed since) says so, rather than
+    naming a flag the user never typed as if they had."""
+    from app.cli.args import flag_for, was_typed
+
+    flag = flag_for(problem.field, argv)
+    if (
+        args.command == "resource-config"
+        and flag.startswith("-")
+        and not was_typed(problem.field, argv)
+    ):
+        return problem.said_as(f"{flag} as stored (not given on this command line)")
+    return problem.said_as(flag)
+
+
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
     from app.onboarding.errors import OnboardError, RuleViolation
 
@@ -58,9 +76,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         sys.stdout.flush()
         return code
     except RuleViolation as exc:
-        from app.cli.args import flag_for
-
-        error("; ".join(p.said_as(flag_for(p.field, argv)) for p in exc.problems))
+        error("; ".join(_refusal(p, args, argv) for p in exc.problems))
         return EXIT_REFUSED
     except OnboardError as exc:
         error(str(exc))

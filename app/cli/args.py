@@ -79,6 +79,12 @@ FIELD_FLAGS: dict[str, tuple[str, ...]] = {
 }
 
 
+def was_typed(field: str, argv: Sequence[str]) -> bool:
+    """Whether one of ``field``'s flags is on the command line (``--memory=8G`` too)."""
+    flags = FIELD_FLAGS.get(field, ())
+    return any(arg.split("=", 1)[0] in flags for arg in argv)
+
+
 def flag_for(field: str, argv: Sequence[str] | None = None) -> str:
     """The flag for ``field`` as the user typed it (``-n`` or ``--channel``), else its pair."""
     flags = FIELD_FLAGS.get(field)
