@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.output import mb, print_json, print_pairs, warn
 from app.cli.session import light_controller
+from app.onboarding.units import decimal_text
 
 if TYPE_CHECKING:
     from app.hardware import MachineInfo
@@ -99,6 +100,8 @@ def cmd_capacity(args: argparse.Namespace) -> int:
                     label,
                     f"{data[key]:g} {unit}".rstrip()
                     if key == "cpu_hz"
+                    else f"{decimal_text(data[key])} {unit}"
+                    if key == "ntx_price"
                     else f"{data[key]} {unit}".rstrip(),
                 )
                 for key, label, unit in _AVAILABLE_ROWS

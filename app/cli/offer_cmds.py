@@ -14,6 +14,7 @@ from app.cli.args import FIELD_FLAGS, flag_for
 from app.cli.exits import UsageError
 from app.cli.output import print_metadata, print_pairs, warn
 from app.cli.session import at_terminal, confirm, make_controller
+from app.onboarding.units import decimal_text
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -67,7 +68,7 @@ def _show_offer(capacity: CapacityForNunet) -> None:
             ("GPUs", ",".join(map(str, capacity.gpus)) or "none"),
             ("Channel", capacity.channel),
             ("Payment address", capacity.payment_addr),
-            ("NTX price", f"{capacity.ntx_price} NTX/min"),
+            ("NTX price", f"{decimal_text(capacity.ntx_price)} NTX/min"),
             ("Cardano", "yes" if capacity.cardano else "no"),
             ("Available to jobs", "yes" if capacity.is_available else "no"),
             ("Server mode", "yes" if capacity.server_mode else "no"),

@@ -71,6 +71,8 @@ def when(timestamp: int) -> str:
 
 def print_metadata(metadata: Any, as_json: bool, title: str) -> None:
     """DMS's Metadata: its JSON for scripts, labelled rows with units for people."""
+    from app.onboarding.units import decimal_text  # not at the top: status loads this module
+
     if as_json:
         print_json(metadata.model_dump(mode="json"))
         return
@@ -89,7 +91,7 @@ def print_metadata(metadata: Any, as_json: bool, title: str) -> None:
             ("Cores", metadata.resource.total_core),
             ("GPUs of the machine", ", ".join(g.name for g in metadata.gpu_info) or "none"),
             ("Cardano", "yes" if metadata.allow_cardano else "no"),
-            ("NTX price", f"{metadata.ntx_price} NTX/min"),
+            ("NTX price", f"{decimal_text(metadata.ntx_price)} NTX/min"),
             ("Updated", when(metadata.update_timestamp)),
         ],
         title=title,

@@ -50,6 +50,14 @@ class UnitError(ValueError):
     """A value that is not a number or size; the text says what is allowed."""
 
 
+def decimal_text(value: float) -> str:
+    """A number as a person writes it with every digit kept: ``0`` (not ``0.0``), ``0.25``,
+    ``0.1234567``, ``1e+19``. Not ``:g``, which keeps six digits: a form filled from it
+    and saved would have changed a stored price of 0.1234567 to 0.123457."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def shown(text: str) -> str:
     """The user's text, cut to a readable length for an error message."""
     return repr(text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…")

@@ -409,3 +409,34 @@ async def test_the_status_screen_says_an_unreadable_state_once(
         problems = text_of(app, "#problems-panel")
         assert problems.count("✗") == 1, problems
         assert problems.startswith("✗ corrupt: the state file") and "→ fix:" in problems
+
+
+async def test_a_stored_price_keeps_every_digit_in_the_form_and_on_status(
+    app_factory: AppFactory,
+) -> None:
+    """The form was filled with f"{price:g}" (six digits): saving any other change then
+    rewrote a price of 0.1234567 as 0.123457 without a word."""
+    app = app_factory()
+    app.controller.onboard(offer(ntx_price=0.1234567))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen.query_one("#ntx_price", Input).value == "0.1234567"
+        assert app.screen.values["ntx_price"] == 0.1234567  # type: ignore[attr-defined]
+        await pilot.press("s")
+        await settle(pilot)
+        assert "0.1234567 NTX/min" in text_of(app, "#metadata-panel")
+
+
+def test_decimal_text_keeps_every_digit_and_drops_a_bare_point_zero() -> None:
+    from app.onboarding.units import decimal_text
+
+    assert [decimal_text(v) for v in (0.0, 0.25, 0.1234567, 1e19, 2.0, 1e-7)] == [
+        "0",
+        "0.25",
+        "0.1234567",
+        "1e+19",
+        "2",
+        "1e-07",
+    ]

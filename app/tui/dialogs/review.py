@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from app.onboarding.units import decimal_text
 from app.tui.dialogs.base import NunetDialog
 from app.tui.field_messages import label
 
@@ -54,7 +55,7 @@ def shown(field: str, value: Any) -> str:
     if field == "gpus":
         return ", ".join(f"GPU {i}" for i in value) if value else "none"
     if field == "ntx_price":
-        return f"{value:g} NTX a minute"
+        return f"{decimal_text(value)} NTX a minute"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value) if value not in (None, "") else "-"

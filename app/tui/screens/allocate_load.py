@@ -14,6 +14,7 @@ from textual import work
 from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 
 from app.onboarding import rules
+from app.onboarding.units import decimal_text
 from app.tui.field_messages import FIELDS
 from app.tui.screens.allocate_follow import FollowStatePart
 from app.tui.screens.base import describe_error
@@ -206,7 +207,7 @@ class LoadedForm(FollowStatePart):
             channel.value = (
                 defaults["channel"] if defaults["channel"] in rules.CHANNELS else Select.NULL
             )
-        self._set_input("#ntx_price", f"{defaults['ntx_price']:g}")
+        self._set_input("#ntx_price", decimal_text(defaults["ntx_price"]))
         self._set_input("#payment_addr", defaults["payment_addr"])
         for switch_id in ("cardano", "is_available"):
             switch = self.query_one(f"#{switch_id}", Switch)

@@ -19,6 +19,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from app.onboarding.units import decimal_text
 from app.tui import keymap
 from app.tui.screens.base import NunetScreen, describe_error
 from app.tui.screens.overview import rows
@@ -49,7 +50,7 @@ def metadata_text(meta: Any) -> Text:
                 ("Reserved", f"{meta.reserved.cpu} MHz, {meta.reserved.memory} MB"),
                 ("Host keeps", f"{meta.available.cpu} MHz, {meta.available.memory} MB"),
                 ("Network", meta.network),
-                ("Price", f"{meta.ntx_price:g} NTX/min"),
+                ("Price", f"{decimal_text(meta.ntx_price)} NTX/min"),
                 ("Cardano", "allowed" if meta.allow_cardano else "no"),
                 ("GPUs", gpus),
             ],
