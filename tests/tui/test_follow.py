@@ -129,24 +129,30 @@ async def test_untouched_form_reloads_and_edited_form_keeps_its_edits(state_dir:
         assert screen.query_one("#memory-input", Input).value == str(memory + 10)
         assert "changed outside" in notices(app)
 
-        # Edited: the edit stays, a notice names what changed, the review shows it.
+        # Edited: the edit stays; a field not touched takes the value written outside
+        # (it used to be written back over it), and a notice names what changed.
         await type_on_slider(pilot, "#memory-slider", str(memory + 100))
         cli(state_dir, "resource-config", "-c", str(cpu + 20), "-m", str(memory + 10))
         await until(pilot, lambda: bool(screen.outside_note), FOLLOW_WITHIN_S)
         assert screen.values["memory"] == memory + 100
-        assert screen.query_one("#cpu-input", Input).value == str(cpu + 10)
+        assert screen.values["cpu"] == cpu + 20
+        assert screen.query_one("#cpu-input", Input).value == str(cpu + 20)
         assert f"resource-config (cpu {cpu + 20} MHz" in screen.outside_note
+        assert "the fields you did not touch show it now" in screen.outside_note
         assert "Changed outside while you edited" in notices(app)
+
+        # Changed on both sides: the user's value stays and the notice names the field.
+        cli(state_dir, "resource-config", "-m", str(memory + 50))
+        await until(pilot, lambda: f"memory {memory + 50}" in screen.outside_note, 5)
+        assert screen.values["memory"] == memory + 100
+        assert "Memory changed there too, and applying writes yours" in screen.outside_note
         await pilot.press("escape", "ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewDialog)
-        review = "\n".join(str(s.render()) for s in app.screen.query(Static))
-        assert f"cpu {cpu + 20} MHz" in review
-        # Confirmed with the change in view: the form's values are written knowingly.
         await pilot.click("#confirm")
         await settle(pilot)
         current = app.controller.current_offer()
-        assert current is not None and (current.cpu, current.memory) == (cpu + 10, memory + 100)
+        assert current is not None and (current.cpu, current.memory) == (cpu + 20, memory + 100)
 
 
 async def test_apply_from_a_stale_review_is_refused_and_says_why(state_dir: Path) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from app.tui.field_messages import label
 from app.tui.screens.base import NunetScreen
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ class FollowStatePart(NunetScreen):
     limits: Any
 
     def reload(self) -> None:
+        raise NotImplementedError
+
+    def take_outside(self, offer: CapacityForNunet) -> list[str]:
         raise NotImplementedError
 
     def based_on(self, revision: int, offer: CapacityForNunet | None) -> None:
@@ -102,12 +106,17 @@ class FollowStatePart(NunetScreen):
         elif not self.edited:
             self.notify(f"The offer was changed outside ({what}): the form shows it now.")
             self.reload()
-        else:
+        elif offer is not None:
             self.base_revision = revision
             self.base_offer = offer
-            self.outside_note = (
-                f"Changed outside while you edited: {what}. Applying writes your values over it."
+            conflicts = self.take_outside(offer)
+            both = ", ".join(label(k) for k in conflicts)
+            mine = (
+                f"Your edits are kept; {both} changed there too, and applying writes yours."
+                if conflicts
+                else "Your edits are kept; the fields you did not touch show it now."
             )
+            self.outside_note = f"Changed outside while you edited: {what}. {mine}"
             self.notify(self.outside_note, severity="warning", timeout=10)
 
     def refused_as_stale(self, exc: StateChanged) -> None:

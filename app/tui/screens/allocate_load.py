@@ -151,6 +151,33 @@ class LoadedForm(FollowStatePart):
         self._review_when_checked = False
         self.changed()
 
+    def take_outside(self, offer: CapacityForNunet) -> list[str]:
+        """A change made outside while the form was edited: each field the user has not
+        touched takes the new stored value, so only the user's edits are written over it.
+        Returns the fields both edited here and changed outside (the user's value stays)."""
+        assert self.limits is not None and self.base_values is not None
+        incoming = form_defaults(self.limits, offer)
+        merged = dict(self.values)
+        conflicts = []
+        for key, value in incoming.items():
+            if value == self.base_values.get(key):
+                continue  # not changed outside
+            if self.values.get(key) == self.base_values.get(key):
+                merged[key] = value
+            elif self.values.get(key) != value:
+                conflicts.append(key)
+        self.values = merged
+        self._fill_sliders(self.limits, merged)
+        self._fill_rest(merged)
+        gpu_list = self.query_one("#gpus", SelectionList)
+        with gpu_list.prevent(SelectionList.SelectedChanged):
+            gpu_list.deselect_all()
+            for index in merged["gpus"]:
+                gpu_list.select(index)
+        self.base_values = incoming
+        self.changed()
+        return conflicts
+
     def _show_title(self, onboarded: bool, offer: CapacityForNunet | None) -> None:
         """What the form does: onboard, or change the offer of an onboarded machine."""
         title = self.query_one("#allocate-title", Static)
