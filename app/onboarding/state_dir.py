@@ -67,6 +67,48 @@ def _create(directory: Path) -> os.stat_result | None:
         ) from exc
 
 
+def _refusal(directory: Path, st: os.stat_result, own_files: Iterable[str]) -> StateError | None:
+    """Why an existing ``directory`` (its ``st``) will not be used, or None when it will
+    (a directory of ours that others can reach is made private, not refused)."""
+    if not stat.S_ISDIR(st.st_mode):
+        return StateError(
+            f"the state directory {directory} is a file, not a directory; {_CHOOSE} "
+            "(or move that file away)",
+            fix=_CHOOSE,
+        )
+    if st.st_uid != os.geteuid():
+        return StateError(
+            f"the state directory {directory} belongs to user {st.st_uid}, not to you "
+            f"(user {os.geteuid()}); nunet-onboard uses only a directory of its own user, "
+            f"as ssh does for ~/.ssh: {_CHOOSE}",
+            fix=_CHOOSE,
+        )
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o077 and not _is_ours(directory, own_files):
+        return StateError(
+            f"the state directory {directory} is open to other users (mode {mode:04o}) and "
+            "holds no nunet-onboard state, so it is left as it is and not used; "
+            f"{_CHOOSE}, or make it private yourself (chmod 700)",
+            fix=_CHOOSE,
+        )
+    return None
+
+
+def unusable(directory: Path, own_files: Iterable[str]) -> StateError | None:
+    """What the first write would refuse about ``directory``, found without writing, so
+    that ``status`` says it before a user fills in a whole form (None: it is usable, or
+    does not exist yet and will be made)."""
+    try:
+        st = os.stat(directory)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return StateError(
+            f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
+        )
+    return _refusal(directory, st, own_files)
+
+
 def ensure_private_dir(directory: Path, own_files: Iterable[str]) -> None:
     """Create ``directory`` 0700, or check that an existing one is safe to use.
 
@@ -85,29 +127,11 @@ def ensure_private_dir(directory: Path, own_files: Iterable[str]) -> None:
         raise StateError(
             f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
         ) from exc
-    if not stat.S_ISDIR(st.st_mode):
-        raise StateError(
-            f"the state directory {directory} is a file, not a directory; {_CHOOSE} "
-            "(or move that file away)",
-            fix=_CHOOSE,
-        )
-    if st.st_uid != os.geteuid():
-        raise StateError(
-            f"the state directory {directory} belongs to user {st.st_uid}, not to you "
-            f"(user {os.geteuid()}); nunet-onboard uses only a directory of its own user, "
-            f"as ssh does for ~/.ssh: {_CHOOSE}",
-            fix=_CHOOSE,
-        )
-    mode = stat.S_IMODE(st.st_mode)
-    if not mode & 0o077:
+    refused = _refusal(directory, st, own_files)
+    if refused is not None:
+        raise refused
+    if not stat.S_IMODE(st.st_mode) & 0o077:
         return
-    if not _is_ours(directory, own_files):
-        raise StateError(
-            f"the state directory {directory} is open to other users (mode {mode:04o}) and "
-            "holds no nunet-onboard state, so it is left as it is and not used; "
-            f"{_CHOOSE}, or make it private yourself (chmod 700)",
-            fix=_CHOOSE,
-        )
     try:
         os.chmod(directory, 0o700)
     except OSError as exc:

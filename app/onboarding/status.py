@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding import identity, metadata_v2, rules
+from app.onboarding import identity, metadata_v2, rules, state_dir
 from app.onboarding.errors import StateCorrupt, StateError
-from app.onboarding.store import STALE_TEMP_S
+from app.onboarding.store import OWN_FILES, STALE_TEMP_S
 from app.record import Record
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ class StatusProblem(Record):
     """Something wrong with the onboarding, and the way out."""
 
     kind: str
-    """"inconsistent", "drift", "corrupt" or "unreadable"."""
+    """"inconsistent", "drift", "corrupt", "unreadable", "unusable" (a state directory the
+    first write would refuse) or "metadata_file"."""
     message: str
     fix: str
 
@@ -87,6 +88,9 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     notes: list[str] = []
     if (metadata is not None) != has_key:
         problems.append(_inconsistent(ctl, metadata is not None))
+    refused = state_dir.unusable(ctl.state_dir, OWN_FILES)
+    if refused is not None:  # said now, not after a whole form is filled in
+        problems.append(StatusProblem("unusable", str(refused), refused.fix))
     onboarded = metadata is not None and has_key
     mismatch = metadata_v2.disagreement(ctl.state_dir, metadata)
     if mismatch:

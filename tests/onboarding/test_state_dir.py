@@ -214,3 +214,35 @@ def remount_read_only_back(path: Path) -> None:
         subprocess.run(["mount", "-o", "remount,rw", str(path)], check=True)
     else:
         path.chmod(0o700)
+
+
+@pytest.mark.parametrize("case", ["shared", "another user's"])
+def test_status_says_what_the_first_write_would_refuse(tmp_path: Path, case: str) -> None:
+    """Found by a QA pass: status (and the app's Status screen) said nothing of a state
+    directory every write refuses, so a user learned it after filling in a whole form."""
+    from app.onboarding.controller import OnboardingController
+
+    target = tmp_path / "dir"
+    target.mkdir()
+    os.chmod(target, 0o755)
+    if case == "another user's":
+        if os.geteuid() != 0:
+            pytest.skip("chown to another user needs root")
+        os.chown(target, NOBODY, NOBODY)
+    status = OnboardingController(target).status()
+    with pytest.raises(StateError) as refused:
+        StateStore(target).update(lambda s: None)
+    unusable = [p for p in status.problems if p.kind == "unusable"]
+    assert [(p.message, p.fix) for p in unusable] == [(str(refused.value), refused.value.fix)]
+
+
+def test_status_of_a_private_or_missing_directory_has_no_such_problem(tmp_path: Path) -> None:
+    from app.onboarding.controller import OnboardingController
+
+    assert OnboardingController(tmp_path / "not yet").status().problems == ()
+    (tmp_path / "a file").write_text("")  # already said: the state file cannot be read
+    assert [p.kind for p in OnboardingController(tmp_path / "a file").status().problems] == [
+        "unreadable"
+    ]
+    (tmp_path / "mine").mkdir(mode=0o700)
+    assert OnboardingController(tmp_path / "mine").status().problems == ()
