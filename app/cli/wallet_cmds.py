@@ -140,6 +140,16 @@ def _confirm_backup(controller: OnboardingController, wallet: NewWallet) -> bool
     return False
 
 
+def _note_network(args: argparse.Namespace) -> None:
+    """``--network`` with an Ethereum wallet changes nothing: say so, rather than let it
+    look as if a testnet wallet were made."""
+    if args.network and args.chain == "ethereum":
+        warn(
+            f"note: --network {args.network} is ignored: it chooses a Cardano wallet's "
+            "network, and an Ethereum address is the same on every network"
+        )
+
+
 def _new_network(controller: OnboardingController, args: argparse.Namespace) -> str:
     """``--network``, else the network of this node's channel (onboarded), else mainnet."""
     if args.network or args.chain != "cardano":
@@ -154,6 +164,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from app.onboarding.errors import ExportFailed
 
     _check_export_args(args)
+    _note_network(args)
     if args.confirm_backup and not at_terminal():
         raise UsageError(
             "--confirm-backup asks for words at a terminal and there is none; leave it out "
@@ -241,6 +252,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from app.onboarding.errors import ExportFailed
 
     _check_export_args(args)
+    _note_network(args)
     if args.export and args.chain == "ethereum" and not args.password_file:
         raise UsageError("with --export, give the keystore password with --password-file FILE")
     passphrase = (

@@ -100,6 +100,27 @@ def test_restore_published_ethereum_vector(tmp_path: Path) -> None:
     assert "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" in second.stdout  # Hardhat account #1
 
 
+def test_network_with_an_ethereum_wallet_is_said_to_change_nothing(tmp_path: Path) -> None:
+    """Found by a QA pass: --network testnet was silently accepted with --chain ethereum,
+    as if a testnet wallet had been made."""
+    note = (
+        "note: --network testnet is ignored: it chooses a Cardano wallet's network, and an "
+        "Ethereum address is the same on every network"
+    )
+    restored = run_cli(
+        "wallet", "restore", "--chain", "ethereum", "--network", "testnet",
+        state_dir=tmp_path / "s", stdin=HARDHAT_MNEMONIC,
+    )  # fmt: skip
+    assert restored.returncode == 0 and note in restored.stderr
+    assert ETH_ADDRESS in restored.stdout
+    made = run_cli("wallet", "new", "--chain", "ethereum", "--network", "testnet",
+                   state_dir=tmp_path / "s")  # fmt: skip
+    assert made.returncode == 0 and note in made.stderr
+    cardano = run_cli("wallet", "new", "--chain", "cardano", "--network", "testnet",
+                      state_dir=tmp_path / "s")  # fmt: skip
+    assert cardano.returncode == 0 and "ignored" not in cardano.stderr
+
+
 def test_bad_mnemonic_is_refused_without_echoing_it(tmp_path: Path) -> None:
     bad = "test test test test test test test test test test test test"  # checksum fails
     result = run_cli(
