@@ -95,6 +95,13 @@ def warnings(
     found.extend(
         free_now_warnings(capacity.cpu, capacity.memory, machine, load or host_load(machine))
     )
+    per_core = machine.cpu.mhz_per_core
+    if 0 < capacity.cpu < per_core:  # DMS's vcpu = cpu // clock of one core
+        detail = (
+            f"{capacity.cpu} MHz is less than one core ({per_core:g} MHz), so the records "
+            "count 0 virtual CPUs (DMS's vcpu is the offer divided by one core's clock)"
+        )
+        found.append(Problem("cpu", f"cpu {detail}", detail))
     free_gb = machine.disk.free_gb
     if capacity.disk > free_gb:  # only a standing offer gets here: a new one is refused
         detail = (
