@@ -100,7 +100,7 @@ def cmd_onboard(args: argparse.Namespace) -> int:
             warn("not onboarded: cancelled")
             return 1
     metadata = controller.onboard(capacity, base_revision=base)
-    print_metadata(metadata, args.json, "Onboarded")
+    print_metadata(metadata, args.json, "Onboarded", capacity)
     return 0
 
 
@@ -120,5 +120,5 @@ def cmd_resource_config(args: argparse.Namespace) -> int:
     # A change that would write what is stored writes nothing (no revision, no history).
     changed = controller.revision() != before
     title = "Resource configuration changed" if changed else "No change: the offer is already so"
-    print_metadata(metadata, args.json, title)
+    print_metadata(metadata, args.json, title, offer)
     return 0

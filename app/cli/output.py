@@ -69,8 +69,10 @@ def when(timestamp: int) -> str:
     return f"{moment} ({timestamp})"
 
 
-def print_metadata(metadata: Any, as_json: bool, title: str) -> None:
-    """DMS's Metadata: its JSON for scripts, labelled rows with units for people."""
+def print_metadata(metadata: Any, as_json: bool, title: str, offer: Any | None = None) -> None:
+    """DMS's Metadata: its JSON for scripts, labelled rows with units for people. With the
+    ``offer``, its two switches that DMS's metadata does not hold follow (availability
+    and server mode), so that ``resource-config -u`` shows what it changed."""
     from app.onboarding.units import decimal_text  # not at the top: status loads this module
 
     if as_json:
@@ -92,6 +94,14 @@ def print_metadata(metadata: Any, as_json: bool, title: str) -> None:
             ("GPUs of the machine", ", ".join(g.name for g in metadata.gpu_info) or "none"),
             ("Cardano", "yes" if metadata.allow_cardano else "no"),
             ("NTX price", f"{decimal_text(metadata.ntx_price)} NTX/min"),
+            *(
+                []
+                if offer is None
+                else [
+                    ("Available to jobs", "yes" if offer.is_available else "no"),
+                    ("Server mode", "yes" if offer.server_mode else "no"),
+                ]
+            ),
             ("Updated", when(metadata.update_timestamp)),
         ],
         title=title,

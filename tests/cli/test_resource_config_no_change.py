@@ -62,3 +62,17 @@ def test_a_missing_metadata_file_is_written_again_by_a_change_of_nothing(
         f'"update_timestamp": {json.loads(kept)["update_timestamp"]}'.encode(),
         f'"update_timestamp": {json.loads(metadata_file.read_bytes())["update_timestamp"]}'.encode(),
     )
+
+
+def test_the_table_shows_the_switches_it_changes(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    """DMS's metadata holds neither availability nor server mode, so the table after
+    'resource-config -u' showed nothing of what changed (found by a QA pass)."""
+    code, out, _ = main_cli(capsys, *smallest_offer(machine, state, "--yes"))
+    assert "  Available to jobs    yes\n  Server mode          yes\n" in out
+    code, out, _ = main_cli(capsys, "resource-config", "-u", "--state-dir", state)
+    assert code == 0
+    assert "  Available to jobs    no\n  Server mode          yes\n" in out
+    code, out, _ = main_cli(capsys, "resource-config", "-l=false", "--state-dir", state)
+    assert "  Available to jobs    no\n  Server mode          no\n" in out
