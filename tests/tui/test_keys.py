@@ -397,3 +397,25 @@ async def test_a_dialog_has_its_own_footer_whatever_the_screen_behind_had_focuse
         await pilot.press("escape")  # Stay: back in the field, typing again
         await settle(pilot)
         assert app.screen is screen and "typing" in footer_text(app)
+
+
+async def test_gpu_ticks_show_without_colour(app_factory: AppFactory) -> None:
+    """Textual drew ▐X▌ for a ticked and an unticked GPU alike, told apart only by colour:
+    with NO_COLOR every GPU looked offered (found by a QA pass)."""
+    from textual.widgets import SelectionList
+
+    app = app_factory(gpus=2)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_allocate(pilot)
+        gpus = screen.query_one("#gpus", SelectionList)
+        gpus.focus()
+        await settle(pilot)
+
+        def ticks() -> list[str]:
+            return [gpus.render_line(y).text[:3] for y in range(2)]
+
+        assert ticks() == ["▐ ▌", "▐ ▌"]
+        await pilot.press("space")
+        await settle(pilot)
+        assert screen.values["gpus"] == (0,)
+        assert ticks() == ["▐X▌", "▐ ▌"]

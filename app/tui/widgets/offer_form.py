@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, SelectionList, Static, Switch
+from textual.widgets import Button, Input, Label, Static, Switch
 
 from app.onboarding import rules
 from app.tui.widgets.channel_select import ChannelSelect
+from app.tui.widgets.gpu_list import GpuList
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
 
@@ -45,7 +46,7 @@ class OfferForm(VerticalScroll, can_focus=False):
                 yield Static(id=f"{key}-message", classes="field-message")
         with Vertical(classes="field", id="gpus-field"):
             yield Label("GPUs", classes="field-label")
-            yield SelectionList[int](id="gpus", compact=True)
+            yield GpuList(id="gpus", compact=True)
             yield Static(id="gpus-message", classes="field-message")
         with Vertical(classes="field", id="channel-field"):
             with Horizontal(classes="field-row"):
