@@ -55,3 +55,18 @@ def test_a_cardano_node_is_checked_against_what_the_machine_can_offer_at_most() 
             "3600 MHz",
         ),
     ]
+
+
+def test_a_gpu_that_does_not_exist_is_named_in_message_and_detail() -> None:
+    detail = "gpu 2 does not exist; allowed indices: 0, 1"
+    assert rules.check_gpus([0, 2], [1, 0]) == Problem("gpus", detail, detail)
+
+
+def test_a_machine_that_can_offer_exactly_a_cardano_nodes_minimum_is_not_blamed() -> None:
+    """At most 10000 MB and 6000 MHz is enough for a Cardano node: too little offered is
+    the offer's fault, said with what was offered."""
+    found = rules.check_cardano(True, 5000, 9000, cpu_max=6000, memory_max=10000)
+    assert [p.detail for p in found] == [
+        "a Cardano node needs at least 10000 MB of memory; 9000 MB offered",
+        "a Cardano node needs at least 6000 MHz of CPU; 5000 MHz offered",
+    ]
