@@ -487,3 +487,14 @@ def test_a_cpu_whose_clock_reads_zero_or_less_takes_the_others(
     text = f"processor : 0\ncpu MHz : 2000\n\nprocessor : 1\ncpu MHz : {second}\n"
     cpu, _ = _cpu_with(tmp_path, text)
     assert (cpu.mhz_per_core, cpu.total_mhz) == (2000.0, 4000)
+
+
+def test_the_controller_probes_the_gpus_with_its_own_timeout(
+    tmp_path: Path, no_nvml: object, fake_bin: Callable[[str, str], Path]
+) -> None:
+    """The app's gpu_timeout_s setting reaches the GPU tools through the controller."""
+    from app.onboarding.controller import OnboardingController
+
+    fake_bin("nvidia-smi", "exec /bin/sleep 30\n")
+    report = OnboardingController(tmp_path / "state", gpu_timeout_s=0.3).machine().gpus
+    assert "nvidia-smi did not answer in 0.3 s" in report.problems

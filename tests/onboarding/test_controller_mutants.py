@@ -153,3 +153,13 @@ def test_status_never_probes_the_gpus_again(state_dir: Path) -> None:
     first = ctl.fit_machine()
     assert ctl.fit_machine() is first
     assert not first.gpus.probed and len(calls) == 1
+
+
+def test_the_limits_say_why_the_gpus_could_not_be_read_and_nothing_when_they_could(
+    controller: OnboardingController,
+) -> None:
+    assert controller.limits().gpu_fault is None
+    broken = fake_machine(gpus=0)._replace(
+        gpus=GpuReport(faults=("nvidia-smi timed out", "NVML failed"))
+    )
+    assert controller.limits(broken).gpu_fault == "nvidia-smi timed out; NVML failed"
