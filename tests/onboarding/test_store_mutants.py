@@ -1,17 +1,27 @@
 """The state file's refusals at their edges, found unchecked by mutation testing: the size
-cap, the depth counted on the text before parsing, and the parser running out of stack.
-Each refusal names the file and why, and keeps a copy of what it could not read."""
+cap, the depth counted on the text before parsing, the parser running out of stack, a
+value Python will not read. Each refusal names the file and why, and keeps a copy of what
+it could not read. And which leftover temp files a write removes."""
 
 from __future__ import annotations
 
 import hashlib  # noqa: F401  (imported before the recursion limit is lowered: see below)
+import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from app.onboarding.errors import StateCorrupt
-from app.onboarding.store import MAX_EXTRA_DEPTH, MAX_STATE_BYTES, StateStore
+from app.onboarding.store import (
+    MAX_EXTRA_DEPTH,
+    MAX_STATE_BYTES,
+    STALE_TEMP_S,
+    STATE_FILE,
+    StateStore,
+)
 
 TEXT_DEPTH_LIMIT = MAX_EXTRA_DEPTH + 8  # the depth _parse counts on the raw text
 
@@ -91,3 +101,39 @@ def test_a_parser_out_of_stack_is_a_file_nested_too_deeply(tmp_path: Path) -> No
     finally:
         sys.setrecursionlimit(limit)
     assert_names_the_file_and_keeps_a_copy(store, err.value, "nested too deeply")
+
+
+def test_a_value_python_will_not_read_is_refused_with_the_reason_cut_short(
+    tmp_path: Path,
+) -> None:
+    """An integer of more than 4300 digits: the reason is json's, cut at 120 characters."""
+    with pytest.raises(ValueError) as too_long:
+        json.loads("9" * 5000)
+    reason = str(too_long.value)
+    assert len(reason) > 120
+    store = StateStore(tmp_path / "state")
+    err = refused(store, b'{"schema_version":1,"extra":' + b"9" * 5000 + b"}")
+    assert_names_the_file_and_keeps_a_copy(store, err, f"a value we cannot read: {reason[:120]}")
+
+
+def test_a_write_removes_dead_writers_temp_files_and_only_old_keep_aside_ones(
+    tmp_path: Path,
+) -> None:
+    """Under the lock no other writer is alive, so its temp files go at once; a copy kept
+    aside may be being written by a reader (no lock), so it goes only once old. One that
+    cannot be removed (a directory) does not stop the write."""
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: None)
+    temp = store.state_dir / f".{STATE_FILE}.dead1234.tmp"
+    fresh = store.state_dir / f".{STATE_FILE}.unreadable-0123456789ab.new123.tmp"
+    old = store.state_dir / f".{STATE_FILE}.unreadable-0123456789ab.old123.tmp"
+    stuck = store.state_dir / f".{STATE_FILE}.stuck123.tmp"
+    for path in (temp, fresh, old):
+        path.write_bytes(b"{")
+    stuck.mkdir()
+    long_ago = time.time() - STALE_TEMP_S - 10
+    os.utime(old, (long_ago, long_ago))
+    store.update(lambda s: None)
+    assert store.read()["revision"] == 2
+    left = sorted(p.name for p in store.state_dir.glob(f".{STATE_FILE}.*.tmp"))
+    assert left == sorted([fresh.name, stuck.name])
