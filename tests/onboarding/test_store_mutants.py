@@ -1,7 +1,8 @@
 """The state file's refusals at their edges, found unchecked by mutation testing: the size
 cap, the depth counted on the text before parsing, the parser running out of stack, a
-value Python will not read. Each refusal names the file and why, and keeps a copy of what
-it could not read. And which leftover temp files a write removes."""
+value Python will not read, a value nested to the limit. Each refusal names the file and
+why, and keeps a copy of what it could not read. Which leftover temp files count and which
+a write removes (with the clock stopped, ages are exact); what an update writes."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from app.onboarding.errors import StateCorrupt
+from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.store import (
     MAX_EXTRA_DEPTH,
     MAX_STATE_BYTES,
+    SCHEMA_VERSION,
     STALE_TEMP_S,
     STATE_FILE,
     StateStore,
@@ -137,3 +139,81 @@ def test_a_write_removes_dead_writers_temp_files_and_only_old_keep_aside_ones(
     assert store.read()["revision"] == 2
     left = sorted(p.name for p in store.state_dir.glob(f".{STATE_FILE}.*.tmp"))
     assert left == sorted([fresh.name, stuck.name])
+
+
+def nested_value(kind: str, levels: int) -> str:
+    """`levels` lists or objects, one in the other: the innermost is `levels - 1` deep."""
+    if kind == "list":
+        return "[" * levels + "]" * levels
+    return '{"a":' * (levels - 1) + "{}" + "}" * (levels - 1)
+
+
+@pytest.mark.parametrize("kind", ["list", "dict"])
+def test_a_value_nested_to_the_limit_is_read_and_one_level_more_is_refused(
+    tmp_path: Path, kind: str
+) -> None:
+    store = StateStore(tmp_path / "state")
+    store.ensure_dir()
+    at_limit = nested_value(kind, MAX_EXTRA_DEPTH + 1)
+    store.path.write_text('{"schema_version":1,"extra":' + at_limit + "}")
+    assert json.dumps(store.read()["extra"], separators=(",", ":")) == at_limit
+    beyond = nested_value(kind, MAX_EXTRA_DEPTH + 2)
+    err = refused(store, ('{"schema_version":1,"extra":' + beyond + "}").encode())
+    why = f"extra: nested more than {MAX_EXTRA_DEPTH} levels deep"
+    assert_names_the_file_and_keeps_a_copy(store, err, why)
+
+
+def test_a_bad_lock_timeout_says_what_to_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NUNET_ONBOARD_LOCK_TIMEOUT", "soon")
+    with pytest.raises(StateError) as err:
+        StateStore(tmp_path / "state").update(lambda s: None)
+    assert err.value.fix == "fix the lock timeout setting"
+
+
+def test_an_update_writes_the_schema_version_and_only_the_states_fields(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: None)
+    written = json.loads(store.path.read_text())
+    assert list(written) == [
+        "schema_version",
+        "revision",
+        "offer",
+        "metadata",
+        "available_resources",
+        "wallets",
+        "history",
+    ]
+    assert written["schema_version"] == SCHEMA_VERSION
+
+
+def test_a_change_that_drops_the_history_leaves_it_empty(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: s["history"].append({"action": "onboard", "time": "t0"}))
+    store.update(lambda s: s.pop("history"))
+    assert store.read()["history"] == []
+
+
+NOW = 1_700_000_000.0  # whole seconds: a file's mtime holds them exactly
+
+
+def test_leftovers_of_exactly_the_age_asked_for_count_and_younger_ones_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the clock stopped, ages are exact: one of exactly `older_than_s` counts."""
+    store = StateStore(tmp_path / "state")
+    store.ensure_dir()
+    aged = {
+        age: store.state_dir / f".{STATE_FILE}.unreadable-0123456789ab.age{age}.tmp"
+        for age in (0, 59, 60, 61)
+    }
+    for age, path in aged.items():
+        path.write_bytes(b"{")
+        os.utime(path, (NOW - age, NOW - age))
+    monkeypatch.setattr(time, "time", lambda: NOW)
+    assert store.leftover_temp_files(older_than_s=STALE_TEMP_S) == [aged[60], aged[61]]
+    assert store.leftover_temp_files() == sorted(aged.values())
+    store.update(lambda s: None)  # removes a keep-aside temp file only once over 60 s old
+    left = store.leftover_temp_files()
+    assert left == [aged[0], aged[59], aged[60]]
