@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib  # noqa: F401  (imported before the recursion limit is lowered: see below)
 import json
 import os
+import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -217,3 +219,75 @@ def test_leftovers_of_exactly_the_age_asked_for_count_and_younger_ones_do_not(
     store.update(lambda s: None)  # removes a keep-aside temp file only once over 60 s old
     left = store.leftover_temp_files()
     assert left == [aged[0], aged[59], aged[60]]
+
+
+# -- what cannot be read at all -----------------------------------------------------------
+def read_error(store: StateStore) -> StateError:
+    with pytest.raises(StateError) as err:
+        store.read()
+    return err.value
+
+
+def test_a_symlink_in_the_state_files_place_is_named_and_not_followed(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state")
+    store.ensure_dir()
+    (tmp_path / "elsewhere.json").write_text('{"schema_version":1}')
+    store.path.symlink_to(tmp_path / "elsewhere.json")
+    assert str(read_error(store)) == (
+        f"cannot read the state file: {store.path} is a symbolic link, which nunet-onboard "
+        "does not follow; remove it"
+    )
+
+
+def test_a_fifo_in_the_state_files_place_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    """Opened without blocking: a FIFO with no writer would otherwise hang every command."""
+    store = StateStore(tmp_path / "state")
+    store.ensure_dir()
+    os.mkfifo(store.path)
+    found: list[BaseException] = []
+    reader = threading.Thread(target=lambda: found.append(read_error(store)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading the state waited on a FIFO"
+    (err,) = found
+    assert str(err).startswith(f"the state file {store.path} is not a regular file; move it away")
+    assert isinstance(err, StateError) and err.fix == f"move {store.path} away"
+
+
+def _free_fd_numbers_below(limit: int) -> int:
+    used = 0
+    for number in range(limit):
+        try:
+            os.fstat(number)
+        except OSError:
+            continue
+        used += 1
+    return limit - used
+
+
+def test_a_read_that_fails_after_the_open_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one file descriptor left, the open succeeds and reading (which needs a second)
+    fails: the error is the system's, naming the file."""
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: None)
+    limit = next(n for n in range(1, 4096) if _free_fd_numbers_below(n) == 1)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    try:
+        err = read_error(store)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert str(err) == f"cannot read the state file: Too many open files ({store.path})"
+
+
+def test_a_file_over_the_cap_is_read_only_to_one_byte_past_it(tmp_path: Path) -> None:
+    """Never read whole: what is kept aside is the part read, the cap and one byte."""
+    store = StateStore(tmp_path / "state")
+    head = b'{"schema_version":1}'
+    err = refused(store, head + b" " * (MAX_STATE_BYTES + 4096))
+    assert err.kept_at is not None
+    assert err.kept_at.read_bytes() == store.path.read_bytes()[: MAX_STATE_BYTES + 1]
