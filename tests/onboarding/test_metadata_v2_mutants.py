@@ -77,3 +77,8 @@ def test_a_huge_file_in_the_files_place_is_not_read_whole(
     state = json.loads(controller.state_path.read_text())
     metadata_v2.sync(controller.state_dir, state)
     assert target.read_bytes() == metadata_v2.render(state["metadata"])
+
+
+def test_none_is_written_as_go_writes_nil() -> None:
+    assert metadata_v2._encode(None, 0) == "null"
+    assert metadata_v2._encode({"a": None}, 0) == '{\n "a": null\n}'

@@ -6,7 +6,7 @@ a write removes (with the clock stopped, ages are exact); what an update writes.
 
 from __future__ import annotations
 
-import hashlib  # noqa: F401  (imported before the recursion limit is lowered: see below)
+import hashlib  # loaded before a test lowers the recursion limit: _keep_aside imports it
 import json
 import os
 import resource
@@ -291,3 +291,21 @@ def test_a_file_over_the_cap_is_read_only_to_one_byte_past_it(tmp_path: Path) ->
     err = refused(store, head + b" " * (MAX_STATE_BYTES + 4096))
     assert err.kept_at is not None
     assert err.kept_at.read_bytes() == store.path.read_bytes()[: MAX_STATE_BYTES + 1]
+
+
+@pytest.mark.parametrize("occupant", ["directory", "symlink"])
+def test_no_copy_is_claimed_where_something_else_holds_its_name(
+    tmp_path: Path, occupant: str
+) -> None:
+    store = StateStore(tmp_path / "state")
+    store.ensure_dir()
+    raw = b"not json"
+    copy = store.state_dir / f"{STATE_FILE}.unreadable-{hashlib.sha256(raw).hexdigest()[:12]}"
+    if occupant == "directory":
+        copy.mkdir()
+    else:
+        (tmp_path / "elsewhere").write_bytes(raw)
+        copy.symlink_to(tmp_path / "elsewhere")
+    err = refused(store, raw)
+    assert err.kept_at is None
+    assert "a copy is kept" not in str(err)
