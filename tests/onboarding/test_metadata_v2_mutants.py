@@ -5,12 +5,14 @@ symlink or a huge file in the file's place (replaced, neither followed nor read 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from app.onboarding import metadata_v2
 from app.onboarding.controller import OnboardingController
 from app.onboarding.models import CapacityForNunet
 from tests.conftest import ETH_ADDRESS
+from tests.onboarding.log_lines import logged
 
 OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
 
@@ -82,3 +84,16 @@ def test_a_huge_file_in_the_files_place_is_not_read_whole(
 def test_none_is_written_as_go_writes_nil() -> None:
     assert metadata_v2._encode(None, 0) == "null"
     assert metadata_v2._encode({"a": None}, 0) == '{\n "a": null\n}'
+
+
+def test_a_metadata_file_that_cannot_be_written_is_logged_and_the_write_stands(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    revision = controller.revision()
+    controller.metadata_path.unlink()
+    controller.metadata_path.mkdir()
+    with logged(logging.WARNING, "nunet_onboard.metadata") as lines:
+        controller.store.update(lambda s: None)
+    assert lines == [f"could not update {controller.metadata_path}: Is a directory"]
+    assert controller.revision() == revision + 1

@@ -70,3 +70,8 @@ def test_a_machine_that_can_offer_exactly_a_cardano_nodes_minimum_is_not_blamed(
         "a Cardano node needs at least 10000 MB of memory; 9000 MB offered",
         "a Cardano node needs at least 6000 MHz of CPU; 5000 MHz offered",
     ]
+
+
+def test_no_channel_chosen_lists_the_channels_in_message_and_detail() -> None:
+    detail = "no channel chosen; choose one of: nunet-staging, nunet-test, nunet-team, nunet-edge"
+    assert rules.check_channel("  ") == Problem("channel", detail, detail)
