@@ -5,6 +5,9 @@ that are not Ed25519 ones. Real files in a tmp state dir; keys from ``cryptograp
 from __future__ import annotations
 
 import base64
+import errno
+import resource
+import signal
 from pathlib import Path
 
 import base58
@@ -71,3 +74,28 @@ def test_a_peer_id_round_trips_and_others_are_refused() -> None:
         with pytest.raises(ValueError) as refused:
             identity.public_key_from_peer_id(bad)
         assert str(refused.value) == f"{bad!r} is not an Ed25519 libp2p peer id"
+
+
+@pytest.mark.parametrize("size", [31, 33])
+def test_a_public_key_of_the_wrong_size_is_refused_saying_the_size(size: int) -> None:
+    with pytest.raises(ValueError) as refused:
+        identity.peer_id_from_public_key(b"\x01" * size)
+    assert str(refused.value) == "an Ed25519 public key is 32 bytes"
+
+
+def test_a_key_that_cannot_be_written_leaves_no_file_and_the_systems_error(
+    tmp_path: Path,
+) -> None:
+    """A file size limit of 0 bytes (as a full disk): the write fails, the empty key file
+    is removed, and the error raised is the system's."""
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        with pytest.raises(OSError) as failed:
+            identity.create_identity(tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert failed.value.errno == errno.EFBIG
+    assert not identity.key_path(tmp_path).exists()
