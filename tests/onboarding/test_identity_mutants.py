@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import errno
+import os
 import resource
 import signal
+import threading
 from pathlib import Path
 
 import base58
@@ -99,3 +101,16 @@ def test_a_key_that_cannot_be_written_leaves_no_file_and_the_systems_error(
         signal.signal(signal.SIGXFSZ, old_handler)
     assert failed.value.errno == errno.EFBIG
     assert not identity.key_path(tmp_path).exists()
+
+
+def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path) -> None:
+    """The key is opened without blocking: a FIFO with no writer would hang status."""
+    os.mkfifo(identity.key_path(tmp_path))
+    found: list[bool] = []
+    reader = threading.Thread(
+        target=lambda: found.append(identity.identity_exists(tmp_path)), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading the key waited on a FIFO"
+    assert found == [False]
