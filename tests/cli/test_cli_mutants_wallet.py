@@ -631,3 +631,13 @@ def test_wallet_without_an_action_is_a_usage_error_naming_it(capsys: Capsys) -> 
         "nunet-onboard wallet: error: the following arguments are required: ACTION "
         "(see 'nunet-onboard wallet --help')\n"
     )
+
+
+@pytest.mark.parametrize("action", ["new", "restore"])
+def test_a_wallet_without_a_chain_is_a_usage_error_naming_it(capsys: Capsys, action: str) -> None:
+    code, out, err = main_cli(capsys, "wallet", action)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"nunet-onboard wallet {action}: error: the following arguments are required: --chain "
+        f"(see 'nunet-onboard wallet {action} --help')\n"
+    )
