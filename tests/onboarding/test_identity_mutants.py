@@ -114,3 +114,10 @@ def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path
     reader.join(timeout=10)
     assert not reader.is_alive(), "reading the key waited on a FIFO"
     assert found == [False]
+
+
+def test_a_huge_key_file_is_not_read_whole(tmp_path: Path) -> None:
+    """A sparse file of 4 TiB in the key's place: read whole it would not fit in memory."""
+    with identity.key_path(tmp_path).open("wb") as fh:
+        fh.truncate(1 << 42)
+    assert identity.identity_exists(tmp_path) is False

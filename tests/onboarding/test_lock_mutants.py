@@ -50,6 +50,11 @@ def test_the_holder_as_read_from_the_lock_file(
         (["/usr/local/bin/nunet-onboard"], "nunet-onboard"),
         ([], "python"),
         ([""], "python"),
+        (["/opt/nunet/app/__main__.py", "status"], "nunet-onboard status"),
+        (["-c", "status"], "nunet-onboard status"),
+        (["/", "status"], "nunet-onboard status"),
+        (["nunet-onboard", "-v", "--json", "status"], "nunet-onboard status"),
+        (["/usr/bin/" + "n" * 45, "offboard"], "n" * 40 + " offboard"),
     ],
 )
 def test_the_holder_line_names_the_program_and_its_command(
