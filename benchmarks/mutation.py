@@ -5,6 +5,7 @@ Not part of .ci/run (a full run takes hours on two cores); run it before a relea
     .venv/bin/pip install -e '.[test,mutation]'
     .venv/bin/python benchmarks/mutation.py                 # everything, most important first
     .venv/bin/python benchmarks/mutation.py app.onboarding.rules app.wallets
+    .venv/bin/python benchmarks/mutation.py --pending app.onboarding  # resume, by name
     .venv/bin/python benchmarks/mutation.py --report        # the last results, no run
     .venv/bin/python benchmarks/mutation.py --report --diff # with each survivor's diff
 
@@ -105,12 +106,32 @@ def modules_in(target: str) -> list[str]:
     return modules
 
 
-def run_mutmut(modules: list[str], max_children: int) -> int:
+def pending(modules: list[str]) -> list[str]:
+    """The mutants of these modules that have no result yet or survived (and are not
+    listed as equivalent): what a resumed run must try, by name.
+
+    mutmut re-runs every mutant a pattern names, killed ones too; by name, a run resumes
+    where the last one stopped, and tries the survivors against the tests added since.
+    """
+    wanted = set(modules)
+    equivalent = load_equivalent()
+    return [
+        name
+        for name, code in sorted(load_results().items())
+        if module_of(name) in wanted and code in (None, 0) and name not in equivalent
+    ]
+
+
+def run_mutmut(modules: list[str], max_children: int, *, only_pending: bool = False) -> int:
     """One `mutmut run` over some modules; its chatty output goes to a log.
 
     A mutant's name is module.x_function__mutmut_N (a method: module.xǁClassǁmethod...),
     so `module.x*` names the mutants of that module and not of its submodules.
     """
+    names = pending(modules) if only_pending else [f"{module}.x*" for module in modules]
+    if not names:
+        print(f"== nothing pending in {' '.join(modules)}", flush=True)
+        return 0
     MUTANTS.mkdir(exist_ok=True)
     log = MUTANTS / "run.log"
     print(f"== mutmut run {' '.join(modules)} (log: {log.relative_to(ROOT)})", flush=True)
@@ -123,7 +144,7 @@ def run_mutmut(modules: list[str], max_children: int) -> int:
                 "run",
                 "--max-children",
                 str(max_children),
-                *(f"{module}.x*" for module in modules),
+                *names,
             ],
             cwd=ROOT,
             stdout=out,
@@ -205,6 +226,11 @@ def main() -> int:
     )
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
     parser.add_argument("--report", action="store_true", help="print the last results only")
+    parser.add_argument(
+        "--pending",
+        action="store_true",
+        help="run, by name, only the mutants not run yet or survived (resume; re-check)",
+    )
     parser.add_argument("--diff", action="store_true", help="show each survivor's change")
     args = parser.parse_args()
     if not args.report:
@@ -214,7 +240,7 @@ def main() -> int:
             done.update(modules)
             if not modules:
                 continue
-            code = run_mutmut(modules, args.max_children)
+            code = run_mutmut(modules, args.max_children, only_pending=args.pending)
             if code != 0:
                 print(f"mutmut run {group} exited {code}; see mutants/run.log", file=sys.stderr)
                 return code

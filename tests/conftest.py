@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import tempfile
@@ -36,6 +37,33 @@ DMS_METADATA_KEYS = [
     "dashboard",
     "ntx_price",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under mutmut, while it tests one mutant: the quickest tests first.
+
+    mutmut runs a mutant's tests with -x, so a killed mutant costs only the tests up to
+    the first that fails; in file order, a slow race test often came first. The same
+    tests run, in the order of the durations mutmut recorded (mutants/mutmut-stats.json).
+    Elsewhere (MUTANT_UNDER_TEST unset, or mutmut's own stats, clean and forced-fail
+    runs) the order is left alone.
+    """
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    durations = _mutmut_durations()
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+_MUTMUT_DURATIONS: dict[str, float] = {}
+
+
+def _mutmut_durations() -> dict[str, float]:
+    """The test durations mutmut recorded (its working directory is mutants/)."""
+    if not _MUTMUT_DURATIONS:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            stats = json.loads(Path("mutmut-stats.json").read_text(encoding="utf-8"))
+            _MUTMUT_DURATIONS.update(stats["duration_by_test"])
+    return _MUTMUT_DURATIONS
 
 
 @pytest.fixture(autouse=True)

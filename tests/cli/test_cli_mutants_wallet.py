@@ -630,3 +630,22 @@ def test_a_wallet_recorded_by_an_older_version_is_listed_as_not_checked(
         ETH_ADDRESS,
         listed[0]["created"],
     ]
+
+
+def test_wallet_without_an_action_is_a_usage_error_naming_it(capsys: Capsys) -> None:
+    code, out, err = main_cli(capsys, "wallet")
+    assert (code, out) == (2, "")
+    assert err == (
+        "nunet-onboard wallet: error: the following arguments are required: ACTION "
+        "(see 'nunet-onboard wallet --help')\n"
+    )
+
+
+@pytest.mark.parametrize("action", ["new", "restore"])
+def test_a_wallet_without_a_chain_is_a_usage_error_naming_it(capsys: Capsys, action: str) -> None:
+    code, out, err = main_cli(capsys, "wallet", action)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"nunet-onboard wallet {action}: error: the following arguments are required: --chain "
+        f"(see 'nunet-onboard wallet {action} --help')\n"
+    )

@@ -84,3 +84,36 @@ def test_a_line_builds_only_its_own_commands() -> None:
     loaded = json.loads(out)
     assert "app.cli.status_cmds" in loaded
     assert not {"app.cli.wallet_cmds", "app.cli.apply_cmd", "app.cli.offer_cmds"} & set(loaded)
+
+
+COMMAND_MODULES = {
+    "capacity": "app.cli.capacity_cmds",
+    "onboard": "app.cli.offer_parser",
+    "resource-config": "app.cli.offer_parser",
+    "status": "app.cli.status_cmds",
+    "info": "app.cli.status_cmds",
+    "offboard": "app.cli.offboard_cmds",
+    "apply": "app.cli.apply_cmd",
+    "wallet": "app.cli.wallet_parser",
+}
+
+
+@pytest.mark.parametrize("argv", [line for line in LINES if line and line[0] in COMMAND_MODULES])
+def test_each_commands_line_is_parsed_without_the_other_commands(argv: list[str]) -> None:
+    """Each group builds for its own names: in a fresh interpreter, parsing a line never
+    falls back to the whole parser, whose building imports every command's module."""
+    import subprocess
+
+    parse(list(argv))  # in this process too, so that mutation testing sees this test
+    command = next(word for word in argv if word in COMMAND_MODULES)
+    code = (
+        f"import json, sys\nfrom app.cli import parse\nparse({argv!r})\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('app.cli.'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(json.loads(out))
+    others = set(COMMAND_MODULES.values()) - {COMMAND_MODULES[command]}
+    assert COMMAND_MODULES[command] in loaded
+    assert loaded.isdisjoint(others), sorted(loaded & others)

@@ -487,3 +487,37 @@ def test_a_cpu_whose_clock_reads_zero_or_less_takes_the_others(
     text = f"processor : 0\ncpu MHz : 2000\n\nprocessor : 1\ncpu MHz : {second}\n"
     cpu, _ = _cpu_with(tmp_path, text)
     assert (cpu.mhz_per_core, cpu.total_mhz) == (2000.0, 4000)
+
+
+def test_the_controller_probes_the_gpus_with_its_own_timeout(
+    tmp_path: Path, no_nvml: object, fake_bin: Callable[[str, str], Path]
+) -> None:
+    """The app's gpu_timeout_s setting reaches the GPU tools through the controller."""
+    from app.onboarding.controller import OnboardingController
+
+    fake_bin("nvidia-smi", "exec /bin/sleep 30\n")
+    report = OnboardingController(tmp_path / "state", gpu_timeout_s=0.3).machine().gpus
+    assert "nvidia-smi did not answer in 0.3 s" in report.problems
+
+
+def test_an_offer_of_a_gpu_is_checked_against_the_gpus_the_tools_find(
+    tmp_path: Path, no_nvml: object, fake_bin: Callable[[str, str], Path]
+) -> None:
+    """Checking and onboarding an offer with a GPU probes the GPUs (a first probe may have
+    skipped them): the GPU nvidia-smi reports is offered, not refused as missing."""
+    from app.onboarding.controller import OnboardingController
+    from app.onboarding.models import CapacityForNunet
+    from tests.conftest import ETH_ADDRESS
+
+    fake_bin("nvidia-smi", "echo '0, NVIDIA L4, 23034, 22000, 550.54.14, GPU-0, 5, 40'\n")
+    limits = OnboardingController(tmp_path / "probe").limits()
+    offer = CapacityForNunet(
+        cpu=limits.cpu_min,
+        memory=limits.memory_min,
+        channel="nunet-team",
+        payment_addr=ETH_ADDRESS,
+        gpus=(0,),
+    )
+    assert OnboardingController(tmp_path / "check").validate(offer) == []
+    metadata = OnboardingController(tmp_path / "node").onboard(offer)
+    assert [gpu.name for gpu in metadata.gpu_info] == ["NVIDIA L4"]

@@ -23,9 +23,11 @@ class _Lines(logging.Handler):
 
 
 @contextlib.contextmanager
-def logged(level: int = logging.INFO) -> Iterator[list[str]]:
-    """The messages of exactly ``level`` logged by nunet_onboard.controller in the block."""
-    logger = logging.getLogger("nunet_onboard.controller")
+def logged(
+    level: int = logging.INFO, name: str = "nunet_onboard.controller"
+) -> Iterator[list[str]]:
+    """The messages of exactly ``level`` logged by the logger ``name`` in the block."""
+    logger = logging.getLogger(name)
     handler = _Lines(level)
     old_level = logger.level
     logger.addHandler(handler)

@@ -5,10 +5,12 @@ with the load average given to the controller."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from app.hardware.model import GpuReport, MachineInfo
 from app.onboarding import controller as controller_module
 from app.onboarding import offboarding, records
 from app.onboarding.controller import OnboardingController
@@ -114,3 +116,50 @@ def test_a_history_entry_without_a_revision_is_not_a_change_since(
     data["history"] = [{"action": "old", "time": "t0"}]
     controller.state_path.write_text(json.dumps(data))
     assert controller.changes_since(0) == []
+
+
+# -- the machine status checks against ---------------------------------------------------------
+def test_without_a_probe_status_reads_the_capacity_of_the_state_dirs_disk(
+    tmp_path: Path,
+) -> None:
+    """No probe given and none run yet: the GPU-less Capacity of this machine, its disk the
+    one the state directory is on (not psutil's whole MachineInfo)."""
+    from app.hardware.probe import Capacity
+
+    ctl = OnboardingController(tmp_path / "state")
+    fit = ctl.fit_machine()
+    assert type(fit) is Capacity
+    assert [p for p in fit.problems if "disk" in p] == []
+    vfs = os.statvfs(tmp_path)
+    assert fit.disk.total_gb == vfs.f_blocks * vfs.f_frsize // 1024**3 > 0
+
+
+def test_a_machine_already_probed_is_the_one_status_checks_against(tmp_path: Path) -> None:
+    ctl = OnboardingController(tmp_path / "state")
+    probed = ctl.machine(gpus=False)
+    assert ctl.fit_machine() is probed
+
+
+def test_status_never_probes_the_gpus_again(state_dir: Path) -> None:
+    """A probe whose GPUs were not probed (as the app's first, fast one) is asked once:
+    checking the offer against it does not go back for the GPUs."""
+    calls: list[int] = []
+
+    def probe() -> MachineInfo:
+        calls.append(1)
+        return fake_machine()._replace(gpus=GpuReport(probed=False))
+
+    ctl = OnboardingController(state_dir, probe=probe)
+    first = ctl.fit_machine()
+    assert ctl.fit_machine() is first
+    assert not first.gpus.probed and len(calls) == 1
+
+
+def test_the_limits_say_why_the_gpus_could_not_be_read_and_nothing_when_they_could(
+    controller: OnboardingController,
+) -> None:
+    assert controller.limits().gpu_fault is None
+    broken = fake_machine(gpus=0)._replace(
+        gpus=GpuReport(faults=("nvidia-smi timed out", "NVML failed"))
+    )
+    assert controller.limits(broken).gpu_fault == "nvidia-smi timed out; NVML failed"

@@ -5,6 +5,11 @@ that are not Ed25519 ones. Real files in a tmp state dir; keys from ``cryptograp
 from __future__ import annotations
 
 import base64
+import errno
+import os
+import resource
+import signal
+import threading
 from pathlib import Path
 
 import base58
@@ -71,3 +76,48 @@ def test_a_peer_id_round_trips_and_others_are_refused() -> None:
         with pytest.raises(ValueError) as refused:
             identity.public_key_from_peer_id(bad)
         assert str(refused.value) == f"{bad!r} is not an Ed25519 libp2p peer id"
+
+
+@pytest.mark.parametrize("size", [31, 33])
+def test_a_public_key_of_the_wrong_size_is_refused_saying_the_size(size: int) -> None:
+    with pytest.raises(ValueError) as refused:
+        identity.peer_id_from_public_key(b"\x01" * size)
+    assert str(refused.value) == "an Ed25519 public key is 32 bytes"
+
+
+def test_a_key_that_cannot_be_written_leaves_no_file_and_the_systems_error(
+    tmp_path: Path,
+) -> None:
+    """A file size limit of 0 bytes (as a full disk): the write fails, the empty key file
+    is removed, and the error raised is the system's."""
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        with pytest.raises(OSError) as failed:
+            identity.create_identity(tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert failed.value.errno == errno.EFBIG
+    assert not identity.key_path(tmp_path).exists()
+
+
+def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path) -> None:
+    """The key is opened without blocking: a FIFO with no writer would hang status."""
+    os.mkfifo(identity.key_path(tmp_path))
+    found: list[bool] = []
+    reader = threading.Thread(
+        target=lambda: found.append(identity.identity_exists(tmp_path)), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading the key waited on a FIFO"
+    assert found == [False]
+
+
+def test_a_huge_key_file_is_not_read_whole(tmp_path: Path) -> None:
+    """A sparse file of 4 TiB in the key's place: read whole it would not fit in memory."""
+    with identity.key_path(tmp_path).open("wb") as fh:
+        fh.truncate(1 << 42)
+    assert identity.identity_exists(tmp_path) is False

@@ -135,3 +135,13 @@ def test_validate_names_cores_price_and_an_empty_address(
     assert [p.field for p in problems] == ["cores", "ntx_price", "payment_addr"]
     detail = "is empty; give an Ethereum (0x...) or Cardano (addr1...) address"
     assert problems[-1] == Problem("payment_addr", f"payment address {detail}", detail)
+
+
+def test_onboarding_logs_the_node_and_the_offer_and_keeps_the_offer_in_the_history(
+    controller: OnboardingController,
+) -> None:
+    with logged() as lines:
+        metadata = controller.onboard(OFFER)
+    assert f"onboarded: node {metadata.node_id}, {describe(OFFER)}" in lines
+    (entry,) = controller.store.read()["history"]
+    assert (entry["action"], entry["detail"]) == ("onboard", describe(OFFER))

@@ -119,6 +119,19 @@ def test_gpus_that_could_not_be_read_are_noted_with_each_fault(state_dir: Path) 
     )
 
 
+def test_the_notes_are_in_the_json_form_as_a_list_under_their_own_name(state_dir: Path) -> None:
+    """`status --json` prints to_dict(): the notes once, as a list, beside the other fields."""
+    OnboardingController(state_dir, probe=lambda: fake_machine(gpus=2)).onboard(
+        OFFER.model_copy(update={"gpus": (0, 1)})
+    )
+    fast = with_gpus(fake_machine(gpus=0), GpuReport(probed=False))
+    status = OnboardingController(state_dir, probe=lambda: fast).status()
+    data = status.to_dict()
+    assert list(data) == list(status_module.OnboardingStatus._fields)
+    assert data["notes"] == list(status.notes)
+    assert len(data["notes"]) == 1 and data["notes"][0].startswith("the offered GPUs (0, 1)")
+
+
 # -- the metadata file ---------------------------------------------------------------------------
 def test_a_metadata_file_that_differs_says_how_it_is_put_right(
     controller: OnboardingController,
