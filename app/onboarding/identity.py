@@ -70,7 +70,9 @@ def create_identity(state_dir: Path) -> str:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
     fd = os.open(path, flags, 0o600)
     try:
-        os.write(fd, pem)
+        written = 0
+        while written < len(pem):  # a short write (a file size limit, a full disk) is no key
+            written += os.write(fd, pem[written:])
         os.fsync(fd)
     except BaseException:
         os.close(fd)

@@ -103,6 +103,22 @@ def test_a_key_that_cannot_be_written_leaves_no_file_and_the_systems_error(
     assert not identity.key_path(tmp_path).exists()
 
 
+def test_a_key_file_cut_short_by_a_size_limit_is_no_identity(tmp_path: Path) -> None:
+    """With room for 50 bytes, os.write writes 50 of the key's 119 and returns: the key
+    file was left cut short, and a peer id returned for a key that does not load."""
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (50, hard))
+    try:
+        with pytest.raises(OSError) as failed:
+            identity.create_identity(tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert failed.value.errno == errno.EFBIG
+    assert not identity.key_path(tmp_path).exists()
+
+
 def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path) -> None:
     """The key is opened without blocking: a FIFO with no writer would hang status."""
     os.mkfifo(identity.key_path(tmp_path))
