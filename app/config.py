@@ -60,8 +60,8 @@ def load_settings_leniently(state_dir: str | Path | None = None) -> tuple[Settin
 
 def _load(state_dir: str | Path | None, *, strict: bool) -> tuple[Settings, list[str]]:
     try:
-        directory = paths.resolve_state_dir(state_dir)
         table: dict[str, Any] = paths.read_config_file()
+        directory = paths.resolve_state_dir(state_dir, table)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     if not _others_configured(table):

@@ -94,21 +94,24 @@ def _plain_xdg_dir(variable: str, under_home: str) -> Path | None:
     return Path(home, under_home, APP_NAME)
 
 
-def resolve_state_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+def resolve_state_dir(
+    cli_value: str | os.PathLike[str] | None = None, table: dict[str, Any] | None = None
+) -> Path:
     """The state directory, absolute: every command and the app take it from here.
 
     The first set of ``--state-dir``, ``$NUNET_ONBOARD_STATE_DIR`` and ``state_dir``
     in the config file, where an empty value is not set; else the default. ``~`` is
     the home directory, and a relative path is taken from the current directory
     now, so that all agree. A value that cannot be used raises ValueError naming
-    the flag, variable or key it came from.
+    the flag, variable or key it came from. ``table`` is the config file's, when the
+    caller has read it already (the settings do: the file is then read once).
     """
     if cli_value is not None and os.fspath(cli_value) != "":
         return _directory(os.fspath(cli_value), "--state-dir")
     env = os.environ.get(STATE_DIR_ENV)
     if env:
         return _directory(env, STATE_DIR_ENV)
-    configured = read_config_file().get("state_dir")
+    configured = (read_config_file() if table is None else table).get("state_dir")
     if configured is not None and configured != "":
         where = f"state_dir in {config_file()}"
         if not isinstance(configured, str):

@@ -8,31 +8,17 @@ exit codes, DMS field names in --json, the labels and units of the tables.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.cli import main
-from tests.cli.helpers import smallest_offer
+from tests.cli.helpers import main_cli, main_json, smallest_offer
 from tests.conftest import ETH_ADDRESS
 
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run one command; argparse's own exits (usage, --help) become their exit code."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    code, out, err = cli(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
+cli = main_cli
+"""Run one command in this process (argparse's own exits become their exit code)."""
+cli_json = main_json
 
 
 def onboard_argv(machine: dict[str, Any], state: str, *extra: str) -> list[str]:

@@ -85,30 +85,23 @@ def test_a_public_key_of_the_wrong_size_is_refused_saying_the_size(size: int) ->
     assert str(refused.value) == "an Ed25519 public key is 32 bytes"
 
 
-def test_a_key_that_cannot_be_written_leaves_no_file_and_the_systems_error(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "room",
+    [
+        pytest.param(0, id="no-room"),  # as a full disk: the first write fails
+        # os.write writes 50 of the key's 119 bytes and returns: the key file was left cut
+        # short, and a peer id returned for a key that does not load.
+        pytest.param(50, id="short-write"),
+    ],
+)
+def test_a_key_that_cannot_be_written_whole_leaves_no_file_and_the_systems_error(
+    tmp_path: Path, room: int
 ) -> None:
-    """A file size limit of 0 bytes (as a full disk): the write fails, the empty key file
-    is removed, and the error raised is the system's."""
+    """A file size limit (as a full disk): the write fails, the partial key file is
+    removed, and the error raised is the system's."""
     old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
-    try:
-        with pytest.raises(OSError) as failed:
-            identity.create_identity(tmp_path)
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, old_handler)
-    assert failed.value.errno == errno.EFBIG
-    assert not identity.key_path(tmp_path).exists()
-
-
-def test_a_key_file_cut_short_by_a_size_limit_is_no_identity(tmp_path: Path) -> None:
-    """With room for 50 bytes, os.write writes 50 of the key's 119 and returns: the key
-    file was left cut short, and a peer id returned for a key that does not load."""
-    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (50, hard))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (room, hard))
     try:
         with pytest.raises(OSError) as failed:
             identity.create_identity(tmp_path)

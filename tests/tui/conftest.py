@@ -13,7 +13,7 @@ import random
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.pilot import Pilot
@@ -24,6 +24,9 @@ from app.hardware.model import Usage
 from app.onboarding import controller as controller_module
 from app.onboarding.controller import OnboardingController
 from app.tui.app import NunetOnboardApp
+
+if TYPE_CHECKING:
+    from app.tui.screens.allocate import AllocateScreen
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 
@@ -103,6 +106,18 @@ async def settle(pilot: Pilot[Any]) -> None:
                 continue
             break
         await pilot.pause()
+
+
+async def open_allocate(pilot: Pilot[Any]) -> AllocateScreen:
+    """The Allocate screen, opened from wherever the app is, once it has settled."""
+    from app.tui.screens.allocate import AllocateScreen
+
+    await settle(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AllocateScreen)
+    return screen
 
 
 async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:

@@ -20,6 +20,7 @@ from tests.tui.conftest import (
     AppFactory,
     make_app,
     offer,
+    open_allocate,
     settle,
     type_into,
     type_on_slider,
@@ -371,11 +372,7 @@ async def test_the_price_box_says_what_is_wrong_with_a_comma_or_a_huge_price(
     offered 15 NTX a minute. Now the CLI's parser judges what was typed."""
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AllocateScreen)
+        screen = await open_allocate(pilot)
         await type_into(pilot, "#ntx_price", "1,5")
         assert screen.query_one("#ntx_price", Input).value == "1,5"
         message = text_of(app, "#ntx_price-message")
@@ -419,11 +416,9 @@ async def test_a_stored_price_keeps_every_digit_in_the_form_and_on_status(
     app = app_factory()
     app.controller.onboard(offer(ntx_price=0.1234567))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        assert app.screen.query_one("#ntx_price", Input).value == "0.1234567"
-        assert app.screen.values["ntx_price"] == 0.1234567  # type: ignore[attr-defined]
+        screen = await open_allocate(pilot)
+        assert screen.query_one("#ntx_price", Input).value == "0.1234567"
+        assert screen.values["ntx_price"] == 0.1234567
         await pilot.press("s")
         await settle(pilot)
         assert "0.1234567 NTX/min" in text_of(app, "#metadata-panel")

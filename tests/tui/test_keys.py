@@ -24,7 +24,7 @@ from app.tui.usage_history import sparkline
 from app.tui.widgets.key_footer import KeyFooter
 from app.tui.widgets.slider import Slider
 from tests.conftest import ETH_ADDRESS
-from tests.tui.conftest import SIZE, AppFactory, offer, settle, type_into
+from tests.tui.conftest import SIZE, AppFactory, offer, open_allocate, settle, type_into
 
 
 def dialog_text(dialog: Any) -> str:
@@ -38,15 +38,6 @@ def dialog_text(dialog: Any) -> str:
 def footer_text(app: Any) -> str:
     footer = app.screen.query_one(KeyFooter)
     return " ".join(str(child.render()) for child in footer.children)
-
-
-async def open_allocate(pilot: Any) -> AllocateScreen:
-    await settle(pilot)
-    await pilot.press("f3")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, AllocateScreen)
-    return screen
 
 
 async def test_function_keys_work_inside_a_text_field(app_factory: AppFactory) -> None:

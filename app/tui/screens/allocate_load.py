@@ -157,26 +157,47 @@ class LoadedForm(FollowStatePart):
         Returns the fields both edited here and changed outside (the user's value stays)."""
         assert self.limits is not None and self.base_values is not None
         incoming = form_defaults(self.limits, offer)
-        merged = dict(self.values)
         conflicts = []
         for key, value in incoming.items():
             if value == self.base_values.get(key):
                 continue  # not changed outside
-            if self.values.get(key) == self.base_values.get(key):
-                merged[key] = value
+            # A box holding text not yet a number (parse_errors) is being edited too.
+            untouched = self.values.get(key) == self.base_values.get(key)
+            if untouched and key not in self.parse_errors:
+                self.values[key] = value
+                self._show(key, value)  # only this field: the one being typed in keeps its cursor
             elif self.values.get(key) != value:
                 conflicts.append(key)
-        self.values = merged
-        self._fill_sliders(self.limits, merged)
-        self._fill_rest(merged)
-        gpu_list = self.query_one("#gpus", SelectionList)
-        with gpu_list.prevent(SelectionList.SelectedChanged):
-            gpu_list.deselect_all()
-            for index in merged["gpus"]:
-                gpu_list.select(index)
         self.base_values = incoming
         self.changed()
         return conflicts
+
+    def _show(self, key: str, value: Any) -> None:
+        """Put one value in its widget without a Changed message (the form already has it)."""
+        if key in ("cpu", "memory", "disk"):
+            slider = self.query_one(f"#{key}-slider", Slider)
+            with slider.prevent(Slider.Changed):
+                slider.value = value
+            self._set_input(f"#{key}-input", str(value))
+        elif key == "gpus":
+            gpu_list = self.query_one("#gpus", SelectionList)
+            with gpu_list.prevent(SelectionList.SelectedChanged):
+                gpu_list.deselect_all()
+                for index in value:
+                    gpu_list.select(index)
+        elif key == "channel":
+            channel = self.query_one("#channel", Select)
+            with channel.prevent(Select.Changed):
+                channel.value = value if value in rules.CHANNELS else Select.NULL
+        elif key == "ntx_price":
+            self._set_input("#ntx_price", decimal_text(value))
+        elif key == "payment_addr":
+            self._set_input("#payment_addr", value)
+        else:  # the two switches
+            switch = self.query_one(f"#{key}", Switch)
+            with switch.prevent(Switch.Changed):
+                switch.value = bool(value)
+            self.query_one(f"#{key}-state", StateLabel).show_state(switch.value)
 
     def _show_title(self, onboarded: bool, offer: CapacityForNunet | None) -> None:
         """What the form does: onboard, or change the offer of an onboarded machine."""
@@ -210,8 +231,7 @@ class LoadedForm(FollowStatePart):
                 slider.configure(
                     minimum=0, maximum=int(total), allowed=allowed, step=step, big_step=step * 10
                 )
-                slider.value = defaults[key]
-            self._set_input(f"#{key}-input", str(defaults[key]))
+            self._show(key, defaults[key])
 
     def _fill_gpus(
         self, chosen: tuple[int, ...], gpu_names: dict[int, str], gpu_reason: str
@@ -229,18 +249,8 @@ class LoadedForm(FollowStatePart):
 
     def _fill_rest(self, defaults: dict[str, Any]) -> None:
         """The channel, the price, the address and the two switches."""
-        channel = self.query_one("#channel", Select)
-        with channel.prevent(Select.Changed):
-            channel.value = (
-                defaults["channel"] if defaults["channel"] in rules.CHANNELS else Select.NULL
-            )
-        self._set_input("#ntx_price", decimal_text(defaults["ntx_price"]))
-        self._set_input("#payment_addr", defaults["payment_addr"])
-        for switch_id in ("cardano", "is_available"):
-            switch = self.query_one(f"#{switch_id}", Switch)
-            with switch.prevent(Switch.Changed):
-                switch.value = bool(defaults[switch_id])
-            self.query_one(f"#{switch_id}-state", StateLabel).show_state(switch.value)
+        for key in ("channel", "ntx_price", "payment_addr", "cardano", "is_available"):
+            self._show(key, defaults[key])
 
     def _set_input(self, selector: str, value: str) -> None:
         widget = self.query_one(selector, Input)
