@@ -32,8 +32,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("nunet_onboard.controller")
 
 
-def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Problem]:
-    """Every rule the offer breaks, for the form's live errors and for the operations."""
+def validate(
+    ctl: OnboardingController, capacity: CapacityForNunet, stored: State | None = None
+) -> list[Problem]:
+    """Every rule the offer breaks, for the form's live errors and for the operations.
+
+    ``stored`` is the state the caller has read already (the operations have), else it
+    is read here (the form's checks): its offer's disk is not checked against free space.
+    """
     problems: list[Problem] = []
     channel_problem = rules.check_channel(capacity.channel)
     if channel_problem:
@@ -47,7 +53,7 @@ def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Prob
             gpus=capacity.gpus,
             cores=capacity.cores,
             limits=ctl.limits(ctl.machine(gpus=bool(capacity.gpus))),
-            stored_disk=_stored_disk(ctl),
+            stored_disk=_stored_disk(ctl, stored),
         )
     )
     price_problem = rules.check_price(capacity.ntx_price)
@@ -59,10 +65,10 @@ def validate(ctl: OnboardingController, capacity: CapacityForNunet) -> list[Prob
     return problems
 
 
-def _stored_disk(ctl: OnboardingController) -> int | None:
+def _stored_disk(ctl: OnboardingController, stored: State | None) -> int | None:
     """The disk of the offer on record, if any (an unreadable state has none)."""
     try:
-        offer = ctl.store.read().get("offer")
+        offer = (ctl.store.read() if stored is None else stored).get("offer")
     except OnboardError:
         return None
     disk = offer.get("disk") if isinstance(offer, dict) else None
@@ -103,8 +109,9 @@ def onboard(
     --force`` nor a signal can leave a key without metadata (or the reverse).
     The slow part (probing, address checks) runs before the lock is taken.
     """
-    _refuse_unless_new(ctl, ctl.store.read())
-    problems = validate(ctl, capacity)
+    state = ctl.store.read()
+    _refuse_unless_new(ctl, state)
+    problems = validate(ctl, capacity, state)
     if problems:
         raise RuleViolation(problems)
     # Every GPU of the machine goes into gpu_info, offered or not (as DMS and the app do).
@@ -153,16 +160,19 @@ def _check_offer(
     """The problems of an offer change, and the GPU records to keep when the GPUs are unreadable.
 
     A GPU tool that fails or hangs is not a missing GPU: when the offer keeps the
-    GPUs it had and they cannot be read now, the GPU rule is not applied and the
-    stored ``gpu_info`` is kept (second item), so a change of the CPU alone goes
-    through. Any change of the GPUs themselves still needs them readable.
+    GPUs it had (or offers none) and they cannot be read now, the GPU rule is not
+    applied and the stored ``gpu_info`` is kept (second item), so a change of the CPU
+    alone goes through. Any change of the GPUs themselves still needs them readable.
     """
     old_offer = (stored or {}).get("offer") or {}
     same_gpus = bool(capacity.gpus) and list(capacity.gpus) == list(old_offer.get("gpus") or [])
-    problems = validate(ctl, capacity)
-    if same_gpus and not ctl.machine(gpus=True).gpus.readable:
+    problems = validate(ctl, capacity, stored)
+    # Every write reads the GPUs (gpu_info lists them all), so an offer without GPUs
+    # keeps the recorded list too: a change of the price must not empty it.
+    if (same_gpus or not capacity.gpus) and not ctl.machine(gpus=True).gpus.readable:
         reason = "; ".join(ctl.machine(gpus=True).gpus.faults)
-        log.warning("GPUs could not be read (%s); the offered GPUs are kept", reason)
+        kind = "offered" if same_gpus else "recorded"
+        log.warning("GPUs could not be read (%s); the %s GPUs are kept", reason, kind)
         kept = list(((stored or {}).get("metadata") or {}).get("gpu_info") or [])
         return [p for p in problems if p.field != "gpus"], kept
     return problems, None

@@ -336,3 +336,33 @@ def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
     OnboardingController(state_dir, gpu_timeout_s=1.0).change_offer({"ntx_price": 1.0})
     metadata = json.loads((state_dir / "metadataV2.json").read_text())
     assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
+
+
+def test_a_gpu_tool_that_hangs_keeps_the_recorded_gpu_info_of_an_offer_without_gpus(
+    state_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write reads the GPUs for gpu_info. When they cannot be read (a hung
+    nvidia-smi), an offer without GPUs keeps the recorded list, as one with GPUs does:
+    a change of the price must not empty gpu_info."""
+    import stat
+    import sys
+
+    from tests.hardware.boundaries import make_fake_pynvml
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    card = {"name": "NVIDIA RTX", "uuid": "GPU-1", "total": 2**34, "free": 2**34, "util": 0}
+    monkeypatch.setitem(sys.modules, "pynvml", make_fake_pynvml(devices=[{**card, "temp": 30}]))
+    OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+
+    monkeypatch.setitem(
+        sys.modules, "pynvml", make_fake_pynvml(init_error="NVMLError_LibraryNotFound")
+    )
+    tool = bin_dir / "nvidia-smi"
+    tool.write_text("#!/bin/sh\nexec /bin/sleep 30\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
+    OnboardingController(state_dir, gpu_timeout_s=0.5).change_offer({"ntx_price": 2.0})
+    metadata = json.loads((state_dir / "metadataV2.json").read_text())
+    assert metadata["ntx_price"] == 2.0
+    assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
