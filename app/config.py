@@ -11,11 +11,13 @@ same ``Settings``; a test checks that they agree.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any
 
 from app import paths
 from app.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ConfigError(ValueError):
@@ -27,7 +29,8 @@ class Settings(Record):
     ``NamedTuple``: the plain ``status`` builds one, and a named tuple class costs more
     to define than reading the settings (see app/record.py)."""
 
-    state_dir: Path
+    state_dir: str
+    """Absolute, as ``paths.resolve_state_dir`` gives it (text: status imports no pathlib)."""
     log_level: str = "INFO"
     gpu_timeout_s: float = 5.0
     lock_timeout: float = paths.DEFAULT_LOCK_TIMEOUT_S
@@ -42,7 +45,7 @@ _PLAIN_ENV = (paths.CONFIG_ENV, paths.STATE_DIR_ENV)
 """Variables the quick path reads as they are (the config file's path is no setting)."""
 
 
-def load_settings(state_dir: str | Path | None = None) -> Settings:
+def load_settings(state_dir: str | os.PathLike[str] | None = None) -> Settings:
     """Settings with ``--state-dir`` on top; a bad value raises ``ConfigError``.
 
     For the commands that write and the app: any setting they cannot use stops them.
@@ -50,7 +53,9 @@ def load_settings(state_dir: str | Path | None = None) -> Settings:
     return _load(state_dir, strict=True)[0]
 
 
-def load_settings_leniently(state_dir: str | Path | None = None) -> tuple[Settings, list[str]]:
+def load_settings_leniently(
+    state_dir: str | os.PathLike[str] | None = None,
+) -> tuple[Settings, list[str]]:
     """For the read-only commands: the settings, with a default for each bad value, and
     a warning for each. A bad state directory setting, or a config file that is named
     but missing or cannot be read, still raises ``ConfigError``: it is no one value
@@ -58,7 +63,7 @@ def load_settings_leniently(state_dir: str | Path | None = None) -> tuple[Settin
     return _load(state_dir, strict=False)
 
 
-def _load(state_dir: str | Path | None, *, strict: bool) -> tuple[Settings, list[str]]:
+def _load(state_dir: str | os.PathLike[str] | None, *, strict: bool) -> tuple[Settings, list[str]]:
     try:
         table: dict[str, Any] = paths.read_config_file()
         directory = paths.resolve_state_dir(state_dir, table)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
@@ -36,7 +35,7 @@ class SettingsModel(BaseSettings):
         env_prefix=paths.ENV_PREFIX, extra="ignore", env_ignore_empty=True
     )
 
-    state_dir: Path = Field(default_factory=paths.default_state_dir)
+    state_dir: str = Field(default_factory=paths.default_state_dir)
     """Always given, from ``app.paths.resolve_state_dir``: one answer for every command."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     gpu_timeout_s: float = Field(default=5.0, gt=0, le=60)
@@ -73,7 +72,7 @@ class SettingsModel(BaseSettings):
 
 
 def load_validated(
-    state_dir: Path, table: dict[str, Any], *, strict: bool = True
+    state_dir: str, table: dict[str, Any], *, strict: bool = True
 ) -> tuple[Settings, list[str]]:
     """The settings in ``state_dir`` with the environment over the file's ``table``.
 

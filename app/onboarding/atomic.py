@@ -2,21 +2,26 @@
 
 A temporary file in the same directory (mkstemp: 0600, O_EXCL), fsync, rename
 over the target, then an fsync of the directory so the rename itself is durable.
-The state file and DMS's metadataV2.json are written this way.
+The state file and DMS's metadataV2.json are written this way. Paths may be str
+or Path; the module works in str, as everything on ``status``'s path does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from app.onboarding.errors import StrPath
 
 
-def write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: StrPath, data: bytes) -> None:
     """Replace ``target`` with ``data`` atomically and durably; raises ``OSError``."""
     import tempfile  # writers only: status reads, and tempfile pulls in random
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    directory, name = os.path.split(os.fspath(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600
             fh.write(data)
@@ -27,10 +32,10 @@ def write_atomically(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(target.parent)
+    fsync_dir(directory)
 
 
-def fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: StrPath) -> None:
     """Make the directory's entries (a rename, an unlink) durable."""
     dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:

@@ -8,14 +8,14 @@ person; it never prints.
 
 pydantic, the wallet libraries and cryptography are imported inside the
 functions that need them: ``status`` is on a tight budget and must not pay for them.
+Nor for ``pathlib`` or ``typing`` (with what they import, ~0.8x of a bare interpreter
+start): the domain works on the state directory as text (``directory``), and the
+``Path`` properties the app and the writers use are made when first asked for.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import NotOnboarded
@@ -23,7 +23,12 @@ from app.onboarding.status import OnboardingStatus, build_status
 from app.onboarding.status import machine_uuid as _machine_uuid
 from app.onboarding.store import State, StateStore
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
+    from typing import Any
+
     from app.hardware import Capacity, MachineInfo, Usage
     from app.hardware.gpus.sampler import GpuSampler
     from app.onboarding.errors import Problem
@@ -64,10 +69,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _as_path(text: str) -> Path:
+    from pathlib import Path  # not at the top: status works in text and never needs it
+
+    return Path(text)
+
+
 class OnboardingController:
     def __init__(
         self,
-        state_dir: Path,
+        state_dir: str | os.PathLike[str],
         *,
         probe: Callable[[], MachineInfo] | None = None,
         gpu_timeout_s: float = 5.0,
@@ -75,10 +86,11 @@ class OnboardingController:
     ) -> None:
         """``probe`` and ``load_average`` replace the machine's own readings (the
         hardware probe, ``os.getloadavg``) where a test or a screenshot needs a fixed machine."""
-        self.state_dir = Path(state_dir)
+        self.directory = os.fspath(state_dir)
+        """The state directory as text: what the domain modules take."""
         self._load_average = load_average
-        self.store = StateStore(self.state_dir)
-        self.store.after_write = metadata_v2.hook(self.state_dir)
+        self.store = StateStore(self.directory)
+        self.store.after_write = metadata_v2.hook(self.directory)
         self._probe = probe
         self._gpu_timeout_s = gpu_timeout_s
         self._machine: MachineInfo | None = None
@@ -86,21 +98,25 @@ class OnboardingController:
 
     # -- paths ---------------------------------------------------------------
     @property
+    def state_dir(self) -> Path:
+        return _as_path(self.directory)
+
+    @property
     def state_path(self) -> Path:
-        return self.store.path
+        return _as_path(self.store.path)
 
     @property
     def metadata_path(self) -> Path:
         """DMS's metadataV2.json, derived from the state file and kept equal to it."""
-        return metadata_v2.path(self.state_dir)
+        return _as_path(metadata_v2.path(self.directory))
 
     @property
     def log_path(self) -> Path:
-        return self.state_dir / "logs" / "nunet-onboard.log"
+        return _as_path(os.path.join(self.directory, "logs", "nunet-onboard.log"))
 
     @property
     def key_path(self) -> Path:
-        return identity.key_path(self.state_dir)
+        return _as_path(identity.key_path(self.directory))
 
     # -- hardware --------------------------------------------------------------
     def machine(self, *, refresh: bool = False, gpus: bool = True) -> MachineInfo:
@@ -112,7 +128,7 @@ class OnboardingController:
                 from app.hardware import probe_machine
 
                 self._machine = probe_machine(
-                    self.state_dir, gpus=gpus, gpu_timeout_s=self._gpu_timeout_s
+                    self.directory, gpus=gpus, gpu_timeout_s=self._gpu_timeout_s
                 )
         return self._machine
 
@@ -124,7 +140,7 @@ class OnboardingController:
             return self.machine(gpus=False)
         from app.hardware import probe_capacity
 
-        return probe_capacity(self.state_dir)
+        return probe_capacity(self.directory)
 
     def machine_for(self, *, gpus: bool) -> MachineInfo | Capacity:
         """The whole machine when GPUs matter, else ``fit_machine()``: planning an offer
@@ -177,7 +193,7 @@ class OnboardingController:
 
     def is_onboarded(self) -> bool:
         state = self._state()
-        return state.get("metadata") is not None and identity.identity_exists(self.state_dir)
+        return state.get("metadata") is not None and identity.identity_exists(self.directory)
 
     def get_metadata(self) -> Metadata:
         from app.onboarding.models import Metadata

@@ -6,9 +6,14 @@ TUI shows the same text. Nothing here ever carries a secret.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from app.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:  # paths are str or Path: status, which raises these, imports no pathlib
+    import os
+    from typing import TypeAlias
+
+    StrPath: TypeAlias = str | os.PathLike[str]
 
 
 class OnboardError(Exception):
@@ -72,7 +77,7 @@ class StateError(OnboardError):
 class LockTimeout(StateError):
     """Another process held the state lock for longer than we wait; nothing was written."""
 
-    def __init__(self, lock_path: Path, timeout_s: float, holder: str | None) -> None:
+    def __init__(self, lock_path: StrPath, timeout_s: float, holder: str | None) -> None:
         who = holder or "another process"
         self.holder = holder
         super().__init__(
@@ -92,7 +97,7 @@ class LockCancelled(StateError):
 
 
 class StateCorrupt(StateError):
-    def __init__(self, path: Path, reason: str, kept_at: Path | None = None) -> None:
+    def __init__(self, path: StrPath, reason: str, kept_at: StrPath | None = None) -> None:
         self.path = path
         self.kept_at = kept_at
         where = f"; a copy is kept at {kept_at}" if kept_at else ""

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import binascii
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from app.onboarding.errors import StrPath
 
 KEY_FILE = "node.key"
 MAX_KEY_BYTES = 4096
@@ -48,11 +51,12 @@ def public_key_from_peer_id(peer_id: str) -> bytes:
     return bytes(raw[6:])
 
 
-def key_path(state_dir: Path) -> Path:
-    return state_dir / KEY_FILE
+def key_path(state_dir: StrPath) -> str:
+    """The key file's path, as text (``status`` checks it and imports no pathlib)."""
+    return os.path.join(state_dir, KEY_FILE)
 
 
-def create_identity(state_dir: Path) -> str:
+def create_identity(state_dir: StrPath) -> str:
     """Make a new key file and return its peer id. Refuses to overwrite one."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -76,13 +80,16 @@ def create_identity(state_dir: Path) -> str:
         os.fsync(fd)
     except BaseException:
         os.close(fd)
-        path.unlink(missing_ok=True)
+        from contextlib import suppress  # writers only: status does not load contextlib
+
+        with suppress(FileNotFoundError):
+            os.unlink(path)
         raise
     os.close(fd)
     return peer_id_from_public_key(raw_pub)
 
 
-def load_peer_id(state_dir: Path) -> str:
+def load_peer_id(state_dir: StrPath) -> str:
     """The peer id of the key on disk (raises OSError or ValueError when unusable)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -96,7 +103,7 @@ def load_peer_id(state_dir: Path) -> str:
     return peer_id_from_public_key(raw_pub)
 
 
-def read_key_bytes(state_dir: Path) -> bytes:
+def read_key_bytes(state_dir: StrPath) -> bytes:
     """The key file's bytes (at most 4 KB), never through a symlink; raises OSError."""
     fd = os.open(key_path(state_dir), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
@@ -118,12 +125,12 @@ def key_loads(pem: bytes) -> bool:
     return len(der) == len(_PKCS8_ED25519_PREFIX) + 32 and der.startswith(_PKCS8_ED25519_PREFIX)
 
 
-def key_present(state_dir: Path) -> bool:
+def key_present(state_dir: StrPath) -> bool:
     """Something (a key or not) is at the key's path: offboard --force removes it."""
     return os.path.lexists(key_path(state_dir))
 
 
-def identity_exists(state_dir: Path) -> bool:
+def identity_exists(state_dir: StrPath) -> bool:
     """A usable node identity: a regular key file that holds an Ed25519 key."""
     try:
         return key_loads(read_key_bytes(state_dir))

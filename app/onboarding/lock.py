@@ -27,6 +27,10 @@ from pathlib import Path
 
 from app.onboarding.errors import LockCancelled, LockTimeout
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from app.onboarding.errors import StrPath
+
 POLL_S = 0.05
 _HOLDER_MAX = 200
 _WORD = re.compile(r"^[a-z][a-z-]{0,30}$")
@@ -83,7 +87,7 @@ def _wait(fd: int, timeout_s: float, cancel: threading.Event | None) -> bool:
 
 @contextlib.contextmanager
 def hold(
-    fd: int, lock_path: Path, timeout_s: float, cancel: threading.Event | None = None
+    fd: int, lock_path: StrPath, timeout_s: float, cancel: threading.Event | None = None
 ) -> Iterator[None]:
     """Hold ``flock`` on ``fd`` (an open lock file) for the ``with`` block.
 

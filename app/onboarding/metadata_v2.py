@@ -17,13 +17,14 @@ Plain ``json`` and no pydantic: ``status`` compares the file on its fast path.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-from app.onboarding.atomic import write_atomically
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from app.onboarding.errors import StrPath
 
 FILE_NAME = "metadataV2.json"
 _MAX_READ = 1 << 20  # a metadata file is a few hundred bytes; never read a huge one whole
@@ -39,8 +40,9 @@ _TAIL = ("network", "public_key", "node_id", "allow_cardano", "gpu_info", "dashb
 _GPU = ("name", "tot_vram", "free_vram")
 
 
-def path(state_dir: Path) -> Path:
-    return Path(state_dir) / FILE_NAME
+def path(state_dir: StrPath) -> str:
+    """The file's path, as text (``status`` checks it and imports no pathlib)."""
+    return os.path.join(state_dir, FILE_NAME)
 
 
 def _empty(value: Any) -> bool:
@@ -125,7 +127,7 @@ def render(metadata: dict[str, Any]) -> bytes:
     return _encode(dms_form(metadata), 0).encode()
 
 
-def _read(target: Path) -> bytes | None:
+def _read(target: str) -> bytes | None:
     """The file's bytes, None when absent; at most ``_MAX_READ`` + 1 bytes."""
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -135,7 +137,7 @@ def _read(target: Path) -> bytes | None:
         return fh.read(_MAX_READ + 1)
 
 
-def sync(state_dir: Path, state: dict[str, Any]) -> None:
+def sync(state_dir: StrPath, state: dict[str, Any]) -> None:
     """Make the file match the state: written when there is metadata, removed when not.
 
     Called by the store after each write, under its lock. Unchanged content is
@@ -144,8 +146,10 @@ def sync(state_dir: Path, state: dict[str, Any]) -> None:
     target = path(state_dir)
     metadata = state.get("metadata")
     if not isinstance(metadata, dict):
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
+        from contextlib import suppress  # writers only: status does not load contextlib
+
+        with suppress(FileNotFoundError):
+            os.unlink(target)
         return
     data = render(metadata)
     try:
@@ -153,10 +157,12 @@ def sync(state_dir: Path, state: dict[str, Any]) -> None:
             return
     except OSError:
         pass  # unreadable (a symlink, a directory): replace it below
+    from app.onboarding.atomic import write_atomically  # writers only
+
     write_atomically(target, data)
 
 
-def hook(state_dir: Path) -> Callable[[dict[str, Any]], None]:
+def hook(state_dir: StrPath) -> Callable[[dict[str, Any]], None]:
     """The store's after-write hook: sync the file, and never fail the write it follows.
 
     The state is already saved when this runs; raising would make the caller undo
@@ -177,10 +183,10 @@ def hook(state_dir: Path) -> Callable[[dict[str, Any]], None]:
     return after_write
 
 
-def remove(state_dir: Path) -> str | None:
+def remove(state_dir: StrPath) -> str | None:
     """Remove the file; the reason when it could not be removed, else None."""
     try:
-        path(state_dir).unlink()
+        os.unlink(path(state_dir))
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -191,7 +197,7 @@ def remove(state_dir: Path) -> str | None:
     return None
 
 
-def disagreement(state_dir: Path, metadata: Any) -> str | None:
+def disagreement(state_dir: StrPath, metadata: Any) -> str | None:
     """Why the file does not match ``state.json``'s metadata, or None when it does."""
     target = path(state_dir)
     try:

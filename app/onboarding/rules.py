@@ -8,11 +8,13 @@ on is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from app.onboarding.errors import Problem
 from app.onboarding.state_schema import MAX_WHOLE
 from app.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 CHANNELS: tuple[str, ...] = ("nunet-staging", "nunet-test", "nunet-team", "nunet-edge")
 CARDANO_MIN_MEMORY_MB = 10_000

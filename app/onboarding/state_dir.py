@@ -13,15 +13,19 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
-from pathlib import Path
 
 from app.onboarding.errors import StateError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from app.onboarding.errors import StrPath
 
 _CHOOSE = "choose another with --state-dir or NUNET_ONBOARD_STATE_DIR"
 
 
-def describe_os_error(exc: OSError, path: Path) -> str:
+def describe_os_error(exc: OSError, path: StrPath) -> str:
     """What went wrong with ``path``, and what to do, without jargon where we can."""
     code = exc.errno
     if code == errno.EACCES:
@@ -48,14 +52,14 @@ def describe_os_error(exc: OSError, path: Path) -> str:
     return f"{exc.strerror or exc} ({path})"
 
 
-def _is_ours(directory: Path, own_files: Iterable[str]) -> bool:
-    return any(os.path.lexists(directory / name) for name in own_files)
+def _is_ours(directory: StrPath, own_files: Iterable[str]) -> bool:
+    return any(os.path.lexists(os.path.join(directory, name)) for name in own_files)
 
 
-def _create(directory: Path) -> os.stat_result | None:
+def _create(directory: StrPath) -> os.stat_result | None:
     """Make the directory 0700 (None), or the stat of one that appeared meanwhile."""
     try:
-        directory.mkdir(mode=0o700, parents=True)
+        os.makedirs(directory, mode=0o700)  # the parents it makes get the umask's mode
         os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
         return None
     except FileExistsError:
@@ -67,7 +71,7 @@ def _create(directory: Path) -> os.stat_result | None:
         ) from exc
 
 
-def _refusal(directory: Path, st: os.stat_result, own_files: Iterable[str]) -> StateError | None:
+def _refusal(directory: StrPath, st: os.stat_result, own_files: Iterable[str]) -> StateError | None:
     """Why an existing ``directory`` (its ``st``) will not be used, or None when it will
     (a directory of ours that others can reach is made private, not refused)."""
     if not stat.S_ISDIR(st.st_mode):
@@ -94,7 +98,7 @@ def _refusal(directory: Path, st: os.stat_result, own_files: Iterable[str]) -> S
     return None
 
 
-def unusable(directory: Path, own_files: Iterable[str]) -> StateError | None:
+def unusable(directory: StrPath, own_files: Iterable[str]) -> StateError | None:
     """What the first write would refuse about ``directory``, found without writing, so
     that ``status`` says it before a user fills in a whole form (None: it is usable, or
     does not exist yet and will be made)."""
@@ -109,7 +113,7 @@ def unusable(directory: Path, own_files: Iterable[str]) -> StateError | None:
     return _refusal(directory, st, own_files)
 
 
-def ensure_private_dir(directory: Path, own_files: Iterable[str]) -> None:
+def ensure_private_dir(directory: StrPath, own_files: Iterable[str]) -> None:
     """Create ``directory`` 0700, or check that an existing one is safe to use.
 
     An existing directory must be a directory owned by the effective user. It is

@@ -15,9 +15,10 @@ whatever the file holds; values are described with a cut-down repr so that a
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeAlias
 
 SCHEMA_VERSION = 1
 MAX_WHOLE = 2**63 - 1
@@ -28,14 +29,20 @@ class ShapeError(ValueError):
     """The state has the wrong shape; ``str()`` is "path: what was expected, got what"."""
 
 
+def _finite(value: float) -> bool:
+    """``math.isfinite`` without importing math (status checks the state on every call):
+    an infinity minus itself is NaN, and NaN is not equal to anything."""
+    return value - value == 0.0
+
+
 def describe(value: Any) -> str:
     """A JSON value in a few characters, for a message."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else "an infinite number"
+    if isinstance(value, float) and not _finite(value):
+        return "NaN" if value != value else "an infinite number"
     if isinstance(value, int):
         text = str(value) if value.bit_length() < 200 else "a number of over 60 digits"
         return text
@@ -50,7 +57,8 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-Check = Callable[[Any, str], None]
+if TYPE_CHECKING:
+    Check: TypeAlias = Callable[[Any, str], None]
 
 
 def _fail(path: str, expected: str, value: Any) -> ShapeError:
@@ -70,9 +78,7 @@ def whole(minimum: int | None = None) -> Check:
 
 def number(minimum: float | None = None) -> Check:
     def check(value: Any, path: str) -> None:
-        if type(value) not in (int, float) or (
-            isinstance(value, float) and not math.isfinite(value)
-        ):
+        if type(value) not in (int, float) or (isinstance(value, float) and not _finite(value)):
             raise _fail(path, "a finite number", value)
         if abs(value) > MAX_WHOLE:
             raise _fail(path, "a number of at most 2^63", value)

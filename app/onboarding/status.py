@@ -8,15 +8,17 @@ defining them any of those ways would cost more than the rest of the command.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import os
 
 from app.onboarding import identity, metadata_v2, rules, state_dir
 from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.store import OWN_FILES, STALE_TEMP_S
 from app.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from typing import Any
+
     from app.onboarding.controller import OnboardingController
 
 
@@ -53,11 +55,16 @@ class OnboardingStatus(Record):
         return data
 
 
-def machine_uuid() -> str:
-    """The machine id as a UUID (DMS's ``machine_uuid``), or "unknown"."""
-    for candidate in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+
+
+def machine_uuid(files: tuple[str, ...] = MACHINE_ID_FILES) -> str:
+    """The machine id as a UUID (DMS's ``machine_uuid``), or "unknown": the first of
+    ``files`` that holds one (systemd's, then D-Bus's)."""
+    for candidate in files:
         try:
-            raw = Path(candidate).read_text().strip()
+            with open(candidate, encoding="utf-8", errors="replace") as fh:
+                raw = fh.read(4096).strip()
         except OSError:
             continue
         if len(raw) == 32:
@@ -69,8 +76,8 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     """DMS's status plus what is wrong and how to fix it. Never raises for a bad state."""
     base: dict[str, Any] = {
         "machine_uuid": uuid,
-        "metadata_path": str(ctl.metadata_path),
-        "database_path": str(ctl.state_path),
+        "metadata_path": metadata_v2.path(ctl.directory),
+        "database_path": ctl.store.path,
     }
     try:
         state = ctl.store.read()
@@ -83,21 +90,21 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
 
     metadata = state.get("metadata")
     offer = state.get("offer") or {}
-    has_key = identity.identity_exists(ctl.state_dir)
+    has_key = identity.identity_exists(ctl.directory)
     problems: list[StatusProblem] = []
     notes: list[str] = []
     if (metadata is not None) != has_key:
         problems.append(_inconsistent(ctl, metadata is not None))
-    refused = state_dir.unusable(ctl.state_dir, OWN_FILES)
+    refused = state_dir.unusable(ctl.directory, OWN_FILES)
     if refused is not None:  # said now, not after a whole form is filled in
         problems.append(StatusProblem("unusable", str(refused), refused.fix))
     onboarded = metadata is not None and has_key
-    mismatch = metadata_v2.disagreement(ctl.state_dir, metadata)
+    mismatch = metadata_v2.disagreement(ctl.directory, metadata)
     if mismatch:
         problems.append(
             StatusProblem(
                 "metadata_file",
-                f"{mismatch}; it is derived from {ctl.state_path}, which is what counts",
+                f"{mismatch}; it is derived from {ctl.store.path}, which is what counts",
                 "it is rewritten at the next onboard, resource-config or offboard; "
                 "or delete it if the machine is not onboarded",
             )
@@ -110,7 +117,7 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     if leftovers:
         notes.append(
             f"{len(leftovers)} temporary file(s) left by an interrupted write, e.g. "
-            f"{leftovers[0].name}; the next change removes them (or remove them by hand)"
+            f"{os.path.basename(leftovers[0])}; the next change removes them (or remove them by hand)"
         )
     return OnboardingStatus(
         onboarded=onboarded,
@@ -130,14 +137,15 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
 def inconsistency(ctl: OnboardingController, has_metadata: bool) -> str:
     """What is wrong when the metadata and the node identity disagree, in words (for
     status and for apply's plan alike): the key missing, unusable, or alone."""
-    if has_metadata and identity.key_present(ctl.state_dir):
+    key = identity.key_path(ctl.directory)
+    if has_metadata and identity.key_present(ctl.directory):
         return (
-            f"the metadata is present but the node identity {ctl.key_path} does not hold a "
+            f"the metadata is present but the node identity {key} does not hold a "
             "usable key (empty or damaged)"
         )
     if has_metadata:
-        return f"the metadata is present but the node identity {ctl.key_path} is missing"
-    return f"a node identity {ctl.key_path} exists but there is no metadata"
+        return f"the metadata is present but the node identity {key} is missing"
+    return f"a node identity {key} exists but there is no metadata"
 
 
 def _inconsistent(ctl: OnboardingController, has_metadata: bool) -> StatusProblem:

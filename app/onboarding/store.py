@@ -14,25 +14,35 @@ trust what it reads. A file that does not parse, has the wrong shape or a schema
 version we do not know is never overwritten: reading it raises ``StateCorrupt``
 naming the bad field, after a copy has been kept aside. No file in the state
 directory is opened through a symbolic link.
+
+Paths are text (``str``), not ``pathlib.Path``, the lock's thread bookkeeping
+uses ``_thread``, not ``threading``, and ``contextlib`` is imported by the writers:
+``status`` reads through this store on every call, and those imports alone (pathlib
+pulls in urllib.parse) cost it ~0.6x of a bare interpreter start. The controller
+hands out ``Path``s to the app and tests.
 """
 
 from __future__ import annotations
 
-import contextlib
+import _thread
 import json
 import os
 import re
 import stat
-import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
-from app.onboarding.atomic import fsync_dir, write_atomically
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+    from typing import Any, TypeAlias
+
+    from app.onboarding.errors import StrPath
 
 __all__ = ["SCHEMA_VERSION", "LockUnavailable", "State", "StateStore", "empty_state"]
 
@@ -46,7 +56,10 @@ STALE_TEMP_S = 60.0
 """A keep-aside temp file older than this is a leftover (state writes hold the lock)."""
 OWN_FILES = (STATE_FILE, LOCK_FILE, "node.key")
 
-State = dict[str, Any]
+if TYPE_CHECKING:
+    State: TypeAlias = dict[str, Any]
+else:
+    State = dict  # for importers at run time; mypy reads the alias above
 
 
 class LockUnavailable(StateError):
@@ -123,15 +136,17 @@ FORCE_HINT = " (or run 'nunet-onboard offboard --force', which leaves it and rem
 class StateStore:
     """One state directory: ``state.json``, its lock, and files kept aside."""
 
-    def __init__(self, state_dir: Path, *, lock_timeout_s: float | None = None) -> None:
-        self.state_dir = Path(state_dir)
-        self.path = self.state_dir / STATE_FILE
-        self.lock_path = self.state_dir / LOCK_FILE
+    def __init__(self, state_dir: StrPath, *, lock_timeout_s: float | None = None) -> None:
+        self.state_dir = os.fspath(state_dir)
+        self.path = os.path.join(self.state_dir, STATE_FILE)
+        self.lock_path = os.path.join(self.state_dir, LOCK_FILE)
         self.after_write: Callable[[State], None] | None = None
         """Called with the new state after each ``update``, still under the lock
         (the controller keeps metadataV2.json in step with it). Must not raise."""
         self.lock_timeout_s = lock_timeout_s
-        self._cancel = threading.Event()
+        self._cancel: threading.Event | None = None
+        """Set to end the waits now under way; made by the first wait (a read never needs one)."""
+        self._guard = _thread.allocate_lock()
         self._closed = False
         self._owner: int | None = None
         self._depth = 0
@@ -202,14 +217,14 @@ class StateStore:
         state.update(data)
         return state
 
-    def _keep_aside(self, raw: bytes) -> Path | None:
+    def _keep_aside(self, raw: bytes) -> str | None:
         """Copy an unreadable file beside it, once per distinct content."""
         import hashlib  # only for a broken file: status's fast path does not pay for it
 
         digest = hashlib.sha256(raw).hexdigest()[:12]
-        target = self.state_dir / f"{STATE_FILE}.unreadable-{digest}"
+        target = os.path.join(self.state_dir, f"{STATE_FILE}.unreadable-{digest}")
         if os.path.lexists(target):
-            return target if target.is_file() and not target.is_symlink() else None
+            return target if os.path.isfile(target) and not os.path.islink(target) else None
         try:
             self._write_bytes_atomically(target, raw)
         except OSError:
@@ -223,9 +238,20 @@ class StateStore:
         The app calls this when the user cancels or quits, so that an operation
         stuck behind another process's lock is dropped rather than run later.
         """
-        self._closed = self._closed or forever
-        old, self._cancel = self._cancel, threading.Event()
-        old.set()
+        with self._guard:
+            self._closed = self._closed or forever
+            old, self._cancel = self._cancel, None  # the next wait makes a fresh one
+        if old is not None:
+            old.set()
+
+    def _cancel_event(self) -> threading.Event:
+        """The event that ``cancel_waits`` sets for the waits under way."""
+        with self._guard:
+            if self._cancel is None:
+                import threading  # writers only: status never waits for the lock
+
+                self._cancel = threading.Event()
+            return self._cancel
 
     def _timeout(self) -> float:
         if self.lock_timeout_s is not None:
@@ -237,14 +263,18 @@ class StateStore:
         except ValueError as exc:
             raise StateError(str(exc), fix="fix the lock timeout setting") from None
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """Hold the cross-process write lock (re-entrant within one thread).
 
         Waits at most the lock timeout (``LockTimeout`` names the holder) and
         gives up as soon as ``cancel_waits`` is called (``LockCancelled``).
         """
-        me = threading.get_ident()
+        from contextlib import contextmanager  # writers only: status never locks
+
+        return contextmanager(self._hold)()
+
+    def _hold(self) -> Iterator[None]:
+        me = _thread.get_ident()
         if self._owner == me:
             self._depth += 1
             try:
@@ -254,7 +284,7 @@ class StateStore:
             return
         if self._closed:
             raise LockCancelled()
-        cancel = self._cancel
+        cancel = self._cancel_event()
         self.ensure_dir()
         try:
             fd = os.open(
@@ -324,30 +354,43 @@ class StateStore:
                 "nothing was changed"
             ) from exc
 
-    def _write_bytes_atomically(self, target: Path, data: bytes) -> None:
+    def _write_bytes_atomically(self, target: str, data: bytes) -> None:
+        from app.onboarding.atomic import write_atomically  # writers only
+
         write_atomically(target, data)
 
     def _fsync_dir(self) -> None:
+        from app.onboarding.atomic import fsync_dir
+
         fsync_dir(self.state_dir)
 
     def remove_state_file(self) -> None:
         """Remove ``state.json`` (offboard --force after a corrupt file was kept aside)."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        from contextlib import suppress  # writers only: status does not load contextlib
+
+        with suppress(FileNotFoundError):
+            os.unlink(self.path)
         self._fsync_dir()
 
     # -- leftovers of killed writers --------------------------------------------
-    def leftover_temp_files(self, *, older_than_s: float = 0.0) -> list[Path]:
-        """Temporary files a killed writer left (``older_than_s``: spare one being written)."""
+    def leftover_temp_files(self, *, older_than_s: float = 0.0) -> list[str]:
+        """Temporary files a killed writer left (``older_than_s``: spare one being written):
+        ``.state.json.*.tmp``, the names ``write_atomically`` gives them."""
         now = time.time()
         found = []
         try:
-            candidates = list(self.state_dir.glob(f".{STATE_FILE}.*.tmp"))
+            names = os.listdir(self.state_dir)
         except OSError:
             return []
-        for path in candidates:
+        prefix, suffix = f".{STATE_FILE}.", ".tmp"
+        for name in names:
+            if len(name) < len(prefix + suffix) or not (
+                name.startswith(prefix) and name.endswith(suffix)
+            ):
+                continue
+            path = os.path.join(self.state_dir, name)
             try:
-                age = now - path.lstat().st_mtime
+                age = now - os.lstat(path).st_mtime
             except OSError:
                 continue
             if age >= older_than_s:
@@ -357,7 +400,9 @@ class StateStore:
     def _remove_stale_temp_files(self) -> None:
         """Under the lock: a state temp file is a dead writer's; a keep-aside one, once old."""
         for path in self.leftover_temp_files():
-            keep_aside = path.name.startswith(f".{STATE_FILE}.unreadable-")
-            with contextlib.suppress(OSError):
-                if not keep_aside or time.time() - path.lstat().st_mtime > STALE_TEMP_S:
-                    path.unlink()
+            keep_aside = os.path.basename(path).startswith(f".{STATE_FILE}.unreadable-")
+            try:
+                if not keep_aside or time.time() - os.lstat(path).st_mtime > STALE_TEMP_S:
+                    os.unlink(path)
+            except OSError:
+                pass

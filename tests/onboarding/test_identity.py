@@ -23,15 +23,15 @@ def test_created_identity_is_private_and_stable(tmp_path: Path) -> None:
     peer_id = identity.create_identity(tmp_path)
     assert peer_id.startswith("12D3KooW") and len(peer_id) == 52
     assert identity.load_peer_id(tmp_path) == peer_id
-    assert identity.key_path(tmp_path).stat().st_mode & 0o777 == 0o600
+    assert Path(identity.key_path(tmp_path)).stat().st_mode & 0o777 == 0o600
 
 
 def test_an_existing_identity_is_never_overwritten(tmp_path: Path) -> None:
     identity.create_identity(tmp_path)
-    before = identity.key_path(tmp_path).read_bytes()
+    before = Path(identity.key_path(tmp_path)).read_bytes()
     with pytest.raises(FileExistsError):
         identity.create_identity(tmp_path)
-    assert identity.key_path(tmp_path).read_bytes() == before
+    assert Path(identity.key_path(tmp_path)).read_bytes() == before
 
 
 def test_not_a_peer_id_is_refused() -> None:

@@ -47,7 +47,7 @@ def test_a_well_formed_ed25519_key_is_an_identity(tmp_path: Path) -> None:
 )
 def test_a_garbled_key_is_not_an_identity(tmp_path: Path, pem: bytes) -> None:
     assert identity.key_loads(pem) is False
-    identity.key_path(tmp_path).write_bytes(pem)
+    Path(identity.key_path(tmp_path)).write_bytes(pem)
     assert identity.identity_exists(tmp_path) is False
     assert identity.key_present(tmp_path) is True
 
@@ -58,7 +58,7 @@ def test_a_key_of_another_type_has_no_peer_id(tmp_path: Path) -> None:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    identity.key_path(tmp_path).write_bytes(other)
+    Path(identity.key_path(tmp_path)).write_bytes(other)
     assert identity.identity_exists(tmp_path) is False
     with pytest.raises(ValueError) as refused:
         identity.load_peer_id(tmp_path)
@@ -109,7 +109,7 @@ def test_a_key_that_cannot_be_written_whole_leaves_no_file_and_the_systems_error
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, old_handler)
     assert failed.value.errno == errno.EFBIG
-    assert not identity.key_path(tmp_path).exists()
+    assert not Path(identity.key_path(tmp_path)).exists()
 
 
 def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path) -> None:
@@ -127,6 +127,6 @@ def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path
 
 def test_a_huge_key_file_is_not_read_whole(tmp_path: Path) -> None:
     """A sparse file of 4 TiB in the key's place: read whole it would not fit in memory."""
-    with identity.key_path(tmp_path).open("wb") as fh:
+    with Path(identity.key_path(tmp_path)).open("wb") as fh:
         fh.truncate(1 << 42)
     assert identity.identity_exists(tmp_path) is False

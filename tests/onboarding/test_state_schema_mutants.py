@@ -9,7 +9,7 @@ build checkers the way the schema does and assert what a person is told about a 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,7 +17,6 @@ from app.onboarding.state_schema import (
     MAX_WHOLE,
     OFFER_OPTIONAL,
     OFFER_REQUIRED,
-    Check,
     ShapeError,
     check_state,
     describe,
@@ -29,6 +28,9 @@ from app.onboarding.state_schema import (
     text,
     whole,
 )
+
+if TYPE_CHECKING:
+    from app.onboarding.state_schema import Check
 
 
 def refusal(check: Check, value: Any, path: str = "offer.cpu") -> str:

@@ -104,7 +104,7 @@ def test_wrong_shapes_are_corrupt_with_the_field_path(
         controller.store.read()
     assert says in str(err.value)
     assert len(str(err.value)) < 600
-    assert err.value.kept_at is not None and err.value.kept_at.read_text() == content
+    assert err.value.kept_at is not None and Path(err.value.kept_at).read_text() == content
     status = controller.status()
     assert status.problems[0].kind == "corrupt" and not status.onboarded
     result = controller.offboard(force=True)

@@ -6,7 +6,6 @@ the machine boundary, served here from a tmp dir)."""
 from __future__ import annotations
 
 import json
-import pathlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from app.hardware.model import GpuReport, MachineInfo
 from app.onboarding import status as status_module
 from app.onboarding.controller import OnboardingController
 from app.onboarding.models import CapacityForNunet
-from app.onboarding.status import machine_uuid
+from app.onboarding.status import MACHINE_ID_FILES, machine_uuid
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 
@@ -152,38 +151,38 @@ DBUS_ID = "fedcba9876543210fedcba9876543210"
 
 
 @pytest.fixture
-def machine_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The two machine-id files served from ``tmp_path``: the dict is what each holds."""
-    files: dict[str, str] = {}
-    real_read_text = pathlib.Path.read_text
-
-    def read_text(self: Path, *args: Any, **kwargs: Any) -> str:
-        if str(self) in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
-            if str(self) not in files:
-                raise FileNotFoundError(2, "No such file or directory", str(self))
-            fake = tmp_path / "ids" / str(self).strip("/").replace("/", "_")
-            fake.parent.mkdir(exist_ok=True)
-            fake.write_text(files[str(self)])
-            return real_read_text(fake, *args, **kwargs)
-        return real_read_text(self, *args, **kwargs)
-
-    monkeypatch.setattr(pathlib.Path, "read_text", read_text)
-    assert status_module.Path is pathlib.Path
-    return files
+def machine_ids(tmp_path: Path) -> dict[str, str]:
+    """What each machine-id file holds (absent when not in the dict), as files in
+    ``tmp_path`` that ``read_ids`` hands to ``machine_uuid`` in the system's order."""
+    return {}
 
 
-def test_the_machine_id_comes_from_etc_first(machine_ids: dict[str, str]) -> None:
+def read_ids(files: dict[str, str], tmp_path: Path) -> str:
+    places = []
+    for name in MACHINE_ID_FILES:
+        place = tmp_path / name.strip("/").replace("/", "_")
+        if name in files:
+            place.write_text(files[name])
+        places.append(str(place))
+    return machine_uuid(tuple(places))
+
+
+def test_the_machine_id_comes_from_etc_first(machine_ids: dict[str, str], tmp_path: Path) -> None:
     machine_ids["/etc/machine-id"] = ETC_ID + "\n"
     machine_ids["/var/lib/dbus/machine-id"] = DBUS_ID + "\n"
-    assert machine_uuid() == "01234567-89ab-cdef-0123-456789abcdef"
+    assert read_ids(machine_ids, tmp_path) == "01234567-89ab-cdef-0123-456789abcdef"
 
 
-def test_the_machine_id_falls_back_to_dbus(machine_ids: dict[str, str]) -> None:
+def test_the_machine_id_falls_back_to_dbus(machine_ids: dict[str, str], tmp_path: Path) -> None:
     machine_ids["/var/lib/dbus/machine-id"] = DBUS_ID
-    assert machine_uuid() == "fedcba98-7654-3210-fedc-ba9876543210"
+    assert read_ids(machine_ids, tmp_path) == "fedcba98-7654-3210-fedc-ba9876543210"
     machine_ids["/etc/machine-id"] = "uninitialized\n"  # not 32 characters: skipped
-    assert machine_uuid() == "fedcba98-7654-3210-fedc-ba9876543210"
+    assert read_ids(machine_ids, tmp_path) == "fedcba98-7654-3210-fedc-ba9876543210"
 
 
-def test_no_machine_id_is_unknown(machine_ids: dict[str, str]) -> None:
-    assert machine_uuid() == "unknown"
+def test_no_machine_id_is_unknown(machine_ids: dict[str, str], tmp_path: Path) -> None:
+    assert read_ids(machine_ids, tmp_path) == "unknown"
+
+
+def test_the_machine_ids_are_systemds_then_dbuss() -> None:
+    assert MACHINE_ID_FILES == ("/etc/machine-id", "/var/lib/dbus/machine-id")

@@ -54,15 +54,15 @@ def test_write_creates_private_dir_and_file(state_dir: Path) -> None:
     store = StateStore(state_dir)
     store.update(lambda s: s.__setitem__("note", {"cpu": 1}))
     assert state_dir.stat().st_mode & 0o777 == 0o700
-    assert store.path.stat().st_mode & 0o777 == 0o600
-    assert json.loads(store.path.read_text())["schema_version"] == SCHEMA_VERSION
+    assert Path(store.path).stat().st_mode & 0o777 == 0o600
+    assert json.loads(Path(store.path).read_text())["schema_version"] == SCHEMA_VERSION
     assert store.leftover_temp_files() == []
 
 
 def test_a_failing_change_writes_nothing(state_dir: Path) -> None:
     store = StateStore(state_dir)
     store.update(lambda s: s.__setitem__("note", {"cpu": 1}))
-    before = store.path.read_bytes()
+    before = Path(store.path).read_bytes()
 
     def broken(state: dict[str, object]) -> None:
         state["note"] = {"cpu": 2}
@@ -70,7 +70,7 @@ def test_a_failing_change_writes_nothing(state_dir: Path) -> None:
 
     with pytest.raises(RuntimeError):
         store.update(broken)
-    assert store.path.read_bytes() == before
+    assert Path(store.path).read_bytes() == before
 
 
 def test_sigkill_at_random_points_leaves_old_or_new_state(state_dir: Path) -> None:
@@ -103,15 +103,15 @@ def test_two_processes_updating_at_once_lose_no_update(state_dir: Path) -> None:
 def test_corrupt_file_is_kept_aside_and_never_overwritten(state_dir: Path) -> None:
     state_dir.mkdir(mode=0o700)
     store = StateStore(state_dir)
-    store.path.write_text('{"schema_version": 1, "offer": {"cpu": ')
+    Path(store.path).write_text('{"schema_version": 1, "offer": {"cpu": ')
     with pytest.raises(StateCorrupt) as info:
         store.read()
     assert "not valid JSON" in str(info.value) and "offboard --force" in str(info.value)
     kept = info.value.kept_at
-    assert kept is not None and kept.read_text() == '{"schema_version": 1, "offer": {"cpu": '
+    assert kept is not None and Path(kept).read_text() == '{"schema_version": 1, "offer": {"cpu": '
     with pytest.raises(StateCorrupt):
         store.update(lambda s: s.__setitem__("offer", None))
-    assert store.path.read_text() == '{"schema_version": 1, "offer": {"cpu": '
+    assert Path(store.path).read_text() == '{"schema_version": 1, "offer": {"cpu": '
     # reading again does not pile up copies
     with pytest.raises(StateCorrupt):
         store.read()
@@ -122,24 +122,24 @@ def test_corrupt_file_is_kept_aside_and_never_overwritten(state_dir: Path) -> No
 def test_unknown_schema_or_shape_is_refused(state_dir: Path, content: str) -> None:
     state_dir.mkdir(mode=0o700)
     store = StateStore(state_dir)
-    store.path.write_bytes(content.encode("latin-1"))
+    Path(store.path).write_bytes(content.encode("latin-1"))
     with pytest.raises(StateCorrupt):
         store.read()
-    assert store.path.read_bytes() == content.encode("latin-1")
+    assert Path(store.path).read_bytes() == content.encode("latin-1")
 
 
 def test_read_only_directory_gives_a_clear_error_and_keeps_the_state() -> None:
     with read_only_dir() as base:
         store = StateStore(base / "state")
         store.update(lambda s: s.__setitem__("note", {"cpu": 1}))
-        before = store.path.read_bytes()
+        before = Path(store.path).read_bytes()
         remount_read_only(base)
         with pytest.raises(StateError) as info:
             store.update(lambda s: s.__setitem__("note", {"cpu": 2}))
         message = str(info.value)
         assert "read-only file system" in message or "permission denied" in message
         assert "Traceback" not in message
-        assert store.path.read_bytes() == before
+        assert Path(store.path).read_bytes() == before
         assert store.read()["note"] == {"cpu": 1}
 
 
@@ -172,11 +172,11 @@ def test_a_write_prepared_from_an_older_read_is_refused(state_dir: Path) -> None
     store.update(
         lambda s: s["history"].append({"action": "resource-config", "detail": "cpu 3000 MHz"})
     )
-    before = store.path.read_bytes()
+    before = Path(store.path).read_bytes()
     with pytest.raises(StateChanged, match=r"resource-config \(cpu 3000 MHz\)") as err:
         store.update(lambda s: s.update(note={"cpu": 1}), base_revision=base)
     assert "nothing was written" in str(err.value)
-    assert store.path.read_bytes() == before
+    assert Path(store.path).read_bytes() == before
     store.update(lambda s: s.update(note={"cpu": 1}), base_revision=base + 1)
     assert store.read()["note"] == {"cpu": 1}
 

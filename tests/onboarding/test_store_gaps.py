@@ -30,7 +30,7 @@ def test_a_missing_state_reads_as_the_empty_shape(tmp_path: Path) -> None:
 def test_the_directory_and_its_missing_parents_are_made_private(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "a" / "b" / "state")
     store.update(lambda s: None)
-    assert store.state_dir.stat().st_mode & 0o777 == 0o700
+    assert Path(store.state_dir).stat().st_mode & 0o777 == 0o700
 
 
 @pytest.mark.parametrize("mode", [0o755, 0o670])
@@ -74,7 +74,7 @@ def test_a_state_dir_under_a_file_says_what_to_do(tmp_path: Path) -> None:
 def test_a_failed_write_names_the_file_and_leaves_no_temp_file(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
-    store.path.mkdir()  # os.replace cannot put a file over a directory
+    Path(store.path).mkdir()  # os.replace cannot put a file over a directory
     with pytest.raises(StateError) as caught:
         store.write({"schema_version": SCHEMA_VERSION})
     message = str(caught.value)
@@ -93,19 +93,19 @@ def test_writes_go_through_a_temp_file_that_leftover_temp_files_finds(
 
     def watched(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         seen.append(Path(src))
-        assert store.leftover_temp_files() == [Path(src)]
+        assert store.leftover_temp_files() == [os.fspath(src)]
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", watched)
     store.update(lambda s: None)
-    assert len(seen) == 1 and seen[0].parent == store.state_dir
+    assert len(seen) == 1 and str(seen[0].parent) == store.state_dir
 
 
 def test_the_file_is_indented_json_in_a_fixed_order(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
     offer = {"cpu": 1, "memory": 2, "channel": "nunet-team", "payment_addr": "addr"}
     store.update(lambda s: s.__setitem__("offer", offer))
-    text = store.path.read_text()
+    text = Path(store.path).read_text()
     assert text.startswith(
         '{\n  "schema_version": 1,\n  "revision": 1,\n  "offer": {\n    "cpu": 1,\n    "memory"'
     )
@@ -130,16 +130,16 @@ def test_an_unreadable_file_is_kept_aside_by_its_content(
 ) -> None:
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
-    store.path.write_bytes(raw)
+    Path(store.path).write_bytes(raw)
     with pytest.raises(StateCorrupt) as caught:
         store.read()
     exc = caught.value
     assert exc.path == store.path
     assert f"the state file {store.path} cannot be read ({reason}" in str(exc)
     digest = hashlib.sha256(raw).hexdigest()[:12]
-    assert exc.kept_at == store.state_dir / f"state.json.unreadable-{digest}"
-    assert exc.kept_at.read_bytes() == raw
-    assert store.path.read_bytes() == raw  # never overwritten
+    assert exc.kept_at == os.path.join(store.state_dir, f"state.json.unreadable-{digest}")
+    assert Path(exc.kept_at).read_bytes() == raw
+    assert Path(store.path).read_bytes() == raw  # never overwritten
 
 
 def _log(action: str, detail: str = "") -> object:
@@ -171,7 +171,7 @@ def test_old_history_entries_keep_their_revision(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
     legacy = {"schema_version": SCHEMA_VERSION, "history": [{"action": "onboard", "time": "t"}]}
-    store.path.write_text(json.dumps(legacy))
+    Path(store.path).write_text(json.dumps(legacy))
     state = store.update(_log("resource-config"))  # type: ignore[arg-type]
     assert "revision" not in state["history"][0]
     assert state["history"][1]["revision"] == 1
@@ -183,4 +183,4 @@ def test_removing_a_missing_state_file_is_not_an_error(tmp_path: Path) -> None:
     store.remove_state_file()
     store.update(lambda s: None)
     store.remove_state_file()
-    assert not store.path.exists()
+    assert not Path(store.path).exists()

@@ -38,7 +38,7 @@ def nested(depth: int, before: str = "") -> bytes:
 
 def refused(store: StateStore, raw: bytes) -> StateCorrupt:
     store.ensure_dir()
-    store.path.write_bytes(raw)
+    Path(store.path).write_bytes(raw)
     with pytest.raises(StateCorrupt) as err:
         store.read()
     return err.value
@@ -46,7 +46,9 @@ def refused(store: StateStore, raw: bytes) -> StateCorrupt:
 
 def assert_names_the_file_and_keeps_a_copy(store: StateStore, err: StateCorrupt, why: str) -> None:
     assert err.path == store.path
-    assert err.kept_at is not None and err.kept_at.read_bytes() == store.path.read_bytes()
+    assert (
+        err.kept_at is not None and Path(err.kept_at).read_bytes() == Path(store.path).read_bytes()
+    )
     assert err.problem == (
         f"the state file {store.path} cannot be read ({why}); a copy is kept at {err.kept_at}"
     )
@@ -56,7 +58,7 @@ def test_a_file_of_exactly_the_size_cap_is_read(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
     head = b'{"schema_version":1}'
-    store.path.write_bytes(head + b" " * (MAX_STATE_BYTES - len(head)))
+    Path(store.path).write_bytes(head + b" " * (MAX_STATE_BYTES - len(head)))
     assert store.read()["schema_version"] == 1
 
 
@@ -93,7 +95,7 @@ def test_a_parser_out_of_stack_is_a_file_nested_too_deeply(tmp_path: Path) -> No
     can fail within the text's depth limit, and that is a refusal like the others."""
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
-    store.path.write_bytes(nested(TEXT_DEPTH_LIMIT))
+    Path(store.path).write_bytes(nested(TEXT_DEPTH_LIMIT))
     limit = sys.getrecursionlimit()
     # 40 frames more than this one: room for the read and for the refusal (a copy kept
     # aside), not for parsing 40 levels of brackets. Measured: the test holds from about
@@ -128,10 +130,10 @@ def test_a_write_removes_dead_writers_temp_files_and_only_old_keep_aside_ones(
     cannot be removed (a directory) does not stop the write."""
     store = StateStore(tmp_path / "state")
     store.update(lambda s: None)
-    temp = store.state_dir / f".{STATE_FILE}.dead1234.tmp"
-    fresh = store.state_dir / f".{STATE_FILE}.unreadable-0123456789ab.new123.tmp"
-    old = store.state_dir / f".{STATE_FILE}.unreadable-0123456789ab.old123.tmp"
-    stuck = store.state_dir / f".{STATE_FILE}.stuck123.tmp"
+    temp = Path(store.state_dir) / f".{STATE_FILE}.dead1234.tmp"
+    fresh = Path(store.state_dir) / f".{STATE_FILE}.unreadable-0123456789ab.new123.tmp"
+    old = Path(store.state_dir) / f".{STATE_FILE}.unreadable-0123456789ab.old123.tmp"
+    stuck = Path(store.state_dir) / f".{STATE_FILE}.stuck123.tmp"
     for path in (temp, fresh, old):
         path.write_bytes(b"{")
     stuck.mkdir()
@@ -139,7 +141,7 @@ def test_a_write_removes_dead_writers_temp_files_and_only_old_keep_aside_ones(
     os.utime(old, (long_ago, long_ago))
     store.update(lambda s: None)
     assert store.read()["revision"] == 2
-    left = sorted(p.name for p in store.state_dir.glob(f".{STATE_FILE}.*.tmp"))
+    left = sorted(p.name for p in Path(store.state_dir).glob(f".{STATE_FILE}.*.tmp"))
     assert left == sorted([fresh.name, stuck.name])
 
 
@@ -157,7 +159,7 @@ def test_a_value_nested_to_the_limit_is_read_and_one_level_more_is_refused(
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
     at_limit = nested_value(kind, MAX_EXTRA_DEPTH + 1)
-    store.path.write_text('{"schema_version":1,"extra":' + at_limit + "}")
+    Path(store.path).write_text('{"schema_version":1,"extra":' + at_limit + "}")
     assert json.dumps(store.read()["extra"], separators=(",", ":")) == at_limit
     beyond = nested_value(kind, MAX_EXTRA_DEPTH + 2)
     err = refused(store, ('{"schema_version":1,"extra":' + beyond + "}").encode())
@@ -177,7 +179,7 @@ def test_a_bad_lock_timeout_says_what_to_fix(
 def test_an_update_writes_the_schema_version_and_only_the_states_fields(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
     store.update(lambda s: None)
-    written = json.loads(store.path.read_text())
+    written = json.loads(Path(store.path).read_text())
     assert list(written) == [
         "schema_version",
         "revision",
@@ -207,11 +209,11 @@ def test_leftovers_of_exactly_the_age_asked_for_count_and_younger_ones_do_not(
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
     aged = {
-        age: store.state_dir / f".{STATE_FILE}.unreadable-0123456789ab.age{age}.tmp"
+        age: os.path.join(store.state_dir, f".{STATE_FILE}.unreadable-0123456789ab.age{age}.tmp")
         for age in (0, 59, 60, 61)
     }
     for age, path in aged.items():
-        path.write_bytes(b"{")
+        Path(path).write_bytes(b"{")
         os.utime(path, (NOW - age, NOW - age))
     monkeypatch.setattr(time, "time", lambda: NOW)
     assert store.leftover_temp_files(older_than_s=STALE_TEMP_S) == [aged[60], aged[61]]
@@ -232,7 +234,7 @@ def test_a_symlink_in_the_state_files_place_is_named_and_not_followed(tmp_path: 
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
     (tmp_path / "elsewhere.json").write_text('{"schema_version":1}')
-    store.path.symlink_to(tmp_path / "elsewhere.json")
+    Path(store.path).symlink_to(tmp_path / "elsewhere.json")
     assert str(read_error(store)) == (
         f"cannot read the state file: {store.path} is a symbolic link, which nunet-onboard "
         "does not follow; remove it"
@@ -290,7 +292,7 @@ def test_a_file_over_the_cap_is_read_only_to_one_byte_past_it(tmp_path: Path) ->
     head = b'{"schema_version":1}'
     err = refused(store, head + b" " * (MAX_STATE_BYTES + 4096))
     assert err.kept_at is not None
-    assert err.kept_at.read_bytes() == store.path.read_bytes()[: MAX_STATE_BYTES + 1]
+    assert Path(err.kept_at).read_bytes() == Path(store.path).read_bytes()[: MAX_STATE_BYTES + 1]
 
 
 @pytest.mark.parametrize("occupant", ["directory", "symlink"])
@@ -300,7 +302,7 @@ def test_no_copy_is_claimed_where_something_else_holds_its_name(
     store = StateStore(tmp_path / "state")
     store.ensure_dir()
     raw = b"not json"
-    copy = store.state_dir / f"{STATE_FILE}.unreadable-{hashlib.sha256(raw).hexdigest()[:12]}"
+    copy = Path(store.state_dir) / f"{STATE_FILE}.unreadable-{hashlib.sha256(raw).hexdigest()[:12]}"
     if occupant == "directory":
         copy.mkdir()
     else:

@@ -104,7 +104,7 @@ def test_an_export_the_state_cannot_record_leaves_no_key_file(
     controller: OnboardingController, tmp_path: Path
 ) -> None:
     wallet = controller.restore_wallet("cardano", HARDHAT)
-    controller.store.path.write_text("{ not json")  # the state breaks before the export
+    Path(controller.store.path).write_text("{ not json")  # the state breaks before the export
     keys = tmp_path / "keys"
     with pytest.raises(OnboardError):
         controller.export_wallet(wallet, keys)
