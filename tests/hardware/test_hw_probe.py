@@ -113,7 +113,7 @@ def test_the_real_machine_never_prints(tmp_path: Path, capfd: pytest.CaptureFixt
 
 def test_disk_of_a_directory_that_does_not_exist_yet(tmp_path: Path) -> None:
     missing = tmp_path / "not" / "yet" / "state"
-    assert nearest_existing(missing) == tmp_path
+    assert nearest_existing(missing) == str(tmp_path)
     disk, problems = read_disk(missing)
     usage = shutil.disk_usage(tmp_path)
     assert problems == []
