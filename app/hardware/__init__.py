@@ -1,12 +1,11 @@
 """The machine's total capacity and live usage (CPU, memory, disk, GPUs, limits).
 
 Cheap to import: psutil and the standard library only. NVML (nvidia-ml-py) is imported
-when GPUs are probed; py-cpuinfo, Textual and pydantic never are.
+when GPUs are probed; py-cpuinfo, Textual and pydantic never are. ``status`` imports
+this package and calls ``probe_capacity``, which load neither pathlib nor typing.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 from app.hardware.model import (
     CgroupLimits,
@@ -23,7 +22,10 @@ from app.hardware.model import (
 from app.hardware.probe import Capacity, probe_capacity, probe_machine
 from app.hardware.usable import UsableTotals, usable_totals
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from typing import Any
+
     from app.hardware.gpus import probe_gpus
     from app.hardware.usage import sample_usage
 

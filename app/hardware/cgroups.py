@@ -4,15 +4,20 @@ psutil reports the host: inside a container limited to 2 CPUs and 4 GiB it still
 reports every core and all RAM, and an offer based on that would be refused by the
 kernel at run time. We read the limits of the process's own cgroup (and of its
 ancestors, whose limits apply too) and report only those that actually bind, so the
-overview can say "a limit applies" exactly when it does.
+overview can say "a limit applies" exactly when it does. Paths are ``str`` (see
+``_files``): status reads the limits and must not import pathlib.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-from app.hardware._files import read_first_line, read_text
+from app.hardware._files import clean, is_dir, is_file, parents, read_first_line, read_text
 from app.hardware.model import CgroupLimits
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from app.hardware._files import StrPath
 
 # cgroup v1 prints "no limit" as PAGE_COUNTER_MAX pages (9223372036854771712 on x86-64);
 # anything this large is not a real limit.
@@ -51,27 +56,26 @@ def parse_self_cgroup(text: str) -> dict[str, str]:
     return paths
 
 
-def _own_dir(mount: Path, relative: str | None) -> Path:
+def _own_dir(mount: str, relative: str | None) -> str:
     """The process's cgroup directory under `mount`, else the mount itself.
 
     Without a cgroup namespace a container sees the host's path (e.g. /docker/<id>)
     while its mount shows only its own cgroup at the root: the root is then right.
     """
     if relative:
-        candidate = mount / relative.lstrip("/")
-        if candidate != mount and candidate.is_dir():
+        candidate = clean(os.path.join(mount, relative.lstrip("/")))
+        if candidate != mount and is_dir(candidate):
             return candidate
     return mount
 
 
-def _chain(start: Path, mount: Path) -> list[Path]:
-    """`start` and each ancestor up to and including `mount` (limits nest)."""
-    chain = [start]
-    current = start
-    while current != mount and mount in current.parents:
-        current = current.parent
-        chain.append(current)
-    return chain
+def _chain(start: str, mount: str) -> list[str]:
+    """`start` and each ancestor up to and including `mount` (limits nest); only `start`
+    where `mount` is not an ancestor of it."""
+    ancestors = list(parents(start))
+    if start == mount or mount not in ancestors:
+        return [start]
+    return [start, *ancestors[: ancestors.index(mount) + 1]]
 
 
 class _Raw:
@@ -96,11 +100,11 @@ def _min_int(a: int | None, b: int) -> int:
     return b if a is None else min(a, b)
 
 
-def _read_v2(root: Path, relative: str | None, problems: list[str]) -> _Raw:
+def _read_v2(root: str, relative: str | None, problems: list[str]) -> _Raw:
     raw = _Raw()
     own = _own_dir(root, relative)
     for directory in _chain(own, root):
-        line = read_first_line(directory / "cpu.max")
+        line = read_first_line(os.path.join(directory, "cpu.max"))
         if line:
             quota, _, period = line.partition(" ")
             if quota != "max":
@@ -109,23 +113,28 @@ def _read_v2(root: Path, relative: str | None, problems: list[str]) -> _Raw:
                     if q > 0 and p > 0:
                         raw.quota_cores = _min(raw.quota_cores, q / p)
                 except ValueError:
-                    problems.append(f"CPU quota unknown: {directory / 'cpu.max'} holds {line!r}")
-        line = read_first_line(directory / "memory.max")
+                    problems.append(
+                        f"CPU quota unknown: {os.path.join(directory, 'cpu.max')} holds {line!r}"
+                    )
+        line = read_first_line(os.path.join(directory, "memory.max"))
         if line and line != "max":
             try:
                 raw.memory_bytes = _min_int(raw.memory_bytes, int(line))
             except ValueError:
-                problems.append(f"memory limit unknown: {directory / 'memory.max'} holds {line!r}")
+                problems.append(
+                    f"memory limit unknown: {os.path.join(directory, 'memory.max')} holds {line!r}"
+                )
     for directory in _chain(own, root):
         for name in ("cpuset.cpus.effective", "cpuset.cpus"):
-            text = read_text(directory / name)
+            path = os.path.join(directory, name)
+            text = read_text(path)
             if text and text.strip():
-                raw.cpuset = _count_cpus(directory / name, text, problems)
+                raw.cpuset = _count_cpus(path, text, problems)
                 return raw
     return raw
 
 
-def _count_cpus(path: Path, text: str, problems: list[str]) -> int | None:
+def _count_cpus(path: str, text: str, problems: list[str]) -> int | None:
     try:
         return len(parse_cpu_list(text)) or None
     except ValueError:
@@ -133,27 +142,28 @@ def _count_cpus(path: Path, text: str, problems: list[str]) -> int | None:
         return None
 
 
-def _v1_mount(root: Path, controller: str) -> Path | None:
+def _v1_mount(root: str, controller: str) -> str | None:
     """The v1 hierarchy of one controller: "cpu" is often a link to "cpu,cpuacct"."""
-    direct = root / controller
-    if direct.is_dir():
+    direct = os.path.join(root, controller)
+    if is_dir(direct):
         return direct
     try:
-        for entry in root.iterdir():
-            if controller in entry.name.split(",") and entry.is_dir():
+        for name in os.listdir(root):
+            entry = os.path.join(root, name)
+            if controller in name.split(",") and is_dir(entry):
                 return entry
     except OSError:
         return None
     return None
 
 
-def _read_v1(root: Path, own: dict[str, str], problems: list[str]) -> _Raw:
+def _read_v1(root: str, own: dict[str, str], problems: list[str]) -> _Raw:
     raw = _Raw()
     cpu_mount = _v1_mount(root, "cpu")
     if cpu_mount is not None:
         for directory in _chain(_own_dir(cpu_mount, own.get("cpu")), cpu_mount):
-            quota = read_first_line(directory / "cpu.cfs_quota_us")
-            period = read_first_line(directory / "cpu.cfs_period_us")
+            quota = read_first_line(os.path.join(directory, "cpu.cfs_quota_us"))
+            period = read_first_line(os.path.join(directory, "cpu.cfs_period_us"))
             if quota is None or period is None:
                 continue
             try:
@@ -166,7 +176,7 @@ def _read_v1(root: Path, own: dict[str, str], problems: list[str]) -> _Raw:
     memory_mount = _v1_mount(root, "memory")
     if memory_mount is not None:
         for directory in _chain(_own_dir(memory_mount, own.get("memory")), memory_mount):
-            line = read_first_line(directory / "memory.limit_in_bytes")
+            line = read_first_line(os.path.join(directory, "memory.limit_in_bytes"))
             if line is None:
                 continue
             try:
@@ -181,16 +191,17 @@ def _read_v1(root: Path, own: dict[str, str], problems: list[str]) -> _Raw:
         own_dir = _own_dir(cpuset_mount, own.get("cpuset"))
         for directory in _chain(own_dir, cpuset_mount):
             for name in ("cpuset.effective_cpus", "cpuset.cpus"):
-                text = read_text(directory / name)
+                path = os.path.join(directory, name)
+                text = read_text(path)
                 if text and text.strip():
-                    raw.cpuset = _count_cpus(directory / name, text, problems)
+                    raw.cpuset = _count_cpus(path, text, problems)
                     return raw
     return raw
 
 
 def read_cgroup_limits(
-    cgroup_root: Path,
-    proc_root: Path,
+    cgroup_root: StrPath,
+    proc_root: StrPath,
     *,
     host_cores: int,
     host_memory_mb: int,
@@ -201,14 +212,15 @@ def read_cgroup_limits(
     limit on 16 GiB) changes nothing and is reported as None.
     """
     problems: list[str] = []
-    self_text = read_text(proc_root / "self" / "cgroup")
+    root = clean(cgroup_root)
+    self_text = read_text(os.path.join(clean(proc_root), "self", "cgroup"))
     own = parse_self_cgroup(self_text) if self_text else {}
-    if (cgroup_root / "cgroup.controllers").is_file():
+    if is_file(os.path.join(root, "cgroup.controllers")):
         version = 2
-        raw = _read_v2(cgroup_root, own.get(""), problems)
-    elif any(_v1_mount(cgroup_root, c) is not None for c in ("cpu", "memory", "cpuset")):
+        raw = _read_v2(root, own.get(""), problems)
+    elif any(_v1_mount(root, c) is not None for c in ("cpu", "memory", "cpuset")):
         version = 1
-        raw = _read_v1(cgroup_root, own, problems)
+        raw = _read_v1(root, own, problems)
     else:
         return CgroupLimits(), problems
 

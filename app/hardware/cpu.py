@@ -5,18 +5,21 @@ it with cpufreq's ``cpuinfo_max_freq`` where the kernel exposes one, then sums o
 every logical CPU. We do the same, reading the files directly: it takes a
 millisecond, whereas ``cpuinfo.get_cpu_info()`` sleeps a second to time the clock.
 ``psutil.cpu_freq()`` is only a last resort: in a VM it is often None or reports a
-max of 0.
+max of 0. Paths are ``str`` (see ``_files``): status must not import pathlib.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-from app.hardware._files import read_int, read_text
+from app.hardware._files import clean, read_int, read_text
 from app.hardware.model import CpuInfo
 from app.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from app.hardware._files import StrPath
 
 # Where /proc/cpuinfo keeps a model name on the architectures we have seen: x86
 # ("model name"), 32-bit ARM and some SoCs ("Processor", "Hardware"), POWER ("cpu"),
@@ -119,8 +122,10 @@ def _physical_cores(processors: list[_Processor]) -> int | None:
         return None
 
 
-def _cpufreq_max_mhz(sys_root: Path, number: int) -> float | None:
-    khz = read_int(sys_root / f"devices/system/cpu/cpu{number}/cpufreq/cpuinfo_max_freq")
+def _cpufreq_max_mhz(sys_root: StrPath, number: int) -> float | None:
+    khz = read_int(
+        os.path.join(sys_root, f"devices/system/cpu/cpu{number}/cpufreq/cpuinfo_max_freq")
+    )
     if khz is None or khz <= 0:
         return None
     return khz / 1000.0
@@ -151,10 +156,10 @@ def _psutil_mhz() -> tuple[float | None, str]:
     return None, ""
 
 
-def read_cpu(proc_root: Path, sys_root: Path) -> tuple[CpuInfo, list[str]]:
+def read_cpu(proc_root: StrPath, sys_root: StrPath) -> tuple[CpuInfo, list[str]]:
     """The CPU facts and, for each one that could not be read, why."""
     problems: list[str] = []
-    cpuinfo_path = proc_root / "cpuinfo"
+    cpuinfo_path = os.path.join(clean(proc_root), "cpuinfo")
     text = read_text(cpuinfo_path)
     processors = parse_proc_cpuinfo(text) if text is not None else []
     if text is None:

@@ -5,16 +5,21 @@ read it too: ``status`` needs only the total, and importing psutil would cost it
 10 ms. Not ``os.sysconf("SC_PHYS_PAGES")``: under LXCFS (LXC, Proxmox containers)
 ``/proc/meminfo`` shows the container's memory and sysconf the host's. What is free and
 the swap come from psutil; so does the total where there is no ``/proc/meminfo``.
+Paths are ``str`` (see ``_files``): status must not import pathlib.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from app.hardware._files import read_text
 from app.hardware.model import MemoryInfo
 
-PROC = Path("/proc")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from app.hardware._files import StrPath
+
+PROC = "/proc"
 
 
 def to_mb(n_bytes: int) -> int:
@@ -34,9 +39,9 @@ def _meminfo_total_bytes(text: str) -> int | None:
     return None
 
 
-def read_total_mb(proc_root: Path = PROC) -> tuple[int, list[str]]:
+def read_total_mb(proc_root: StrPath = PROC) -> tuple[int, list[str]]:
     """The machine's memory in MB; 0 and a reason when neither /proc nor psutil give it."""
-    text = read_text(proc_root / "meminfo")
+    text = read_text(os.path.join(proc_root, "meminfo"))
     if text is not None:
         total = _meminfo_total_bytes(text)
         if total:
@@ -50,7 +55,7 @@ def read_total_mb(proc_root: Path = PROC) -> tuple[int, list[str]]:
 
 
 def read_memory(
-    proc_root: Path = PROC, *, total_mb: int | None = None
+    proc_root: StrPath = PROC, *, total_mb: int | None = None
 ) -> tuple[MemoryInfo, list[str]]:
     """RAM and swap; zeros plus a reason for each figure that cannot be read.
 

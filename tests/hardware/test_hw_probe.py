@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import psutil
 import pytest
 
+import app
 from app.hardware import (
     CgroupLimits,
     MachineInfo,
@@ -113,7 +115,7 @@ def test_the_real_machine_never_prints(tmp_path: Path, capfd: pytest.CaptureFixt
 
 def test_disk_of_a_directory_that_does_not_exist_yet(tmp_path: Path) -> None:
     missing = tmp_path / "not" / "yet" / "state"
-    assert nearest_existing(missing) == tmp_path
+    assert nearest_existing(missing) == str(tmp_path)
     disk, problems = read_disk(missing)
     usage = shutil.disk_usage(tmp_path)
     assert problems == []
@@ -221,3 +223,30 @@ def test_import_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_status_probe_loads_neither_pathlib_nor_typing(tmp_path: Path) -> None:
+    """``status`` runs ``probe_capacity`` on every call: pathlib (with urllib.parse) and
+    typing would each add ~0.4x of a bare interpreter start."""
+    if "MUTANT_UNDER_TEST" in os.environ:  # benchmarks/mutation.py: mutmut's copy of app/
+        pytest.skip("mutated modules import mutmut's trampoline, which loads these libraries")
+    code = (
+        "import sys, app.hardware\n"
+        f"capacity = app.hardware.probe_capacity({str(tmp_path / 'state')!r})\n"
+        "avoided = ('pathlib', 'typing', 'threading', 'urllib', 'contextlib', 'warnings',\n"
+        "           'fnmatch', 'ipaddress', 'logging')\n"
+        "print(sorted(m for m in avoided if m in sys.modules))\n"
+        "print(capacity.problems, file=sys.stderr)\n"
+    )
+    # -S: no site, so no .pth file (an editable install's import finder loads pathlib)
+    # is there before our code; the package is found where this test imported it from.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(app.__file__)))
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    assert out.stdout.strip() == "[]", out.stderr
