@@ -99,7 +99,7 @@ def onboard(state: Path, env: dict[str, str]) -> dict[str, int]:
     cpu, memory = cap["cpu"] // 10 + 1, cap["memory"] // 10 + 1
     subprocess.run(
         [CLI, "onboard", "--yes", "-c", str(cpu), "-m", str(memory), "-n", "nunet-team",
-         "-a", ADDRESS],
+         "-a", ADDRESS, "-x", "0.25"],  # a price: metadataV2.json then holds a float
         capture_output=True, check=True, env=env,
     )  # fmt: skip
     return {"cpu": cpu, "memory": memory}
@@ -181,7 +181,7 @@ def main() -> None:
             plan.write_text(
                 f'state = "onboarded"\ncpu = {offer["cpu"]}\nmemory = {offer["memory"]}\n'
                 f'channel = "nunet-team"\naddress = "{ADDRESS}"\n'
-                "server_mode = true\n"  # onboard's default (DMS's -l true): a no-change plan
+                "ntx_price = 0.25\nserver_mode = true\n"  # onboard's default (DMS's -l true): a no-change plan
             )
             said = subprocess.run(
                 [CLI, "apply", str(plan), "--check"], capture_output=True, text=True, env=env

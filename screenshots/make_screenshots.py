@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.hardware.model import GpuUsage, Usage  # noqa: E402
-from app.onboarding import controller as controller_module  # noqa: E402
+from app.onboarding import reader as reader_module  # noqa: E402
 from app.onboarding.controller import OnboardingController  # noqa: E402
 from app.tui.app import NunetOnboardApp  # noqa: E402
 from tests.fakes import fake_machine  # noqa: E402
@@ -155,8 +155,7 @@ def main() -> int:
         print("rsvg-convert not found: apt-get install -y librsvg2-bin", file=sys.stderr)
         return 1
     # The status and dialogs show paths and ids: keep them short and stable.
-    controller_module._machine_uuid = lambda: "5f3c0a52-8d0e-4b8e-9a51-0c2d6e7f8a90"  # type: ignore[assignment]
-    controller_module._now_iso = lambda: "2025-06-01T12:00:00+00:00"  # type: ignore[assignment]
+    reader_module._machine_uuid = lambda: "5f3c0a52-8d0e-4b8e-9a51-0c2d6e7f8a90"  # type: ignore[assignment]
     base = Path(tempfile.gettempdir()) / "nunet-onboard"
     shutil.rmtree(base, ignore_errors=True)
     try:

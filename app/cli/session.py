@@ -10,7 +10,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy rea
 if TYPE_CHECKING:
     import argparse
 
+    from app.config import Settings
     from app.onboarding.controller import OnboardingController
+    from app.onboarding.reader import StateReader
 
 
 def make_controller(args: argparse.Namespace, *, log: bool = False) -> OnboardingController:
@@ -38,18 +40,29 @@ def make_controller(args: argparse.Namespace, *, log: bool = False) -> Onboardin
 
 def light_controller(args: argparse.Namespace) -> OnboardingController:
     """For the read-only commands: no log file; see ``light_session``."""
-    return light_session(args)[0]
+    from app.onboarding.controller import OnboardingController
+
+    settings = _lenient_settings(args)[0]
+    return OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
 
 
-def light_session(args: argparse.Namespace) -> tuple[OnboardingController, bool]:
-    """The controller for a read-only command, and whether a setting is bad.
+def light_session(args: argparse.Namespace) -> tuple[StateReader, bool]:
+    """For ``status``: the state reader (none of the controller's operations are
+    loaded), and whether a setting is bad; see ``_lenient_settings``."""
+    from app.onboarding.reader import StateReader
+
+    settings, bad = _lenient_settings(args)
+    return StateReader(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s), bad
+
+
+def _lenient_settings(args: argparse.Namespace) -> tuple[Settings, bool]:
+    """The settings for a read-only command, and whether a setting is bad.
 
     Nothing configured (the plain ``status``) loads no pydantic-settings. A bad
     setting that does not hide the state directory is one warning line each on
     stderr, and its default is used: monitoring sees it, and still gets an answer.
     """
     from app.config import ConfigError, load_settings_leniently
-    from app.onboarding.controller import OnboardingController
 
     try:
         settings, warnings = load_settings_leniently(getattr(args, "state_dir", None))
@@ -60,8 +73,7 @@ def light_session(args: argparse.Namespace) -> tuple[OnboardingController, bool]
 
         for line in warnings:
             warn(line)
-    controller = OnboardingController(settings.state_dir, gpu_timeout_s=settings.gpu_timeout_s)
-    return controller, bool(warnings)
+    return settings, bool(warnings)
 
 
 def at_terminal() -> bool:

@@ -7,8 +7,6 @@ fake machine then passes on a real machine with the same numbers.
 
 from __future__ import annotations
 
-import math
-
 from app.hardware.model import CgroupLimits, CpuInfo
 from app.record import Record
 
@@ -30,7 +28,8 @@ def usable_totals(cpu: CpuInfo, memory_total_mb: int, limits: CgroupLimits) -> U
     if limits.cpuset_cores is not None:
         cores = min(cores, max(1, limits.cpuset_cores))
     if limits.cpu_quota_cores is not None:
-        cores = min(cores, max(1, math.floor(limits.cpu_quota_cores)))
+        # int() is floor here: anything under 1 becomes 1 either way (and status imports no math)
+        cores = min(cores, max(1, int(limits.cpu_quota_cores)))
     # No core taken away: the total as measured, not cores x the average clock, which
     # rounds below it and would make "Usable" differ from "Total" with no limit.
     cpu_mhz = cpu.total_mhz

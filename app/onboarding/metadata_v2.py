@@ -74,13 +74,32 @@ def _go_float(value: float) -> str:
     if value == 0:
         return "0"
     if 1e-6 <= abs(value) < 1e21:
-        from decimal import Decimal
-
-        return format(Decimal(repr(value)).normalize(), "f")
+        return _without_exponent(repr(value))
     mantissa, exponent = repr(value).split("e")
     if exponent.startswith("-0") and len(exponent) == 3:  # Go cleans e-07 to e-7
         exponent = "-" + exponent[2]
     return f"{mantissa}e{exponent}"
+
+
+def _without_exponent(shortest: str) -> str:
+    """``repr``'s shortest digits written out in full, with no trailing zeros: what
+    ``format(Decimal(shortest).normalize(), "f")`` gives, without importing decimal
+    (0.14x of a bare interpreter start, and status renders this file on every call)."""
+    sign = "-" if shortest.startswith("-") else ""
+    mantissa, _, exponent = shortest.lstrip("-").partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = whole + fraction
+    point = len(whole) + int(exponent or 0)  # where the point goes in ``digits``
+    if point <= 0:
+        text = "0." + "0" * -point + digits
+    elif point >= len(digits):
+        text = digits + "0" * (point - len(digits))
+    else:
+        text = digits[:point] + "." + digits[point:]
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, dot, fraction = text.partition(".")
+    return sign + (whole.lstrip("0") or "0") + dot + fraction
 
 
 _GO_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -19,7 +19,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy rea
 if TYPE_CHECKING:
     from typing import Any
 
-    from app.onboarding.controller import OnboardingController
+    from app.onboarding.reader import StateReader
 
 
 class StatusProblem(Record):
@@ -72,7 +72,7 @@ def machine_uuid(files: tuple[str, ...] = MACHINE_ID_FILES) -> str:
     return "unknown"
 
 
-def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
+def build_status(ctl: StateReader, uuid: str) -> OnboardingStatus:
     """DMS's status plus what is wrong and how to fix it. Never raises for a bad state."""
     base: dict[str, Any] = {
         "machine_uuid": uuid,
@@ -134,7 +134,7 @@ def build_status(ctl: OnboardingController, uuid: str) -> OnboardingStatus:
     )
 
 
-def inconsistency(ctl: OnboardingController, has_metadata: bool) -> str:
+def inconsistency(ctl: StateReader, has_metadata: bool) -> str:
     """What is wrong when the metadata and the node identity disagree, in words (for
     status and for apply's plan alike): the key missing, unusable, or alone."""
     key = identity.key_path(ctl.directory)
@@ -148,7 +148,7 @@ def inconsistency(ctl: OnboardingController, has_metadata: bool) -> str:
     return f"a node identity {key} exists but there is no metadata"
 
 
-def _inconsistent(ctl: OnboardingController, has_metadata: bool) -> StatusProblem:
+def _inconsistent(ctl: StateReader, has_metadata: bool) -> StatusProblem:
     return StatusProblem(
         "inconsistent",
         inconsistency(ctl, has_metadata),
@@ -156,9 +156,7 @@ def _inconsistent(ctl: OnboardingController, has_metadata: bool) -> StatusProble
     )
 
 
-def drift(
-    ctl: OnboardingController, offer: dict[str, Any]
-) -> tuple[list[StatusProblem], str | None]:
+def drift(ctl: StateReader, offer: dict[str, Any]) -> tuple[list[StatusProblem], str | None]:
     """The stored offer checked against today's hardware, and a note on the GPUs.
 
     Status never runs the GPU tools (they may take seconds, or hang): the GPUs are

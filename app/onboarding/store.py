@@ -27,7 +27,6 @@ from __future__ import annotations
 import _thread
 import json
 import os
-import re
 import stat
 import time
 
@@ -102,7 +101,6 @@ def _depth_over(value: Any, limit: int) -> bool:
     return False
 
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 
 
@@ -111,9 +109,15 @@ def _too_deep(raw: bytes, limit: int) -> bool:
 
     ``json.loads`` recurses in C; its recursion guard follows the interpreter's
     recursion limit, which a library may have raised, and then 100,000 brackets
-    overflow the C stack and kill the process. So depth is measured first.
+    overflow the C stack and kill the process. So depth is measured first, on the
+    text outside strings: with the escaped backslashes and then the escaped quotes
+    taken out (escapes pair from the left), every other run between quotes is
+    outside one. Byte methods only, no regular expression: compiling one is ~1 %
+    of ``status``'s time.
     """
-    brackets = _JSON_STRING.sub(b'""', raw).translate(None, _NOT_BRACKETS)
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
     depth = 0
     for byte in brackets:
         depth += 1 if byte in b"[{" else -1

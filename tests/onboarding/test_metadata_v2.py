@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.onboarding import metadata_v2
 from app.onboarding.controller import OnboardingController
@@ -68,6 +72,20 @@ def test_go_float_form() -> None:
         assert (
             metadata_v2.render({"ntx_price": value}).decode().endswith(f' "ntx_price": {text}\n}}')
         )
+
+
+@given(
+    st.floats(min_value=1e-6, max_value=1e21, exclude_max=True)
+    | st.decimals(min_value=Decimal("0.000001"), max_value=Decimal("100000"), places=6).map(float)
+)
+def test_the_f_form_is_the_shortest_digits_written_out(value: float) -> None:
+    """Go's 'f' form of a float64 is its shortest round-trip digits without an exponent:
+    the module writes them out by hand, since status renders the file on every call and
+    decimal's import is 0.14x of a bare start. Decimal is the reference here."""
+    for number in (value, -value):
+        shown = format(Decimal(repr(number)).normalize(), "f")
+        assert metadata_v2._go_float(number) == shown
+        assert float(shown) == number
 
 
 def test_written_on_onboard_and_resource_config_removed_at_offboard(

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.store import (
@@ -25,6 +27,7 @@ from app.onboarding.store import (
     STALE_TEMP_S,
     STATE_FILE,
     StateStore,
+    _too_deep,
 )
 
 TEXT_DEPTH_LIMIT = MAX_EXTRA_DEPTH + 8  # the depth _parse counts on the raw text
@@ -311,3 +314,32 @@ def test_no_copy_is_claimed_where_something_else_holds_its_name(
     err = refused(store, raw)
     assert err.kept_at is None
     assert "a copy is kept" not in str(err)
+
+
+# -- depth before parsing -------------------------------------------------------------------------
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab"\\[]{}\n\u00e9'),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+def nesting(value: object) -> int:
+    """How deep ``value`` nests: 0 for a scalar, 1 for a flat list or object."""
+    if isinstance(value, dict):
+        return 1 + max(map(nesting, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(nesting, value), default=0)
+    return 0
+
+
+@given(JSON_VALUES, st.integers(min_value=0, max_value=6), st.booleans())
+def test_depth_is_measured_outside_strings_whatever_they_hold(
+    value: object, limit: int, ascii_only: bool
+) -> None:
+    """Brackets, quotes and backslashes inside strings never count; every bracket of the
+    structure does (the text is what json.dumps writes, escaped either way)."""
+    raw = json.dumps(value, ensure_ascii=ascii_only).encode()
+    assert _too_deep(raw, limit) == (nesting(value) > limit)

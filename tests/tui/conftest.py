@@ -21,7 +21,7 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from app.hardware.model import Usage
-from app.onboarding import controller as controller_module
+from app.onboarding import reader as reader_module
 from app.onboarding.controller import OnboardingController
 from app.tui.app import NunetOnboardApp
 
@@ -56,7 +56,7 @@ def _fixed_machine_id(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
     monkeypatch.setattr(
-        controller_module, "_machine_uuid", lambda: "00000000-0000-0000-0000-000000000001"
+        reader_module, "_machine_uuid", lambda: "00000000-0000-0000-0000-000000000001"
     )
 
 
