@@ -38,9 +38,9 @@ def __getattr__(name: str) -> Any:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     guard_stdout()
-    from app.cli.quick import quick_status
+    from app.cli.quick import quick_parse
 
-    args: Any = quick_status(argv)
+    args: Any = quick_parse(argv)
     if args is None:
         from app.cli.parsing import parse
 

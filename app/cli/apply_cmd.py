@@ -12,16 +12,17 @@ again from the state as it is then, so what is written is what was planned.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from app.cli.exits import UsageError
 from app.cli.output import error, print_json, print_pairs, warn
 from app.cli.session import make_controller
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:  # a fleet runs apply on every node: it loads no typing, argparse or pathlib
+    import argparse
+    from typing import Any
+
     from app.onboarding.offer import Target
     from app.onboarding.plan import Plan
 
@@ -80,7 +81,7 @@ def _read_target(file: str) -> Target:
         if file == "-":
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         else:
-            with Path(file).open("rb") as fh:
+            with open(file, "rb") as fh:
                 raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None

@@ -59,7 +59,7 @@ def offboard_plan(ctl: OnboardingController) -> OffboardPlan:
         keep.append(f"the state file, which cannot be read or removed here ({reason})")
     if state is not None:
         if state.get("metadata") is not None:
-            onboarded = identity.identity_exists(ctl.state_dir)
+            onboarded = identity.identity_exists(ctl.directory)
             offer = state.get("offer") or {}
             remove.append(
                 f"the offer and metadata (cpu {offer.get('cpu')} MHz, memory {offer.get('memory')} MB, "
@@ -76,7 +76,7 @@ def offboard_plan(ctl: OnboardingController) -> OffboardPlan:
             keep.append("the history of actions")
     if os.path.lexists(ctl.metadata_path):
         remove.append(f"DMS's metadata file {ctl.metadata_path}")
-    key_present = identity.key_present(ctl.state_dir)
+    key_present = identity.key_present(ctl.directory)
     if key_present:
         remove.append(f"the node identity {ctl.key_path}")
     keep.append(f"the log files in {ctl.log_path.parent}")
@@ -152,9 +152,9 @@ def _offboard_held(
 ) -> None:
     state = _read_for_offboard(ctl, force, removed, failed)
     has_meta = state is not None and state.get("metadata") is not None
-    key_present = identity.key_present(ctl.state_dir)
+    key_present = identity.key_present(ctl.directory)
     if not force:
-        has_key = identity.identity_exists(ctl.state_dir)
+        has_key = identity.identity_exists(ctl.directory)
         if not has_meta and not key_present:
             raise NotOnboarded("offboarding")
         if not (has_meta and has_key):
@@ -181,7 +181,7 @@ def _offboard_held(
             failed.append(str(exc))
     if force or has_meta:  # a forced offboard of an unreadable state writes no update
         existed = os.path.lexists(ctl.metadata_path)
-        left = metadata_v2.remove(ctl.state_dir)
+        left = metadata_v2.remove(ctl.directory)
         if left:
             failed.append(left)
         elif existed:

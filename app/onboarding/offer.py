@@ -15,16 +15,18 @@ here: the rules (``rules.py``) do that, with the machine's bounds in the message
 from __future__ import annotations
 
 import json
-import math
 import re
-from typing import TYPE_CHECKING, Any
 
 from app.onboarding import rules
 from app.onboarding.addresses import normal_address
+from app.onboarding.state_schema import finite
 from app.onboarding.units import UnitError, parse_decimal, parse_disk_gb, parse_memory_mb, shown
 from app.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from typing import Any
+
     from app.hardware import Capacity, MachineInfo
 
 MAX_FILE_BYTES = 64 * 1024
@@ -45,8 +47,9 @@ KEYS: tuple[str, ...] = (
     "force",
 )
 REQUIRED_TO_ONBOARD = ("cpu", "memory", "channel", "address")
-_PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$", re.ASCII)
-_MHZ = re.compile(r"^\s*([0-9]+)\s*(?:mhz)?\s*$", re.ASCII | re.IGNORECASE)
+# Compiled by re when first used (and then cached): a plan of plain numbers compiles neither.
+_PERCENT = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$"
+_MHZ = r"^\s*([0-9]+)\s*(?:mhz)?\s*$"
 
 
 class TargetError(ValueError):
@@ -198,7 +201,7 @@ def _amount(unit: str, parse_text: Any) -> Any:
             if value < 0:
                 raise ValueError(f"{value} is negative; give 0 or more {unit}")
             return Amount(absolute=value, text=str(value))
-        m = _PERCENT.match(value) if len(value) <= 40 else None
+        m = re.match(_PERCENT, value, re.ASCII) if len(value) <= 40 else None
         if m:
             whole, _, decimals = m.group(1).partition(".")
             percent = (int(whole + decimals), 10 ** len(decimals))
@@ -214,7 +217,7 @@ def _amount(unit: str, parse_text: Any) -> Any:
 
 
 def _mhz(text: str) -> int:
-    m = _MHZ.match(text) if len(text) <= 40 else None
+    m = re.match(_MHZ, text, re.ASCII | re.IGNORECASE) if len(text) <= 40 else None
     if not m:
         raise UnitError(f'{shown(text)} is not a whole number of MHz (e.g. 5200 or "5200MHz")')
     return int(m.group(1))
@@ -264,7 +267,7 @@ def _price(value: Any) -> float:
     if isinstance(value, int) and abs(value) > 10**15:
         raise ValueError(f"{_show(value)} is too large for a price in NTX per minute")
     number = float(value)
-    if not math.isfinite(number) or number < 0:
+    if not finite(number) or number < 0:
         raise ValueError(f"{_show(value)} is not allowed; give 0 or more NTX per minute")
     return number + 0.0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import (
@@ -24,7 +23,10 @@ from app.onboarding.lock import deferred_signals
 from app.onboarding.records import build_records, describe, history_entry
 from app.onboarding.state_dir import describe_os_error
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from typing import Any
+
     from app.onboarding.controller import OnboardingController
     from app.onboarding.models import CapacityForNunet, Metadata
     from app.onboarding.store import State
@@ -88,10 +90,10 @@ def _address_problem(ctl: OnboardingController, address: str) -> Problem | None:
 
 def _refuse_unless_new(ctl: OnboardingController, state: State) -> None:
     has_meta = state.get("metadata") is not None
-    has_key = identity.identity_exists(ctl.state_dir)
+    has_key = identity.identity_exists(ctl.directory)
     if has_meta and has_key:
         raise AlreadyOnboarded()
-    if has_meta or identity.key_present(ctl.state_dir):
+    if has_meta or identity.key_present(ctl.directory):
         raise StateError(
             "the onboarding state is inconsistent (see 'nunet-onboard status'); "
             "run 'nunet-onboard offboard --force' first",
@@ -141,7 +143,7 @@ def onboard(
 
 def _create_identity(ctl: OnboardingController) -> str:
     try:
-        return identity.create_identity(ctl.state_dir)
+        return identity.create_identity(ctl.directory)
     except FileExistsError as exc:
         raise StateError(
             f"a node identity {ctl.key_path} appeared while onboarding (another program "
@@ -204,7 +206,7 @@ def _write_offer(
     finds the machine changed (memory added, a GPU gone) or metadataV2.json damaged
     still writes, so it remains the way to refresh the records.
     """
-    if s.get("metadata") is None or not identity.identity_exists(ctl.state_dir):
+    if s.get("metadata") is None or not identity.identity_exists(ctl.directory):
         raise NotOnboarded("changing the resource configuration")
     node_id = str(s["metadata"]["node_id"])
     metadata, resources = build_records(ctl.machine(gpus=True), capacity, node_id)
@@ -219,7 +221,7 @@ def _write_offer(
         "available_resources": resources.model_dump(mode="json"),
     }
     same = all(_without_time(s.get(k)) == _without_time(v) for k, v in records.items())
-    if same and metadata_v2.disagreement(ctl.state_dir, s["metadata"]) is None:
+    if same and metadata_v2.disagreement(ctl.directory, s["metadata"]) is None:
         from app.onboarding.models import Metadata
 
         raise _NoChange(Metadata.model_validate(s["metadata"]))
@@ -233,7 +235,7 @@ def resource_config(
 ) -> Metadata:
     """Change the offer of an onboarded machine, recomputing ``available`` (DMS forgot to)."""
     state = ctl.store.read()
-    if state.get("metadata") is None or not identity.identity_exists(ctl.state_dir):
+    if state.get("metadata") is None or not identity.identity_exists(ctl.directory):
         raise NotOnboarded("changing the resource configuration")
     problems, kept = _check_offer(ctl, capacity, state)
     if problems:

@@ -13,16 +13,16 @@ without GPUs and a dict comparison: no pydantic, no wallet library.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from app.onboarding import identity, rules
 from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
 from app.onboarding.offer import Resolved, Target, explain, resolve
 from app.onboarding.status import inconsistency
 from app.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     import logging
+    from typing import Any
 
     from app.onboarding.controller import OnboardingController
     from app.onboarding.errors import Problem
@@ -92,7 +92,7 @@ def read_current(ctl: OnboardingController) -> Current:
     offer = state.get("offer")
     shown = offer_view(offer) if isinstance(offer, dict) else None
     has_meta = state.get("metadata") is not None
-    has_key = identity.identity_exists(ctl.state_dir)
+    has_key = identity.identity_exists(ctl.directory)
     if has_meta and has_key:
         return Current("onboarded", shown, revision)
     if has_meta or has_key:

@@ -62,6 +62,7 @@ class StateReader:
         self._probe = probe
         self._gpu_timeout_s = gpu_timeout_s
         self._machine: MachineInfo | None = None
+        self._capacity: Capacity | None = None
         self._gpu_sampler: GpuSampler | None = None
 
     # -- paths ---------------------------------------------------------------
@@ -90,6 +91,7 @@ class StateReader:
     def machine(self, *, refresh: bool = False, gpus: bool = True) -> MachineInfo:
         """The machine's capacity, probed once and cached (``refresh`` probes again)."""
         if self._machine is None or refresh or (gpus and not self._machine.gpus.probed):
+            self._capacity = None  # a probe is the newer reading; refresh drops both
             if self._probe is not None:
                 self._machine = self._probe()
             else:
@@ -103,12 +105,15 @@ class StateReader:
     def fit_machine(self) -> MachineInfo | Capacity:
         """What ``status`` checks the offer against: the machine already probed (or the
         one a test gave), else the GPU-less Capacity, which is read in about a
-        millisecond without psutil, so that ``status`` stays fast."""
+        millisecond without psutil, so that ``status`` stays fast; read once, like the
+        machine (``machine(refresh=True)`` reads again)."""
         if self._machine is not None or self._probe is not None:
             return self.machine(gpus=False)
-        from app.hardware import probe_capacity
+        if self._capacity is None:
+            from app.hardware import probe_capacity
 
-        return probe_capacity(self.directory)
+            self._capacity = probe_capacity(self.directory)
+        return self._capacity
 
     def machine_for(self, *, gpus: bool) -> MachineInfo | Capacity:
         """The whole machine when GPUs matter, else ``fit_machine()``: planning an offer

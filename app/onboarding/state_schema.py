@@ -29,7 +29,7 @@ class ShapeError(ValueError):
     """The state has the wrong shape; ``str()`` is "path: what was expected, got what"."""
 
 
-def _finite(value: float) -> bool:
+def finite(value: float) -> bool:
     """``math.isfinite`` without importing math (status checks the state on every call):
     an infinity minus itself is NaN, and NaN is not equal to anything."""
     return value - value == 0.0
@@ -41,7 +41,7 @@ def describe(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and not _finite(value):
+    if isinstance(value, float) and not finite(value):
         return "NaN" if value != value else "an infinite number"
     if isinstance(value, int):
         text = str(value) if value.bit_length() < 200 else "a number of over 60 digits"
@@ -78,7 +78,7 @@ def whole(minimum: int | None = None) -> Check:
 
 def number(minimum: float | None = None) -> Check:
     def check(value: Any, path: str) -> None:
-        if type(value) not in (int, float) or (isinstance(value, float) and not _finite(value)):
+        if type(value) not in (int, float) or (isinstance(value, float) and not finite(value)):
             raise _fail(path, "a finite number", value)
         if abs(value) > MAX_WHOLE:
             raise _fail(path, "a number of at most 2^63", value)

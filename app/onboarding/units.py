@@ -11,8 +11,9 @@ with a unit such as ``1.5GiB``).
 
 from __future__ import annotations
 
-import math
 import re
+
+from app.onboarding.state_schema import finite
 
 _BYTES = {
     "": None,
@@ -39,11 +40,11 @@ _BYTES = {
     "pib": 1024**5,
 }
 _MAX_TEXT = 40
-_NUMBER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*$", re.ASCII)
-_WHOLE = re.compile(r"^\s*\+?([0-9]+)\s*$", re.ASCII)
-_DECIMAL = re.compile(
-    r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$", re.ASCII
-)
+# Patterns, compiled by re (and kept in its cache) when first used: an ``apply`` whose
+# file holds plain numbers, or a ``status``, compiles none of them.
+_NUMBER = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*$"
+_WHOLE = r"^\s*\+?([0-9]+)\s*$"
+_DECIMAL = r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$"
 
 
 class UnitError(ValueError):
@@ -65,7 +66,7 @@ def shown(text: str) -> str:
 
 def parse_whole(text: str) -> int:
     """A whole number of 0 or more, in ASCII digits."""
-    m = _WHOLE.match(text) if len(text) <= _MAX_TEXT else None
+    m = re.match(_WHOLE, text, re.ASCII) if len(text) <= _MAX_TEXT else None
     if not m:
         raise UnitError(f"{shown(text)} is not a whole number of 0 or more")
     return int(m.group(1))
@@ -73,10 +74,10 @@ def parse_whole(text: str) -> int:
 
 def parse_decimal(text: str) -> float:
     """A finite decimal number of 0 or more in ASCII; -0 is 0."""
-    if len(text) > _MAX_TEXT or not _DECIMAL.match(text):
+    if len(text) > _MAX_TEXT or not re.match(_DECIMAL, text, re.ASCII):
         raise UnitError(f"{shown(text)} is not a number")
     value = float(text)
-    if not math.isfinite(value):
+    if not finite(value):
         raise UnitError(f"{shown(text)} is not a finite number")
     if value < 0:
         raise UnitError(f"{shown(text)} is negative; it must be 0 or more")
@@ -84,7 +85,7 @@ def parse_decimal(text: str) -> float:
 
 
 def _size(text: str, unit_bytes: int, unit_name: str) -> int:
-    m = _NUMBER.match(text) if len(text) <= _MAX_TEXT else None
+    m = re.match(_NUMBER, text, re.ASCII) if len(text) <= _MAX_TEXT else None
     suffix = m.group(2).lower() if m else ""
     if not m or suffix not in _BYTES:
         raise UnitError(

@@ -1,9 +1,10 @@
-"""The ``status`` lines read without argparse give what argparse gives, and nothing else is.
+"""The ``status`` and ``apply`` lines read without argparse give what argparse gives.
 
 ``app.cli.quick`` reads the plain ``status`` lines (monitoring runs them every few
-seconds) without importing argparse. Every line it accepts must parse under the
-whole parser to the same attributes; every line it declines goes to argparse, which
-then prints its usual help or error.
+seconds) and ``apply`` lines (a fleet runs one per node per play) without importing
+argparse. Every line it accepts must parse under the whole parser to the same
+attributes; every line it declines goes to argparse, which then prints its usual
+help or error.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from hypothesis import strategies as st
 
 import app
 from app.cli import build, main
-from app.cli.quick import quick_status
+from app.cli.quick import quick_parse
 from tests.cli.helpers import smallest_offer
+from tests.conftest import ETH_ADDRESS
 
 TOKENS = [
     "status",
@@ -41,6 +43,9 @@ TOKENS = [
     "--js",
     "-h",
     "info",
+    "apply",
+    "plan.toml",
+    "-",
 ]
 
 
@@ -54,7 +59,7 @@ def _argparse(argv: list[str]) -> dict[str, object] | None:
 
 
 def _agrees(argv: list[str]) -> bool:
-    quick = quick_status(list(argv))
+    quick = quick_parse(list(argv))
     if quick is None:
         return True  # argparse reads it, as for every other command
     return vars(quick) == _argparse(list(argv))
@@ -62,7 +67,7 @@ def _agrees(argv: list[str]) -> bool:
 
 def test_every_short_line_the_quick_path_takes_parses_the_same_under_argparse() -> None:
     lines = [list(p) for n in range(4) for p in itertools.product(TOKENS, repeat=n)]
-    taken = [argv for argv in lines if quick_status(list(argv)) is not None]
+    taken = [argv for argv in lines if quick_parse(list(argv)) is not None]
     assert len(taken) > 50  # the quick path is used, not only declined
     wrong = [argv for argv in taken if not _agrees(argv)]
     assert wrong == []
@@ -83,11 +88,14 @@ def test_longer_lines_agree_too(argv: list[str]) -> None:
         ["--state-dir", "/srv/nunet", "status", "--json"],
         ["status", "--state-dir=/srv/nunet", "-v"],
         ["-v", "status", "--verbose", "--check"],
+        ["apply", "-", "--json"],  # the fleet's line (the Ansible module)
+        ["apply", "plan.toml", "--check"],
+        ["--state-dir", "/srv/nunet", "apply", "--check", "-"],
     ],
     ids=" ".join,
 )
 def test_the_lines_monitoring_runs_take_the_quick_path(argv: list[str]) -> None:
-    parsed = quick_status(list(argv))
+    parsed = quick_parse(list(argv))
     assert parsed is not None
     assert vars(parsed) == _argparse(list(argv))
 
@@ -103,11 +111,16 @@ def test_the_lines_monitoring_runs_take_the_quick_path(argv: list[str]) -> None:
         ["status", "-h"],
         ["info"],
         [],
+        ["apply"],  # no FILE
+        ["apply", "a.toml", "b.toml"],  # two
+        ["apply", "--", "-x.toml"],  # a FILE after --
+        ["apply", "-1"],  # argparse may read it as a FILE or an option
+        ["status", "-"],  # status takes no FILE
     ],
     ids=lambda argv: " ".join(argv) or "(empty)",
 )
 def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
-    assert quick_status(list(argv)) is None
+    assert quick_parse(list(argv)) is None
 
 
 def test_status_help_and_errors_still_come_from_argparse(
@@ -140,6 +153,27 @@ def plain_env(home: Path) -> dict[str, str]:
     return {**env, "HOME": str(home)}
 
 
+def loaded_by(argv: list[str], home: Path) -> tuple[int, list[str], str]:
+    """Exit code, the ``AVOIDED`` modules loaded and stdout of ``main(argv)`` in a fresh
+    interpreter, on a machine that configures nothing."""
+    code = (
+        "import json, sys\nfrom app.cli import main\n"
+        f"rc = main({argv!r})\n"
+        f"print(json.dumps([rc, sorted(m for m in {AVOIDED!r} if m in sys.modules)]),"
+        " file=sys.stderr)\n"
+    )
+    # -S: no site, so no .pth file (an editable install's import finder loads pathlib)
+    # runs before our code; the package is found where this test imported it from.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(app.__file__)))
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**plain_env(home), "PYTHONPATH": root},
+    )  # fmt: skip
+    rc, loaded = json.loads(result.stderr.strip().splitlines()[-1])
+    return rc, loaded, result.stdout
+
+
 @pytest.mark.parametrize("onboarded", [False, True], ids=["fresh", "onboarded"])
 def test_a_status_line_imports_neither_argparse_nor_the_heavy_libraries(
     capsys: pytest.CaptureFixture[str],
@@ -156,20 +190,28 @@ def test_a_status_line_imports_neither_argparse_nor_the_heavy_libraries(
     if onboarded:
         assert main(smallest_offer(machine, state)) == 0
         capsys.readouterr()
-    code = (
-        "import json, sys\nfrom app.cli import main\n"
-        f"rc = main(['status', '--json', '--state-dir', {state!r}])\n"
-        f"print(json.dumps([rc, sorted(m for m in {AVOIDED!r} if m in sys.modules)]),"
-        " file=sys.stderr)\n"
-    )
-    # -S: no site, so no .pth file (an editable install's import finder loads pathlib)
-    # runs before our code; the package is found where this test imported it from.
-    root = os.path.dirname(os.path.dirname(os.path.abspath(app.__file__)))
-    result = subprocess.run(
-        [sys.executable, "-S", "-c", code],
-        capture_output=True, text=True, timeout=60, check=False,
-        env={**plain_env(tmp_path), "PYTHONPATH": root},
-    )  # fmt: skip
-    assert json.loads(result.stderr.strip().splitlines()[-1]) == [0, []], result.stderr
-    shown = json.loads(result.stdout)
+    rc, loaded, out = loaded_by(["status", "--json", "--state-dir", state], tmp_path)
+    assert (rc, loaded) == (0, [])
+    shown = json.loads(out)
     assert (shown["onboarded"], shown["problems"]) == (onboarded, [])
+
+
+def test_the_fleets_apply_check_imports_no_more_than_status(
+    capsys: pytest.CaptureFixture[str], machine: dict[str, Any], state: str, tmp_path: Path
+) -> None:
+    """``apply FILE --check --json`` with a JSON offer (what the Ansible module sends) on a
+    node already as it says: a plan that changes nothing loads what ``status`` loads
+    (a TOML file adds tomllib, and typing with it)."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        pytest.skip("mutated modules import mutmut's trampoline, which loads these libraries")
+    assert main(smallest_offer(machine, state)) == 0
+    capsys.readouterr()
+    offer = {
+        "state": "onboarded", "cpu": machine["cpu_min"], "memory": machine["mem_min"],
+        "channel": "nunet-team", "address": ETH_ADDRESS, "ntx_price": 0.25,
+    }  # fmt: skip
+    (tmp_path / "offer.json").write_text(json.dumps(offer))
+    argv = ["apply", str(tmp_path / "offer.json"), "--check", "--json", "--state-dir", state]
+    rc, loaded, out = loaded_by(argv, tmp_path)
+    assert (rc, loaded) == (0, []), out
+    assert json.loads(out)["changed"] is False
