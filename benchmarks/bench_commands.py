@@ -6,8 +6,8 @@ alternating with its floor in the same run so that a busy moment hits both:
 - ``nunet-onboard status --json`` (onboarded, nothing configured: the default state
   directory under a fresh HOME) against ``python -c pass``
   with the same interpreter: target <= 2.5x, moonshot 2x;
-- ``nunet-onboard apply FILE --check`` (when the command exists), a no-change plan,
-  against ``status --json``: target <= 1.5x;
+- ``nunet-onboard apply FILE --check``, a no-change plan, as TOML (a person's file) and
+  as JSON (what the Ansible module sends), against ``status --json``: target <= 1.5x;
 - ``nunet-onboard wallet new --chain cardano`` against ``python -c "import pycardano"``
   (the card's library sets the floor): target <= 1.3x.
 
@@ -117,17 +117,33 @@ def instructions(command: Sequence[str], env: dict[str, str]) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def print_instructions(plan: Path | None, env: dict[str, str]) -> None:
+def print_instructions(plans: dict[str, Path], env: dict[str, str]) -> None:
     bare = instructions([PYTHON, "-c", "pass"], env)
     status = instructions([CLI, "status", "--json"], env)
     if bare is None or status is None:
         print("instructions: valgrind not installed")
         return
     line = f"instructions (callgrind): status --json {status / bare:.2f}x python -c pass"
-    if plan is not None:
+    for form, plan in plans.items():
         apply = instructions([CLI, "apply", str(plan), "--check"], env)
-        line += f", apply --check {(apply or 0) / status:.2f}x status"
+        line += f", apply --check ({form}) {(apply or 0) / status:.2f}x status"
     print(line)
+
+
+def write_plans(directory: Path, offer: dict[str, int]) -> dict[str, Path]:
+    """The offer ``onboard`` made, as a TOML file (a person's) and a JSON one (what the
+    Ansible module sends): plans that change nothing. server_mode is onboard's default
+    (DMS's -l true)."""
+    fields = {
+        "state": "onboarded", "cpu": offer["cpu"], "memory": offer["memory"],
+        "channel": "nunet-team", "address": ADDRESS, "ntx_price": 0.25, "server_mode": True,
+    }  # fmt: skip
+    toml = "".join(
+        f"{key} = {json.dumps(value)}\n" for key, value in fields.items()
+    )  # str, int, float and bool are written alike in both
+    (directory / "offer.toml").write_text(toml)
+    (directory / "offer.json").write_text(json.dumps(fields))
+    return {"toml": directory / "offer.toml", "json": directory / "offer.json"}
 
 
 def heavy_modules(env: dict[str, str]) -> list[str]:
@@ -159,8 +175,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         CWD = tempfile.mkdtemp(dir=tmp)
         # As a provider runs it with nothing configured: the state in the default
-        # directory (~/.local/share/nunet-onboard) under a fresh HOME.
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("NUNET_ONBOARD_", "XDG_"))}
+        # directory (~/.local/share/nunet-onboard) under a fresh HOME, and no PYTHON*
+        # variable (a developer's PYTHONUNBUFFERED would make every print a system call).
+        prefixes = ("NUNET_ONBOARD_", "XDG_", "PYTHON")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
         env["HOME"] = str(Path(tmp) / "home")
         state = Path(env["HOME"]) / ".local" / "share" / "nunet-onboard"
         offer = onboard(state, env)
@@ -174,28 +192,21 @@ def main() -> None:
             f"{r:.2f}x, CPU {c:.2f}x (target <= 2.5x, moonshot 2x)"
         )
         print("  heavy modules status imports:", heavy_modules(env) or "none")
-        help_text = subprocess.run([CLI, "--help"], capture_output=True, text=True, env=env).stdout
-        plan: Path | None = None
-        if " apply" in help_text:
-            plan = Path(tmp) / "offer.toml"
-            plan.write_text(
-                f'state = "onboarded"\ncpu = {offer["cpu"]}\nmemory = {offer["memory"]}\n'
-                f'channel = "nunet-team"\naddress = "{ADDRESS}"\n'
-                "ntx_price = 0.25\nserver_mode = true\n"  # onboard's default (DMS's -l true): a no-change plan
-            )
+        plans = write_plans(Path(tmp), offer)
+        for form, plan in plans.items():
             said = subprocess.run(
                 [CLI, "apply", str(plan), "--check"], capture_output=True, text=True, env=env
             ).stdout
             if not said.startswith("No change"):
-                raise RuntimeError(f"the plan is not a no-change plan: {said}")
+                raise RuntimeError(f"the {form} plan is not a no-change plan: {said}")
             a, st, r, c = pairs(
                 [CLI, "apply", str(plan), "--check"], [CLI, "status", "--json"], args.runs, env
             )
             print(
-                f"apply --check      {a * 1000:6.0f} ms  status --json  {st * 1000:5.0f} ms  "
+                f"apply --check {form:4} {a * 1000:6.0f} ms  status --json  {st * 1000:5.0f} ms  "
                 f"{r:.2f}x, CPU {c:.2f}x (target <= 1.5x)"
             )
-        print_instructions(plan, env)
+        print_instructions(plans, env)
         w, floor, r, c = pairs(
             [CLI, "wallet", "new", "--chain", "cardano"],
             [PYTHON, "-c", "import pycardano"],

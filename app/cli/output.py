@@ -112,8 +112,9 @@ def print_metadata(metadata: Any, as_json: bool, title: str, offer: Any | None =
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    """The document in one write: ``json.dump`` would write each of its hundreds of
+    pieces through the stdout guard (and, unbuffered, as a system call each)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
 def print_pairs(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
