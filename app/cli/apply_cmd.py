@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 
 from app.cli.exits import UsageError
-from app.cli.output import error, print_json, print_pairs, warn
-from app.cli.session import make_controller
+from app.cli.output import PROG, error, print_json, print_pairs, warn
+from app.cli.session import at_terminal, make_controller
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:  # a fleet runs apply on every node: it loads no typing, argparse or pathlib
@@ -77,6 +77,8 @@ def _read_target(file: str) -> Target:
     from app.onboarding.offer import MAX_FILE_BYTES, TargetError, load_target
 
     name = "stdin" if file == "-" else file
+    if file == "-":
+        _check_stdin()
     try:
         if file == "-":
             raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
@@ -97,6 +99,19 @@ def _read_target(file: str) -> Target:
         return load_target(text, name=name)
     except TargetError as exc:
         raise UsageError(str(exc)) from None
+
+
+STDIN_HINT = f"give the offer on stdin ({PROG} apply - < offer.toml) or as a FILE"
+
+
+def _check_stdin() -> None:
+    """``-`` reads stdin to its end: refuse at once when there is nothing to read
+    (``<&-`` leaves ``sys.stdin`` None) or when it is a terminal, where the read would
+    wait, saying nothing, for a person to type a whole offer and Ctrl-D."""
+    if sys.stdin is None:
+        raise UsageError(f"stdin is closed; {STDIN_HINT}")
+    if at_terminal():
+        raise UsageError(f"stdin is a terminal; {STDIN_HINT}")
 
 
 def _report(plan: Plan, args: argparse.Namespace) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from app.cli.exits import Cancelled, UsageError
 from app.cli.output import PROG, print_json, print_pairs, print_table, warn
 from app.cli.session import at_terminal, light_controller, make_controller
+from app.cli.wallet_parser import MIN_PASSWORD_CHARS
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -51,21 +52,29 @@ def ask_hidden(prompt: str, cancelled: str) -> str:
         raise Cancelled(cancelled) from None
 
 
+def _long_enough(password: str, said: str) -> str:
+    """``password``, or a refusal that names where it came from (never the password)."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise UsageError(
+            f"{said} is too short: {MIN_PASSWORD_CHARS} characters or more are needed; "
+            "no wallet was made"
+        )
+    return password
+
+
 def _export_password(args: argparse.Namespace) -> str | None:
     """The keystore password, asked for before the wallet is made: a password that will
-    not do leaves nothing made, recorded or written."""
+    not do leaves nothing made, recorded or written. Typed or from a file, it is held
+    to the same minimum."""
     if args.chain != "ethereum":
         return None  # cardano-cli key files are plain envelopes, protected by 0600
     if args.password_file:
-        return _read_secret_file(args.password_file, "password")
+        password = _read_secret_file(args.password_file, "password")
+        return _long_enough(password, "the password from --password-file")
     if not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
     cancelled = "no wallet was made: cancelled at the keystore password prompt (end of input)"
-    first = ask_hidden("Password for the keystore: ", cancelled)
-    if len(first) < 8:
-        raise UsageError(
-            "the password is too short: 8 characters or more are needed; no wallet was made"
-        )
+    first = _long_enough(ask_hidden("Password for the keystore: ", cancelled), "the password")
     if ask_hidden("Type it again: ", cancelled) != first:
         raise UsageError("the two passwords differ; no wallet was made")
     return first

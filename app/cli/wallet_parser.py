@@ -16,6 +16,9 @@ from app.cli.parser import Parser, common_options
 WALLET_CHAINS = ("ethereum", "cardano")
 WALLET_NETWORKS = ("mainnet", "testnet")
 WORD_COUNTS = (12, 15, 18, 21, 24)
+MIN_PASSWORD_CHARS = 8
+"""The shortest keystore password taken, typed or from ``--password-file`` (the app's
+export asks for as many)."""
 
 
 def _words(text: str) -> int:
@@ -135,5 +138,6 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--password-file",
         metavar="FILE",
-        help="keystore password from this file (else a prompt, typed twice)",
+        help=f"keystore password from this file, {MIN_PASSWORD_CHARS} characters or more "
+        "(else a prompt, typed twice)",
     )
