@@ -106,12 +106,16 @@ STDIN_HINT = f"give the offer on stdin ({PROG} apply - < offer.toml) or as a FIL
 
 def _check_stdin() -> None:
     """``-`` reads stdin to its end: refuse at once when there is nothing to read
-    (``<&-`` leaves ``sys.stdin`` None) or when it is a terminal, where the read would
-    wait, saying nothing, for a person to type a whole offer and Ctrl-D."""
+    (``<&-`` leaves ``sys.stdin`` None). At a terminal the read would wait, saying
+    nothing; a person may mean to paste an offer there, so it is read, after a line
+    that says how to end it (or to give a FILE)."""
     if sys.stdin is None:
         raise UsageError(f"stdin is closed; {STDIN_HINT}")
     if at_terminal():
-        raise UsageError(f"stdin is a terminal; {STDIN_HINT}")
+        warn(
+            "reading the offer from the terminal: type or paste it, then Ctrl-D on a line "
+            f"of its own (Ctrl-C to stop; {PROG} apply FILE reads a file)"
+        )
 
 
 def _report(plan: Plan, args: argparse.Namespace) -> None:

@@ -1,6 +1,6 @@
-"""``apply -`` when stdin holds no offer to read: closed (``<&-``), or a terminal, where
-the read would wait, silently, for a whole offer and Ctrl-D. Each is one usage line,
-exit 2, before anything is loaded or written (not even the log)."""
+"""``apply -`` when stdin is closed (``<&-``): one usage line, exit 2, before anything is
+loaded or written (not even the log). At a terminal, where the read would wait in
+silence, a line first says how to end the offer, and what is typed is read."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from tests.pty_child import PtyChild
 
 HINT = "give the offer on stdin (nunet-onboard apply - < offer.toml) or as a FILE"
 CLOSED = f"nunet-onboard: error: stdin is closed; {HINT}\n"
-TERMINAL = f"nunet-onboard: error: stdin is a terminal; {HINT}\n"
 
 
 def test_apply_with_stdin_closed_says_so_in_one_line(tmp_path: Path) -> None:
@@ -52,15 +51,18 @@ def test_apply_with_stdin_closed_in_this_process(
     assert not state.exists()
 
 
-def test_apply_dash_at_a_terminal_says_so_instead_of_waiting(tmp_path: Path) -> None:
-    """A person who types ``nunet-onboard apply -`` at a prompt gets the usage line at
-    once, not a cursor that waits for an offer to be typed."""
+def test_apply_dash_at_a_terminal_says_how_to_end_the_offer_and_reads_it(tmp_path: Path) -> None:
+    """A person who types ``nunet-onboard apply -`` at a prompt is told at once what the
+    command waits for, rather than facing a silent cursor; what they paste is read."""
     state = tmp_path / "state"
-    child = PtyChild("apply", "-", "--state-dir", str(state))
+    child = PtyChild("apply", "-", "--check", "--state-dir", str(state))
     try:
+        child.expect(rb"then Ctrl-D on a line of its own", timeout=20)
+        child.send('state = "offboarded"\n')
+        child.send("\x04")  # end of input, on a line of its own
         code = child.wait(timeout=20)
     finally:
         child.close()
-    assert code == 2
-    assert bytes(child.output).decode() == TERMINAL.replace("\n", "\r\n")
-    assert not state.exists()
+    assert code == 0
+    assert "No change: this node is as the file says." in bytes(child.output).decode()
+    assert not state.exists()  # a check writes nothing
