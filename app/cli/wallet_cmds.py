@@ -132,12 +132,13 @@ def _confirm_backup(controller: OnboardingController, wallet: NewWallet) -> bool
 
     words = wallet.mnemonic.split()
     positions = sorted(secrets.SystemRandom().sample(range(len(words)), CHECKED_WORDS))
-    print("To check your copy, type these words from your paper.", file=sys.stderr)
     cancelled = (
         "backup not checked: cancelled at the word prompt (end of input); the wallet stays "
         f"recorded as NOT checked. Restore it from your copy to mark it checked: {PROG} "
         f"wallet restore --chain {wallet.chain}"
     )
+    _hide_words(cancelled)
+    print("To check your copy, type these words from your paper.", file=sys.stderr)
     for _ in range(CHECK_ROUNDS):
         typed = [ask_hidden(f"Word #{p + 1} (not shown): ", cancelled) for p in positions]
         wrong = controller.check_backup_words(wallet.mnemonic, positions, typed)
@@ -147,6 +148,22 @@ def _confirm_backup(controller: OnboardingController, wallet: NewWallet) -> bool
             return True
         warn("; ".join(wrong))
     return False
+
+
+CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
+"""Cursor home, erase the screen, erase the scrollback (xterm's E3, which tmux knows)."""
+
+
+def _hide_words(cancelled: str) -> None:
+    """A check of words still on the screen checks nothing: where the words were written
+    to a terminal, wait until they are copied, then clear it (and its scrollback)."""
+    if not sys.stdout.isatty():
+        return  # written to a file or a pipe: not on the screen
+    ask_hidden(
+        "Press Enter once the words are written down; the screen is then cleared. ", cancelled
+    )
+    sys.stdout.write(CLEAR_SCREEN)
+    sys.stdout.flush()
 
 
 def _note_network(args: argparse.Namespace) -> None:

@@ -337,6 +337,13 @@ def _new_wallet_at_terminal(state: Path) -> tuple[PtyChild, list[str]]:
     )  # fmt: skip
     words = child.expect(rb"Mnemonic +([a-z ]+?)\r?\n").group(1).decode().split()
     assert len(words) == 12
+    child.expect(rb"once the words are written down; the screen is then cleared")
+    before = len(child.output)
+    child.send("\r")  # written down
+    child.read_until(b"Word #")
+    # The screen (and its scrollback) was cleared after the words and before the question.
+    asked_at = child.output.index(b"Word #")
+    assert b"\x1b[H\x1b[2J\x1b[3J" in bytes(child.output[before:asked_at])
     return child, words
 
 
