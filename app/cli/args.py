@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from app.onboarding.units import (
     UnitError,
+    parse_cpu_mhz,
     parse_decimal,
     parse_disk_gb,
     parse_memory_mb,
@@ -36,6 +37,7 @@ def _typed(parse: Callable[[str], T], what: str) -> Callable[[str], T]:
 
 
 whole = _typed(parse_whole, "whole number")
+cpu_mhz = _typed(parse_cpu_mhz, "CPU amount")
 price = _typed(parse_decimal, "number")
 memory_mb = _typed(parse_memory_mb, "size")
 disk_gb = _typed(parse_disk_gb, "size")

@@ -29,10 +29,10 @@ def _share_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None
     p.add_argument(
         "-c",
         "--cpu",
-        type=types.whole,
+        type=types.cpu_mhz,
         required=onboard,
         metavar="MHZ",
-        help=f"CPU to offer, MHz (10-90 %% of the total){keep}",
+        help=f"CPU to offer: MHz (5200) or GHz (2.6GHz); 10-90 %% of the total{keep}",
     )
     p.add_argument(
         "-m",

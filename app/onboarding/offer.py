@@ -20,7 +20,14 @@ import re
 from app.onboarding import rules
 from app.onboarding.addresses import normal_address
 from app.onboarding.state_schema import finite
-from app.onboarding.units import UnitError, parse_decimal, parse_disk_gb, parse_memory_mb, shown
+from app.onboarding.units import (
+    UnitError,
+    parse_cpu_mhz,
+    parse_decimal,
+    parse_disk_gb,
+    parse_memory_mb,
+    shown,
+)
 from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
@@ -47,9 +54,8 @@ KEYS: tuple[str, ...] = (
     "force",
 )
 REQUIRED_TO_ONBOARD = ("cpu", "memory", "channel", "address")
-# Compiled by re when first used (and then cached): a plan of plain numbers compiles neither.
+# Compiled by re when first used (and then cached): a plan of plain numbers does not.
 _PERCENT = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$"
-_MHZ = r"^\s*([0-9]+)\s*(?:mhz)?\s*$"
 
 
 class TargetError(ValueError):
@@ -216,13 +222,6 @@ def _amount(unit: str, parse_text: Any) -> Any:
     return parse
 
 
-def _mhz(text: str) -> int:
-    m = re.match(_MHZ, text, re.ASCII | re.IGNORECASE) if len(text) <= 40 else None
-    if not m:
-        raise UnitError(f'{shown(text)} is not a whole number of MHz (e.g. 5200 or "5200MHz")')
-    return int(m.group(1))
-
-
 def _cores(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{_show(value)} is not allowed; give a whole number of 1 or more")
@@ -280,7 +279,7 @@ def _flag(value: Any) -> bool:
 
 _PARSERS: dict[str, Any] = {
     "state": _state,
-    "cpu": _amount("MHz", _mhz),
+    "cpu": _amount("MHz", parse_cpu_mhz),
     "memory": _amount('MB (or a size such as "8GiB")', parse_memory_mb),
     "disk": _amount('GB (or a size such as "100GiB")', parse_disk_gb),
     "cores": _cores,

@@ -44,6 +44,7 @@ _MAX_TEXT = 40
 # file holds plain numbers, or a ``status``, compiles none of them.
 _NUMBER = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*$"
 _WHOLE = r"^\s*\+?([0-9]+)\s*$"
+_CPU = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mhz|ghz)?\s*$"
 _DECIMAL = r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$"
 
 
@@ -99,6 +100,25 @@ def _size(text: str, unit_bytes: int, unit_name: str) -> int:
             raise UnitError(f"{shown(text)} is not a whole number of {unit_name}")
         return int(m.group(1))
     return int(number * per // unit_bytes)
+
+
+def parse_cpu_mhz(text: str) -> int:
+    """CPU in MHz, as DMS takes it (``5200``), or with a unit: ``5200MHz``, ``2.6GHz``
+    (2600). A clock is quoted in GHz on every spec sheet; the GHz are read as decimal
+    digits, so ``4.35GHz`` is 4350, not 4349.999..."""
+    m = re.match(_CPU, text, re.ASCII | re.IGNORECASE) if len(text) <= _MAX_TEXT else None
+    if not m:
+        raise UnitError(
+            f'{shown(text)} is not a CPU amount; give MHz (5200 or "5200MHz") or GHz ("2.6GHz")'
+        )
+    whole, _, decimals = m.group(1).partition(".")
+    if (m.group(2) or "mhz").lower() == "mhz":
+        if decimals:
+            raise UnitError(f"{shown(text)} is not a whole number of MHz")
+        return int(whole)
+    if len(decimals.rstrip("0")) > 3:
+        raise UnitError(f"{shown(text)} is not a whole number of MHz (at most 3 decimals of GHz)")
+    return int(whole) * 1000 + int((decimals + "000")[:3])
 
 
 def parse_memory_mb(text: str) -> int:

@@ -140,8 +140,8 @@ def test_commands_that_need_an_onboarded_machine(
 @pytest.mark.parametrize(
     ("flag", "value", "message"),
     [
-        ("-c", "abc", "argument -c/--cpu: 'abc' is not a whole number of 0 or more"),
-        ("-c", "-5", "argument -c/--cpu: '-5' is not a whole number of 0 or more"),
+        ("-c", "abc", "argument -c/--cpu: 'abc' is not a CPU amount; give MHz"),
+        ("-c", "-5", "argument -c/--cpu: '-5' is not a CPU amount; give MHz"),
         ("-x", "abc", "argument -x/--ntx-price: 'abc' is not a number"),
         ("-x", "-1", "argument -x/--ntx-price: '-1' is negative; it must be 0 or more"),
         ("-x", "inf", "argument -x/--ntx-price: 'inf' is not a number"),
@@ -175,3 +175,14 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "--version")
     shown = (out + err).strip()  # argparse's exit writes to stderr
     assert code == 0 and shown.startswith("nunet-onboard ") and shown != "nunet-onboard"
+
+
+def test_cpu_may_be_given_in_ghz_and_is_stored_in_mhz(
+    capsys: pytest.CaptureFixture[str], machine: dict[str, Any], state: str
+) -> None:
+    """A clock is quoted in GHz; DMS's MHz are what is stored and shown."""
+    mhz = machine["cpu_min"] + 1
+    argv = smallest_offer(machine, state)
+    argv[argv.index("-c") + 1] = f"{mhz // 1000}.{mhz % 1000:03d}GHz"
+    assert main_cli(capsys, *argv, "--yes")[0] == 0
+    assert main_json(capsys, "status", "--state-dir", state, "--json")["reserved_cpu"] == mhz

@@ -148,11 +148,11 @@ def test_cardano_needs_minimums(tmp_path: Path, machine: dict[str, Any]) -> None
     [
         (
             ["onboard", "-c", "abc", "-m", "1", "-n", "x", "-a", "y"],
-            "'abc' is not a whole number of 0 or more",
+            "'abc' is not a CPU amount; give MHz",
         ),
         (
             ["onboard", "-c", "-5", "-m", "1", "-n", "x", "-a", "y"],
-            "'-5' is not a whole number of 0 or more",
+            "'-5' is not a CPU amount; give MHz",
         ),
         (
             ["onboard", "-c", "10", "-m", "1", "-n", "x", "-a", "y", "-x", "-1"],

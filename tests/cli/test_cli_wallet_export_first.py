@@ -311,13 +311,21 @@ def test_ctrl_d_at_a_keystore_password_prompt_makes_no_wallet(tmp_path: Path, se
 
 
 @pytest.mark.slow
-def test_ctrl_d_at_a_backup_word_prompt_leaves_the_wallet_not_checked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("written_down", [False, True], ids=["at-enter", "at-a-word"])
+def test_ctrl_d_at_a_backup_word_prompt_leaves_the_wallet_not_checked(
+    tmp_path: Path, written_down: bool
+) -> None:
+    """Ctrl-D where the words are awaited, or where Enter is (before the screen is
+    cleared of them): the same one message, and the wallet stays recorded unchecked."""
     state = tmp_path / "state"
     child = PtyChild(
         "wallet", "new", "--chain", "ethereum", "--words", "12", "--confirm-backup",
         "--state-dir", str(state),
     )  # fmt: skip
-    assert _ended_at_prompt(child, b"(not shown): ") == 1
+    if written_down:
+        child.read_until(b"the screen is then cleared. ")
+        child.send("\r")
+    assert _ended_at_prompt(child, b"(not shown): " if written_down else b"cleared. ") == 1
     assert b"backup not checked: cancelled at the word prompt (end of input)" in child.output
     assert b"stays recorded as NOT checked" in child.output
     assert b"unexpected" not in child.output

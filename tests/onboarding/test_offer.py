@@ -128,7 +128,7 @@ def test_offboarded_needs_no_offer() -> None:
         (toml('cpu = "150%"\nmemory = "60%"\n'), "line 3: cpu: '150%' is more than 100%"),
         (
             toml('cpu = "fast"\nmemory = "60%"\n'),
-            "line 3: cpu: 'fast' is not a whole number of MHz",
+            "line 3: cpu: 'fast' is not a CPU amount; give MHz",
         ),
         (toml('cpu = "50%"\nmemory = "8 parsecs"\n'), "line 4: memory: '8 parsecs' is not a size"),
         (toml('cpu = -5\nmemory = "60%"\n'), "line 3: cpu: -5 is negative"),

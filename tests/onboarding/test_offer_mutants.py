@@ -18,7 +18,7 @@ import pytest
 
 from app.onboarding import offer
 from app.onboarding.offer import Amount, TargetError, load_target, resolve
-from app.onboarding.units import parse_memory_mb
+from app.onboarding.units import parse_cpu_mhz, parse_memory_mb
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 
@@ -29,7 +29,7 @@ OFFBOARDED = 'state = "offboarded"\n'
 def size_parser(field: str) -> Any:
     """The parser of a size key, built afresh as ``_PARSERS`` builds it at import."""
     if field == "cpu":
-        return offer._amount("MHz", offer._mhz)
+        return offer._amount("MHz", parse_cpu_mhz)
     return offer._amount('MB (or a size such as "8GiB")', parse_memory_mb)
 
 
@@ -54,6 +54,7 @@ def refused(text: str) -> str:
         ("5200MHz", Amount(absolute=5200, text="5200MHz")),
         (" 5200 ", Amount(absolute=5200, text="5200")),
         ("5200".rjust(40), Amount(absolute=5200, text="5200")),
+        ("2.6GHz", Amount(absolute=2600, text="2.6GHz")),
     ],
     ids=[
         "zero",
@@ -67,6 +68,7 @@ def refused(text: str) -> str:
         "mhz",
         "spaces",
         "number-40-chars",
+        "ghz",
     ],
 )
 def test_a_cpu_size_as_written(value: Any, amount: Amount) -> None:
@@ -92,8 +94,8 @@ def test_a_memory_size_in_units() -> None:
         (
             "lots",
             ValueError,
-            "'lots' is not a whole number of MHz (e.g. 5200 or \"5200MHz\"), "
-            'or a percentage ("60%")',
+            "'lots' is not a CPU amount; give MHz (5200 or \"5200MHz\") or GHz "
+            '("2.6GHz"), or a percentage ("60%")',
         ),
     ],
     ids=["bool", "float", "list", "negative", "over-100-decimal", "over-100", "words"],
@@ -106,7 +108,7 @@ def test_a_cpu_size_refused(value: Any, error: type[Exception], message: str) ->
 
 @pytest.mark.parametrize("value", ["60%".rjust(41), "5200".rjust(41)], ids=["percent", "number"])
 def test_a_size_longer_than_40_characters_is_not_read(value: str) -> None:
-    with pytest.raises(ValueError, match="is not a whole number of MHz"):
+    with pytest.raises(ValueError, match="is not a CPU amount"):
         size_parser("cpu")(value)
     assert "cpu: " in refused(BASE + f'memory = 4000\ncpu = "{value}"\n')
 

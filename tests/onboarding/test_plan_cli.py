@@ -82,7 +82,7 @@ def test_stdin_and_json(
         (
             OFFER.replace('"50%"', '"lots"', 1),
             2,
-            "offer.toml line 2: cpu: 'lots' is not a whole number of MHz",
+            "offer.toml line 2: cpu: 'lots' is not a CPU amount; give MHz",
         ),
         ("cpu = [\n", 2, "not valid TOML"),
     ],

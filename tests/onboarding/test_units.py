@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.onboarding.units import (
     UnitError,
+    parse_cpu_mhz,
     parse_decimal,
     parse_disk_gb,
     parse_memory_mb,
@@ -59,3 +62,52 @@ def test_decimals_normalise_minus_zero_and_refuse_the_rest() -> None:
     for bad in ("nan", "inf", "1e400", "-1", "٣", "x"):
         with pytest.raises(UnitError):
             parse_decimal(bad)
+
+
+# -- CPU: MHz as DMS takes it, or a clock in GHz ------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "mhz"),
+    [
+        ("5200", 5200),
+        (" 5200 ", 5200),
+        ("5200MHz", 5200),
+        ("5200 mhz", 5200),
+        ("2.6GHz", 2600),
+        ("2.6 ghz", 2600),
+        ("4.35GHz", 4350),  # decimal digits, not 4349.999... from a float
+        ("2GHz", 2000),
+        ("0.001GHz", 1),
+        ("2.100GHz", 2100),
+        ("2.1000GHz", 2100),  # trailing zeros past the third decimal change nothing
+    ],
+)
+def test_a_cpu_amount_in_mhz_or_ghz(text: str, mhz: int) -> None:
+    assert parse_cpu_mhz(text) == mhz
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("fast", '\'fast\' is not a CPU amount; give MHz (5200 or "5200MHz") or GHz ("2.6GHz")'),
+        ("-5", '\'-5\' is not a CPU amount; give MHz (5200 or "5200MHz") or GHz ("2.6GHz")'),
+        ("2.5", "'2.5' is not a whole number of MHz"),
+        ("2.5MHz", "'2.5MHz' is not a whole number of MHz"),
+        ("2.6005GHz", "'2.6005GHz' is not a whole number of MHz (at most 3 decimals of GHz)"),
+        (
+            "2.6THz",
+            '\'2.6THz\' is not a CPU amount; give MHz (5200 or "5200MHz") or GHz ("2.6GHz")',
+        ),
+        ("5" * 41, "is not a CPU amount"),
+    ],
+)
+def test_what_is_not_a_cpu_amount_says_what_is(text: str, message: str) -> None:
+    with pytest.raises(UnitError) as caught:
+        parse_cpu_mhz(text)
+    assert message in str(caught.value)
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=3))
+def test_ghz_with_up_to_three_decimals_is_exact(mhz: int, places: int) -> None:
+    mhz -= mhz % 10 ** (3 - places)  # representable with ``places`` decimals of GHz
+    text = f"{mhz // 1000}.{mhz % 1000:03d}"[: len(str(mhz // 1000)) + 1 + places].rstrip(".")
+    assert parse_cpu_mhz(text + "GHz") == mhz
