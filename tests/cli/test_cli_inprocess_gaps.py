@@ -137,11 +137,14 @@ def test_commands_that_need_an_onboarded_machine(
     assert code == 1 and "not onboarded" in err
 
 
+GIVE_CPU = 'give MHz (5200 or "5200MHz") or GHz ("2.6GHz")'
+
+
 @pytest.mark.parametrize(
     ("flag", "value", "message"),
     [
-        ("-c", "abc", "argument -c/--cpu: 'abc' is not a CPU amount; give MHz"),
-        ("-c", "-5", "argument -c/--cpu: '-5' is not a CPU amount; give MHz"),
+        ("-c", "abc", "argument -c/--cpu: 'abc' is not a CPU amount; " + GIVE_CPU),
+        ("-c", "-5", "argument -c/--cpu: '-5' is not a CPU amount; " + GIVE_CPU),
         ("-x", "abc", "argument -x/--ntx-price: 'abc' is not a number"),
         ("-x", "-1", "argument -x/--ntx-price: '-1' is negative; it must be 0 or more"),
         ("-x", "inf", "argument -x/--ntx-price: 'inf' is not a number"),
