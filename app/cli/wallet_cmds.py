@@ -52,31 +52,36 @@ def ask_hidden(prompt: str, cancelled: str) -> str:
         raise Cancelled(cancelled) from None
 
 
-def _long_enough(password: str, said: str) -> str:
+def _long_enough(password: str, said: str, outcome: str) -> str:
     """``password``, or a refusal that names where it came from (never the password)."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise UsageError(
-            f"{said} is too short: {MIN_PASSWORD_CHARS} characters or more are needed; "
-            "no wallet was made"
+            f"{said} is too short: {MIN_PASSWORD_CHARS} characters or more are needed; {outcome}"
         )
     return password
 
 
-def _export_password(args: argparse.Namespace) -> str | None:
+def _export_password(args: argparse.Namespace, outcome: str) -> str | None:
     """The keystore password, asked for before the wallet is made: a password that will
-    not do leaves nothing made, recorded or written. Typed or from a file, it is held
-    to the same minimum."""
+    not do leaves nothing made, recorded or written (``outcome`` says so in the
+    command's words). Typed or from a file, it is held to the same minimum."""
     if args.chain != "ethereum":
-        return None  # cardano-cli key files are plain envelopes, protected by 0600
+        if args.password_file:  # cardano-cli key files are plain envelopes, protected by 0600
+            warn(
+                "note: --password-file is not read: Cardano key files are written as "
+                "cardano-cli writes them, unencrypted, readable by you alone (0600)"
+            )
+        return None
     if args.password_file:
         password = _read_secret_file(args.password_file, "password")
-        return _long_enough(password, "the password from --password-file")
+        return _long_enough(password, "the password from --password-file", outcome)
     if not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
-    cancelled = "no wallet was made: cancelled at the keystore password prompt (end of input)"
-    first = _long_enough(ask_hidden("Password for the keystore: ", cancelled), "the password")
+    cancelled = f"{outcome}: cancelled at the keystore password prompt (end of input)"
+    typed = ask_hidden("Password for the keystore: ", cancelled)
+    first = _long_enough(typed, "the password", outcome)
     if ask_hidden("Type it again: ", cancelled) != first:
-        raise UsageError("the two passwords differ; no wallet was made")
+        raise UsageError(f"the two passwords differ; {outcome}")
     return first
 
 
@@ -204,7 +209,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         # wallet is recorded only once its files are written: a refusal leaves no
         # recorded address whose words were never shown.
         directory = _export_target(controller, args, "no wallet was made")
-        password = _export_password(args)
+        password = _export_password(args, "no wallet was made")
         try:
             wallet, paths = controller.new_exported_wallet(
                 args.chain, directory, password, network=network, words=args.words
@@ -289,7 +294,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if args.export:  # checked before the mnemonic is asked for, and the wallet made
         controller = make_controller(args, log=True)
         directory = _export_target(controller, args, "nothing was restored")
-        password = _export_password(args)
+        password = _export_password(args, "nothing was restored")
     mnemonic = _read_mnemonic()
     if directory is None:
         controller = make_controller(args, log=True)

@@ -60,8 +60,9 @@ def test_a_password_file_that_cannot_be_used_makes_no_wallet(
 
 SHORT_PASSWORD_FILE = (
     "nunet-onboard: error: the password from --password-file is too short: "
-    "8 characters or more are needed; no wallet was made\n"
+    "8 characters or more are needed; {outcome}\n"
 )
+OUTCOME = {"new": "no wallet was made", "restore": "nothing was restored"}
 
 
 @pytest.mark.parametrize("command", ["new", "restore"])
@@ -91,7 +92,7 @@ def test_a_password_file_below_the_minimum_makes_no_wallet(
         capsys, "wallet", command, "--chain", "ethereum", "--export", str(tmp_path / "k"),
         "--password-file", str(pw), "--state-dir", state,
     )  # fmt: skip
-    assert (code, out, err) == (2, "", SHORT_PASSWORD_FILE)
+    assert (code, out, err) == (2, "", SHORT_PASSWORD_FILE.format(outcome=OUTCOME[command]))
     assert sys.stdin.read() == HARDHAT_MNEMONIC  # refused before the mnemonic was read
     assert recorded(capsys, state) == []
     assert not (tmp_path / "k").exists()
@@ -359,3 +360,24 @@ def test_a_closed_stdin_is_no_terminal_not_an_unexpected_error(
     assert result.returncode == 2, result.stderr
     assert said in result.stderr and "unexpected" not in result.stderr
     assert not (state / "state.json").exists()
+
+
+def test_a_password_file_with_a_cardano_export_is_said_to_be_unread(
+    capsys: Capsys, state: str, tmp_path: Path
+) -> None:
+    """Cardano key files are cardano-cli's plain envelopes (0600): a password given for
+    them is not silently taken as protecting them."""
+    pw = tmp_path / "pw"
+    pw.write_text("long enough\n")
+    code, _, err = main_cli(
+        capsys, "wallet", "new", "--chain", "cardano", "--export", str(tmp_path / "k"),
+        "--password-file", str(pw), "--state-dir", state,
+    )  # fmt: skip
+    assert code == 0
+    assert (
+        "nunet-onboard: note: --password-file is not read: Cardano key files are written as "
+        "cardano-cli writes them, unencrypted, readable by you alone (0600)\n"
+    ) in err
+    assert [p.stat().st_mode & 0o777 for p in (tmp_path / "k").iterdir()] == [0o600] * len(
+        list((tmp_path / "k").iterdir())
+    )
