@@ -16,7 +16,7 @@ from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import NotOnboarded
 from app.onboarding.status import OnboardingStatus, build_status
 from app.onboarding.status import machine_uuid as _machine_uuid
-from app.onboarding.store import State, StateStore
+from app.onboarding.store import State, StateStore, _changes_since
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -160,8 +160,6 @@ class StateReader:
 
     def changes_since(self, base_revision: int) -> list[str]:
         """What was written after ``base_revision``, one line per action, in a person's words."""
-        from app.onboarding.store import _changes_since
-
         return _changes_since(self._state(), base_revision)
 
     def is_onboarded(self) -> bool:

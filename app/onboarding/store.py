@@ -249,8 +249,12 @@ class StateStore:
             old.set()
 
     def _cancel_event(self) -> threading.Event:
-        """The event that ``cancel_waits`` sets for the waits under way."""
+        """The event that ``cancel_waits`` sets for the waits under way; LockCancelled
+        once it was called ``forever`` (checked under the same guard, so that a quit
+        between the check and the wait cannot leave a wait no one will end)."""
         with self._guard:
+            if self._closed:
+                raise LockCancelled()
             if self._cancel is None:
                 import threading  # writers only: status never waits for the lock
 
@@ -286,8 +290,6 @@ class StateStore:
             finally:
                 self._depth -= 1
             return
-        if self._closed:
-            raise LockCancelled()
         cancel = self._cancel_event()
         self.ensure_dir()
         try:

@@ -24,6 +24,8 @@ from app.onboarding.errors import ExportFailed, OnboardError, WalletError
 from app.onboarding.records import history_entry, now_iso, public_wallet_facts
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from app.onboarding.controller import OnboardingController
     from app.onboarding.store import State
     from app.wallets import NewWallet
@@ -62,28 +64,33 @@ def warm_library(chain: str) -> None:
     threading.Thread(target=load, name=f"warm-{chain}", daemon=True).start()
 
 
-def _create(chain: str, network: str, words: int) -> NewWallet:
-    check_chain(chain)
+@contextlib.contextmanager
+def _as_wallet_error() -> Iterator[None]:
+    """The wallet library's errors as ours (their text is fit for a person, no secret)."""
     from app.wallets import WalletError as LibWalletError
-    from app.wallets import create_wallet
 
     try:
-        return create_wallet(chain, network=network, words=words)
+        yield
     except LibWalletError as exc:
         raise WalletError(str(exc)) from None
+
+
+def _create(chain: str, network: str, words: int) -> NewWallet:
+    check_chain(chain)
+    from app.wallets import create_wallet
+
+    with _as_wallet_error():
+        return create_wallet(chain, network=network, words=words)
 
 
 def _restore(
     chain: str, mnemonic: str, *, network: str, passphrase: str, account: int
 ) -> NewWallet:
     check_chain(chain)
-    from app.wallets import WalletError as LibWalletError
     from app.wallets import restore_wallet as lib_restore
 
-    try:
+    with _as_wallet_error():
         return lib_restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
-    except LibWalletError as exc:
-        raise WalletError(str(exc)) from None
 
 
 def new_wallet(
@@ -115,13 +122,10 @@ def check_export_target(chain: str, directory: Path) -> Path:
     Called before a wallet is made, so that a refusal leaves nothing made.
     """
     check_chain(chain)
-    from app.wallets import WalletError as LibWalletError
     from app.wallets import check_export_target as lib_check
 
-    try:
+    with _as_wallet_error():
         return lib_check(chain, directory)
-    except LibWalletError as exc:
-        raise WalletError(str(exc)) from None
 
 
 def new_exported_wallet(
@@ -173,8 +177,14 @@ def restore_exported_wallet(
 
 
 def _require_password(chain: str, password: str | None) -> None:
-    if chain == "ethereum" and not password:
+    if chain == "ethereum":
+        _keystore_password(password)
+
+
+def _keystore_password(password: str | None) -> str:
+    if not password:
         raise WalletError("an Ethereum keystore needs a password")
+    return password
 
 
 def _export_then_record(
@@ -221,17 +231,13 @@ def _missing_dirs(directory: Path) -> list[Path]:
 
 
 def _write_keys(wallet: NewWallet, directory: Path, password: str | None, kdf: str) -> list[Path]:
-    from app.wallets import WalletError as LibWalletError
     from app.wallets import export_cardano_keys, export_ethereum_keystore
 
-    try:
+    with _as_wallet_error():
         if wallet.chain == "ethereum":
-            if not password:
-                raise WalletError("an Ethereum keystore needs a password")
-            return [export_ethereum_keystore(wallet, Path(directory), password, kdf=kdf)]
+            key = _keystore_password(password)
+            return [export_ethereum_keystore(wallet, Path(directory), key, kdf=kdf)]
         return export_cardano_keys(wallet, Path(directory))
-    except LibWalletError as exc:
-        raise WalletError(str(exc)) from None
 
 
 def export_wallet(
