@@ -48,3 +48,45 @@ def test_signal_ends_the_app_and_gives_the_terminal_back(
     assert not list(state.glob(".*.tmp"))
     if (state / "state.json").exists():
         json.loads((state / "state.json").read_text())
+
+
+STUCK = """
+import asyncio, os, signal, sys, threading, time
+from app.tui.signals import exit_on_signals
+
+class StuckApp:
+    '''An app whose shutdown never ends, as Textual's does when its output thread
+    died on a hung-up terminal and the bounded queue is full.'''
+    is_headless = False
+
+    def exit(self, return_code):
+        time.sleep(60)
+
+async def main():
+    exit_on_signals(StuckApp(), grace_s=0.5)
+    sig = {"SIGHUP": signal.SIGHUP, "SIGTERM": signal.SIGTERM}[sys.argv[1]]
+    threading.Timer(0.3, os.kill, (os.getpid(), sig)).start()
+    if sys.argv[2] == "blocked":
+        time.sleep(60)  # the event loop itself stuck before the signal comes
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("loop", ["running", "blocked"])
+@pytest.mark.parametrize(("sig", "code"), [("SIGHUP", 129), ("SIGTERM", 143)])
+def test_a_shutdown_that_never_ends_is_ended_after_the_grace(
+    loop: str, sig: str, code: int
+) -> None:
+    """The process goes, with the signal's code, however its shutdown is stuck, and
+    even when the event loop is blocked when the signal comes."""
+    import subprocess
+    import sys
+
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", STUCK, sig, loop], capture_output=True, text=True, timeout=30
+    )
+    assert (result.returncode, result.stderr) == (code, "")
+    assert time.monotonic() - started < 20  # the grace is 0.5 s; a start is ~1 s
