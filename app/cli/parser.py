@@ -57,10 +57,12 @@ def _redacted(message: str) -> str:
     return hidden
 
 
-def common_options() -> argparse.ArgumentParser:
-    """Options every command takes (``parents=[common_options()]``)."""
+def common_options(*, json: bool = True) -> argparse.ArgumentParser:
+    """Options every command takes (``parents=[common_options()]``); ``--json`` only where
+    the command prints a table."""
     common = Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    if json:
+        common.add_argument("--json", action="store_true", help="print JSON instead of a table")
     common.add_argument(
         "--state-dir",
         metavar="DIR",
@@ -100,6 +102,7 @@ def build_parser(
         (("offboard",), register_offboard),
         (("apply",), register_apply),
         (("wallet",), register_wallet),
+        (("metrics",), register_metrics),
     )
     for names, register in groups:
         if commands is None or any(name in commands for name in names):
@@ -121,6 +124,12 @@ def register_wallet(sub: Any) -> None:
 
 def register_apply(sub: Any) -> None:
     from app.cli.apply_cmd import register
+
+    register(sub)
+
+
+def register_metrics(sub: Any) -> None:
+    from app.cli.metrics_cmd import register
 
     register(sub)
 

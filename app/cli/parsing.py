@@ -20,10 +20,11 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        parser.exit(0, f"{PROG} {_version()}\n")
+        parser.exit(0, f"{PROG} {version()}\n")
 
 
-def _version() -> str:
+def version() -> str:
+    """This tool's installed version, or \"unknown\" when it runs from a tree that was not installed."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

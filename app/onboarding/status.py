@@ -22,12 +22,15 @@ if TYPE_CHECKING:
     from app.onboarding.reader import StateReader
 
 
+PROBLEM_KINDS = ("inconsistent", "drift", "corrupt", "unreadable", "unusable", "metadata_file")
+"""Every kind of problem status reports (monitoring counts each, zero included)."""
+
+
 class StatusProblem(Record):
     """Something wrong with the onboarding, and the way out."""
 
     kind: str
-    """"inconsistent", "drift", "corrupt", "unreadable", "unusable" (a state directory the
-    first write would refuse) or "metadata_file"."""
+    """One of ``PROBLEM_KINDS``; "unusable" is a state directory the first write would refuse."""
     message: str
     fix: str
 

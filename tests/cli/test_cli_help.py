@@ -53,6 +53,7 @@ def test_every_command_is_listed() -> None:
         "apply",
         "capacity",
         "info",
+        "metrics",
         "offboard",
         "onboard",
         "resource-config",

@@ -139,7 +139,7 @@ def test_status_help_and_errors_still_come_from_argparse(
 AVOIDED = (
     # argparse and the heavy libraries
     "argparse", "dataclasses", "logging", "psutil", "platform", "shutil", "tempfile",
-    "textual", "pydantic", "eth_account", "pycardano", "socket", "tomllib",
+    "textual", "pydantic", "eth_account", "pycardano", "socket", "tomllib", "prometheus_client",
     # the standard library a typed, pathlib-based command pays before its first line
     "pathlib", "urllib", "ipaddress", "fnmatch", "typing", "threading", "contextlib",
     "warnings", "math", "collections.abc",
