@@ -5,8 +5,10 @@ protobuf-encoded public key (``KeyType Ed25519 = 1``), in base58btc. The key
 file is PKCS#8 PEM, created 0600 with ``O_EXCL`` so an existing identity is
 never overwritten by accident, and never read through a symbolic link.
 
-An identity is a key that loads: a 0-byte or garbled ``node.key`` is not one
-(status reports it as the inconsistent state it is). ``identity_exists`` checks
+An identity is a key that loads: a 0-byte or garbled ``node.key`` is not one.
+The state file is the commit point: the key is written before the state names it
+and removed after the state stops naming it, so a key the state does not name is
+a leftover of an interrupted write, which the next onboard replaces. ``identity_exists`` checks
 the PEM's exact Ed25519 PKCS#8 structure with the standard library alone, since
 ``status`` calls it and cannot afford to import ``cryptography``.
 """
@@ -86,7 +88,21 @@ def create_identity(state_dir: StrPath) -> str:
             os.unlink(path)
         raise
     os.close(fd)
+    from app.onboarding.atomic import fsync_dir  # writers only
+
+    fsync_dir(os.fspath(state_dir))  # the key is durable before the state that names it
     return peer_id_from_public_key(raw_pub)
+
+
+def remove_leftover(state_dir: StrPath) -> None:
+    """Remove what is at the key's path when the state names no identity: a key an
+    interrupted onboard or offboard left (or a partial one). Never follows a link;
+    a directory is not removed (``IsADirectoryError``): only ``offboard --force``
+    moves one aside."""
+    try:
+        os.unlink(key_path(state_dir))
+    except FileNotFoundError:
+        return
 
 
 def load_peer_id(state_dir: StrPath) -> str:

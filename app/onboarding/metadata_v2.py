@@ -8,9 +8,10 @@ empty strings, 0, false and empty lists, but never a struct, so ``resource``,
 ``available`` and ``reserved`` are always there (as ``{}`` when all inside is 0);
 ``gpu_info`` entries are DMS's ``Gpu`` (name, tot_vram, free_vram, no omitempty).
 
-``state.json`` stays the one source of truth: this file is rewritten from it after
-every write (inside the store's lock), removed when the metadata goes, and a file
-that disagrees is reported by ``status``, never read back.
+``state.json`` stays the one source of truth and the commit point: this file is
+written from the new state before it (inside the store's lock) and removed after
+the metadata goes. A file that disagrees is never read back: ``status`` notes one
+that an interrupted write may have left, and the next write mends it.
 
 Plain ``json`` and no pydantic: ``status`` compares the file on its fast path.
 """
@@ -159,47 +160,85 @@ def _read(target: str) -> bytes | None:
 def sync(state_dir: StrPath, state: dict[str, Any]) -> None:
     """Make the file match the state: written when there is metadata, removed when not.
 
-    Called by the store after each write, under its lock. Unchanged content is
-    not rewritten, so a write that does not touch the metadata costs one read.
+    Unchanged content is not rewritten, so a write that does not touch the metadata
+    costs one read. Raises ``OSError``.
     """
-    target = path(state_dir)
     metadata = state.get("metadata")
-    if not isinstance(metadata, dict):
-        from contextlib import suppress  # writers only: status does not load contextlib
+    if isinstance(metadata, dict):
+        _write(state_dir, metadata)
+    else:
+        _unlink(path(state_dir))
 
-        with suppress(FileNotFoundError):
-            os.unlink(target)
-        return
+
+def _write(state_dir: StrPath, metadata: dict[str, Any]) -> None:
+    target = path(state_dir)
     data = render(metadata)
     try:
         if _read(target) == data:
             return
     except OSError:
-        pass  # unreadable (a symlink, a directory): replace it below
+        pass  # unreadable (a symlink, a FIFO): replaced below
     from app.onboarding.atomic import write_atomically  # writers only
 
     write_atomically(target, data)
 
 
-def hook(state_dir: StrPath) -> Callable[[dict[str, Any]], None]:
-    """The store's after-write hook: sync the file, and never fail the write it follows.
+def _unlink(target: str) -> None:
+    from contextlib import suppress  # writers only: status does not load contextlib
 
-    The state is already saved when this runs; raising would make the caller undo
-    half an operation (onboard removes the new key on error). A file that could not
-    be written is logged here and reported by ``status`` as disagreeing.
+    with suppress(FileNotFoundError):
+        os.unlink(target)
+
+
+def _warn(state_dir: StrPath, exc: OSError) -> None:
+    import logging  # here, not at the top: status reads this module and logs nothing
+
+    logging.getLogger("nunet_onboard.metadata").warning(
+        "could not update %s: %s", path(state_dir), exc.strerror or exc
+    )
+
+
+def hooks(
+    state_dir: StrPath,
+) -> tuple[Callable[[dict[str, Any], dict[str, Any]], None], Callable[[dict[str, Any]], None]]:
+    """The store's two hooks: write the file before the state commits, remove it after.
+
+    ``state.json`` is the commit point, so a crash between the two leaves a file
+    that the state does not vouch for: status calls it a leftover, and the next
+    write mends it. A write that changes the metadata fails whole (``StateError``,
+    nothing committed) when the file cannot be written; any other write only logs
+    it, since a wallet record must not wait on DMS's file. Removing never fails the
+    write: the state is committed by then.
     """
 
-    def after_write(state: dict[str, Any]) -> None:
+    def before_commit(old: dict[str, Any], new: dict[str, Any]) -> None:
+        metadata = new.get("metadata")
+        if not isinstance(metadata, dict):
+            return
         try:
-            sync(state_dir, state)
+            _write(state_dir, metadata)
         except OSError as exc:
-            import logging  # here, not at the top: status reads this module and logs nothing
+            if metadata == old.get("metadata"):
+                _warn(state_dir, exc)
+                return
+            from app.onboarding.errors import StateError
+            from app.onboarding.state_dir import describe_os_error
 
-            logging.getLogger("nunet_onboard.metadata").warning(
-                "could not update %s: %s", path(state_dir), exc.strerror or exc
-            )
+            raise StateError(
+                f"cannot write {path(state_dir)}: {describe_os_error(exc, path(state_dir))}; "
+                "nothing was changed",
+                fix=f"move {path(state_dir)} away (or run 'nunet-onboard offboard --force')",
+            ) from exc
 
-    return after_write
+    def after_commit(state: dict[str, Any]) -> None:
+        if isinstance(state.get("metadata"), dict):
+            return
+        try:
+            _unlink(path(state_dir))
+        except OSError as exc:
+            _warn(state_dir, exc)
+
+    return before_commit, after_commit
 
 
 def remove(state_dir: StrPath) -> str | None:

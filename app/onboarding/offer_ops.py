@@ -7,6 +7,7 @@ the store rather than written over a change made elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 
@@ -89,16 +90,17 @@ def _address_problem(ctl: OnboardingController, address: str) -> Problem | None:
 
 
 def _refuse_unless_new(ctl: OnboardingController, state: State) -> None:
-    has_meta = state.get("metadata") is not None
-    has_key = identity.identity_exists(ctl.directory)
-    if has_meta and has_key:
+    """Refuse an onboarded node, or one whose state names a key that is not there. A key
+    the state does not name is a leftover of an interrupted write: onboard replaces it."""
+    if state.get("metadata") is None:
+        return
+    if identity.identity_exists(ctl.directory):
         raise AlreadyOnboarded()
-    if has_meta or identity.key_present(ctl.directory):
-        raise StateError(
-            "the onboarding state is inconsistent (see 'nunet-onboard status'); "
-            "run 'nunet-onboard offboard --force' first",
-            fix="run 'nunet-onboard offboard --force', then onboard again",
-        )
+    raise StateError(
+        "the onboarding state is inconsistent (see 'nunet-onboard status'); "
+        "run 'nunet-onboard offboard --force' first",
+        fix="run 'nunet-onboard offboard --force', then onboard again",
+    )
 
 
 def onboard(
@@ -132,10 +134,15 @@ def onboard(
                 s["available_resources"] = resources.model_dump(mode="json")
                 s["history"].append(history_entry("onboard", capacity))
 
+            # The key and metadataV2.json are written first; state.json commits them.
             ctl.store.update(apply, base_revision=base_revision)
         except BaseException:
-            # Nothing is half-written: without the metadata the new key must go too.
-            ctl.key_path.unlink(missing_ok=True)
+            # Nothing is half-done: what the state does not name goes (the new key, and
+            # a metadata file written before the commit failed).
+            from app.onboarding import leftovers
+
+            with contextlib.suppress(OSError, OnboardError):
+                leftovers.mend(ctl)
             raise
     log.info("onboarded: node %s, %s", node_id, describe(capacity))
     return metadata
@@ -143,6 +150,7 @@ def onboard(
 
 def _create_identity(ctl: OnboardingController) -> str:
     try:
+        identity.remove_leftover(ctl.directory)  # the state names no key: a leftover's place
         return identity.create_identity(ctl.directory)
     except FileExistsError as exc:
         raise StateError(

@@ -13,7 +13,7 @@ without GPUs and a dict comparison: no pydantic, no wallet library.
 
 from __future__ import annotations
 
-from app.onboarding import identity, rules
+from app.onboarding import identity, leftovers, rules
 from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
 from app.onboarding.offer import Resolved, Target, explain, resolve
 from app.onboarding.status import inconsistency
@@ -81,7 +81,23 @@ class Plan(Record):
 
 
 def read_current(ctl: OnboardingController) -> Current:
-    """Classify the state without raising: the plan decides what each condition allows."""
+    """Classify the state without raising: the plan decides what each condition allows.
+
+    The state file says what is true: a key or metadata file it does not name is a
+    leftover of an interrupted write, which the action (or ``mend``) puts right. What
+    looks inconsistent is looked at again with the lock held shared, so a write under
+    way elsewhere is not taken for damage.
+    """
+    current = _classify(ctl)
+    if current.condition == "inconsistent":
+        from app.onboarding.settled import settled
+
+        with settled(ctl.store.lock_path):
+            current = _classify(ctl)
+    return current
+
+
+def _classify(ctl: OnboardingController) -> Current:
     try:
         state = ctl.store.read()
     except StateCorrupt as exc:
@@ -92,10 +108,10 @@ def read_current(ctl: OnboardingController) -> Current:
     offer = state.get("offer")
     shown = offer_view(offer) if isinstance(offer, dict) else None
     has_meta = state.get("metadata") is not None
-    has_key = identity.identity_exists(ctl.directory)
-    if has_meta and has_key:
+    if has_meta and identity.identity_exists(ctl.directory):
         return Current("onboarded", shown, revision)
-    if has_meta or has_key:
+    blocked = not has_meta and identity.key_present(ctl.directory)
+    if has_meta or (blocked and not leftovers.stray_key(ctl.directory, None)):
         return Current("inconsistent", shown, revision, inconsistency(ctl, has_meta))
     return Current("absent", None, revision)
 
@@ -201,8 +217,16 @@ def capacity_of(resolved: Resolved) -> CapacityForNunet:
 
 
 def carry_out(ctl: OnboardingController, plan: Plan, resolved: Resolved | None) -> None:
-    """Do the planned action, refusing (``StateChanged``) if the state moved on since the plan."""
+    """Do the planned action, refusing (``StateChanged``) if the state moved on since the plan.
+
+    Nothing to do still mends what an interrupted write left (a leftover key, a
+    metadata file out of step), so a re-run converges without ``force``.
+    """
     if plan.action == "none":
+        state = ctl.store.read()
+        if leftovers.needs_mending(ctl.directory, state.get("metadata")):
+            mended = leftovers.mend(ctl)
+            _log().info("apply: mended what an interrupted write left: %s", "; ".join(mended))
         return
     revision: int | None = plan.revision
     if plan.clean_first:

@@ -58,7 +58,7 @@ class StateReader:
         """The state directory as text: what the domain modules take."""
         self._load_average = load_average
         self.store = StateStore(self.directory)
-        self.store.after_write = metadata_v2.hook(self.directory)
+        self.store.before_commit, self.store.after_commit = metadata_v2.hooks(self.directory)
         self._probe = probe
         self._gpu_timeout_s = gpu_timeout_s
         self._machine: MachineInfo | None = None

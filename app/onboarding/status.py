@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 
-from app.onboarding import identity, metadata_v2, rules, state_dir
+from app.onboarding import identity, leftovers, metadata_v2, rules, state_dir
 from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.settled import lock_file_problem
 from app.onboarding.store import OWN_FILES, STALE_TEMP_S
 from app.record import Record
 
@@ -76,53 +77,63 @@ def machine_uuid(files: tuple[str, ...] = MACHINE_ID_FILES) -> str:
 
 
 def build_status(ctl: StateReader, uuid: str) -> OnboardingStatus:
-    """DMS's status plus what is wrong and how to fix it. Never raises for a bad state."""
+    """DMS's status plus what is wrong and how to fix it. Never raises for a bad state.
+
+    A status that finds the files out of step with the state looks again while
+    holding the write lock shared (``settled``), so a write under way (an offboard
+    that committed after this read the state) is never reported as a problem.
+    """
     base: dict[str, Any] = {
         "machine_uuid": uuid,
         "metadata_path": metadata_v2.path(ctl.directory),
         "database_path": ctl.store.path,
     }
+    status, unsettled = _assess(ctl, base)
+    if unsettled:
+        from app.onboarding.settled import settled
+
+        with settled(ctl.store.lock_path):
+            status, _ = _assess(ctl, base)
+    return status
+
+
+_UNSETTLED_KINDS = ("inconsistent", "metadata_file")
+
+
+def _assess(ctl: StateReader, base: dict[str, Any]) -> tuple[OnboardingStatus, bool]:
+    """The status from one read, and whether a write under way could explain what it found."""
     try:
         state = ctl.store.read()
     except StateCorrupt as exc:
         problem = StatusProblem("corrupt", exc.problem, exc.fix)
-        return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base)
+        return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base), False
     except StateError as exc:
         problem = StatusProblem("unreadable", str(exc), exc.fix)
-        return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base)
-
+        return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base), False
     metadata = state.get("metadata")
     offer = state.get("offer") or {}
-    has_key = identity.identity_exists(ctl.directory)
-    problems: list[StatusProblem] = []
-    notes: list[str] = []
-    if (metadata is not None) != has_key:
-        problems.append(_inconsistent(ctl, metadata is not None))
+    problems = _file_problems(ctl, metadata)
+    notes = leftovers.notes(ctl.directory, metadata)
+    unsettled = bool(notes) or any(p.kind in _UNSETTLED_KINDS for p in problems)
+    lock = lock_file_problem(ctl.store.lock_path)
+    if lock is not None:  # no write can work until it is gone, offboard --force included
+        problems = [p._replace(fix=f"{lock.fix}; then {p.fix}") for p in problems]
+        problems.insert(0, StatusProblem("unusable", str(lock), lock.fix))
     refused = state_dir.unusable(ctl.directory, OWN_FILES)
     if refused is not None:  # said now, not after a whole form is filled in
         problems.append(StatusProblem("unusable", str(refused), refused.fix))
-    onboarded = metadata is not None and has_key
-    mismatch = metadata_v2.disagreement(ctl.directory, metadata)
-    if mismatch:
-        problems.append(
-            StatusProblem(
-                "metadata_file",
-                f"{mismatch}; it is derived from {ctl.store.path}, which is what counts",
-                "it is rewritten at the next onboard, resource-config or offboard; "
-                "or delete it if the machine is not onboarded",
-            )
-        )
+    onboarded = metadata is not None and identity.identity_exists(ctl.directory)
     if metadata is not None and offer:
         found, note = drift(ctl, offer)
         problems.extend(found)
         notes.extend([note] if note else [])
-    leftovers = ctl.store.leftover_temp_files(older_than_s=STALE_TEMP_S)
-    if leftovers:
+    leftover_temps = ctl.store.leftover_temp_files(older_than_s=STALE_TEMP_S)
+    if leftover_temps:
         notes.append(
-            f"{len(leftovers)} temporary file(s) left by an interrupted write, e.g. "
-            f"{os.path.basename(leftovers[0])}; the next change removes them (or remove them by hand)"
+            f"{len(leftover_temps)} temporary file(s) left by an interrupted write, e.g. "
+            f"{os.path.basename(leftover_temps[0])}; the next change removes them (or remove them by hand)"
         )
-    return OnboardingStatus(
+    status = OnboardingStatus(
         onboarded=onboarded,
         error=problems[0].message if problems else None,
         is_available=bool(offer.get("is_available", True)) if onboarded else False,
@@ -135,6 +146,31 @@ def build_status(ctl: StateReader, uuid: str) -> OnboardingStatus:
         notes=tuple(notes),
         **base,
     )
+    return status, unsettled
+
+
+def _file_problems(ctl: StateReader, metadata: Any) -> list[StatusProblem]:
+    """The key and metadataV2.json against the state, less what a write leaves and mends."""
+    problems = []
+    if metadata is not None and not identity.identity_exists(ctl.directory):
+        problems.append(_inconsistent(ctl, True))
+    elif (
+        metadata is None
+        and identity.key_present(ctl.directory)
+        and not leftovers.stray_key(ctl.directory, metadata)  # a directory: no write mends it
+    ):
+        problems.append(_inconsistent(ctl, False))
+    mismatch = metadata_v2.disagreement(ctl.directory, metadata)
+    if mismatch and not leftovers.stray_metadata_file(ctl.directory, metadata):
+        problems.append(
+            StatusProblem(
+                "metadata_file",
+                f"{mismatch}; it is derived from {ctl.store.path}, which is what counts",
+                "it is rewritten by the next onboard, resource-config or apply; "
+                "'nunet-onboard offboard --force' moves a directory in its place aside",
+            )
+        )
+    return problems
 
 
 def inconsistency(ctl: StateReader, has_metadata: bool) -> str:
@@ -148,7 +184,7 @@ def inconsistency(ctl: StateReader, has_metadata: bool) -> str:
         )
     if has_metadata:
         return f"the metadata is present but the node identity {key} is missing"
-    return f"a node identity {key} exists but there is no metadata"
+    return f"{key} is a directory, where no node identity should be (the state names none)"
 
 
 def _inconsistent(ctl: StateReader, has_metadata: bool) -> StatusProblem:

@@ -144,9 +144,13 @@ class StateStore:
         self.state_dir = os.fspath(state_dir)
         self.path = os.path.join(self.state_dir, STATE_FILE)
         self.lock_path = os.path.join(self.state_dir, LOCK_FILE)
-        self.after_write: Callable[[State], None] | None = None
-        """Called with the new state after each ``update``, still under the lock
-        (the controller keeps metadataV2.json in step with it). Must not raise."""
+        self.before_commit: Callable[[State, State], None] | None = None
+        """Called with the old and the new state before ``update`` writes the new one,
+        under the lock: the files derived from the state are written first, since
+        ``state.json`` is the commit point. Raising a ``StateError`` writes nothing."""
+        self.after_commit: Callable[[State], None] | None = None
+        """Called with the new state once it is written, still under the lock: what
+        the state no longer names is removed after it. Must not raise."""
         self.lock_timeout_s = lock_timeout_s
         self._cancel: threading.Event | None = None
         """Set to end the waits now under way; made by the first wait (a read never needs one)."""
@@ -292,14 +296,7 @@ class StateStore:
             return
         cancel = self._cancel_event()
         self.ensure_dir()
-        try:
-            fd = os.open(
-                self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600
-            )
-        except OSError as exc:
-            raise LockUnavailable(
-                f"cannot write in the state directory: {describe_os_error(exc, self.lock_path)}"
-            ) from exc
+        fd = self._open_lock()
         from app.onboarding import lock  # writers only: status reads without it (signal, fcntl)
 
         try:
@@ -311,6 +308,29 @@ class StateStore:
                     self._owner, self._depth = None, 0
         finally:
             os.close(fd)  # closing releases the lock
+
+    def _open_lock(self) -> int:
+        """The lock file, opened for ``flock``; ``LockUnavailable`` when no one can use it."""
+        from app.onboarding.settled import lock_file_problem  # writers only
+
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+        try:
+            fd = os.open(self.lock_path, flags, 0o600)
+        except OSError as exc:
+            problem = lock_file_problem(self.lock_path)
+            if problem is not None:
+                raise LockUnavailable(str(problem), fix=problem.fix) from exc
+            raise LockUnavailable(
+                f"cannot write in the state directory: {describe_os_error(exc, self.lock_path)}"
+            ) from exc
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device: not a lock
+            os.close(fd)
+            problem = lock_file_problem(self.lock_path)
+            raise LockUnavailable(
+                str(problem) if problem else f"the lock file {self.lock_path} is not a file",
+                fix=problem.fix if problem else None,
+            )
+        return fd
 
     # -- writing -----------------------------------------------------------
     def update(self, change: Callable[[State], None], *, base_revision: int | None = None) -> State:
@@ -327,15 +347,14 @@ class StateStore:
             revision = int(state.get("revision") or 0)
             self.check_base(state, base_revision)
             seen = len(state.get("history", []))
+            old = json.loads(json.dumps(state))  # what ``change`` cannot touch
             change(state)
             state["schema_version"] = SCHEMA_VERSION
             state["revision"] = revision + 1
             for entry in state.get("history", [])[seen:]:
                 entry.setdefault("revision", revision + 1)
             state["history"] = state.get("history", [])[-HISTORY_LIMIT:]
-            self.write(state)
-            if self.after_write is not None:
-                self.after_write(state)
+            self.write(state, old=old)
             return state
 
     @staticmethod
@@ -345,13 +364,21 @@ class StateStore:
         if base_revision is not None and revision != base_revision:
             raise StateChanged(base_revision, revision, _changes_since(state, base_revision))
 
-    def write(self, state: State) -> None:
-        """Write ``state`` whole; a state of the wrong shape is refused, not written."""
+    def write(self, state: State, *, old: State | None = None) -> None:
+        """Commit ``state`` whole; a state of the wrong shape is refused, not written.
+
+        The derived files go first (``before_commit``, given ``old``, the state it
+        replaces), then ``state.json`` (the commit), then what the state no longer
+        names goes (``after_commit``): a crash at any instant leaves the old state or
+        the new one, and at most a derived file the next write mends.
+        """
         try:
             _check_shape(state)
         except ShapeError as exc:
             raise StateError(f"refusing to write a state of the wrong shape: {exc}") from None
         data = json.dumps(state, indent=2, sort_keys=False).encode() + b"\n"
+        if self.before_commit is not None:
+            self.before_commit(empty_state() if old is None else old, state)
         try:
             self._write_bytes_atomically(self.path, data)
         except OSError as exc:
@@ -359,6 +386,8 @@ class StateStore:
                 f"cannot write the state file: {describe_os_error(exc, self.path)}; "
                 "nothing was changed"
             ) from exc
+        if self.after_commit is not None:
+            self.after_commit(state)
 
     def _write_bytes_atomically(self, target: str, data: bytes) -> None:
         from app.onboarding.atomic import write_atomically  # writers only

@@ -194,12 +194,18 @@ def test_inconsistent_state_is_reported_and_force_cleans_it(
     controller.onboard(offer())  # a clean start works
 
 
-def test_identity_without_metadata_is_inconsistent(controller: OnboardingController) -> None:
+def test_a_key_the_state_does_not_name_is_a_leftover_that_offboard_removes(
+    controller: OnboardingController,
+) -> None:
     controller.state_dir.mkdir(mode=0o700)
     identity.create_identity(controller.state_dir)
-    assert controller.status().problems[0].kind == "inconsistent"
-    controller.offboard(force=True)
-    assert not identity.identity_exists(controller.state_dir)
+    status = controller.status()
+    assert (status.onboarded, status.problems) == (False, ())
+    assert any(f"a node identity {controller.key_path} is left" in n for n in status.notes)
+    result = controller.offboard()  # no force needed: the state says what is true
+    assert result.removed == (f"the node identity {controller.key_path}",)
+    assert not identity.key_present(controller.state_dir)
+    assert controller.status().notes == ()
 
 
 def test_corrupt_state_status_and_forced_offboard(controller: OnboardingController) -> None:

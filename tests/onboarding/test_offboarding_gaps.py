@@ -45,20 +45,25 @@ def test_the_plan_of_an_onboarded_machine(controller: OnboardingController, tmp_
     assert plan.keep[-1] == f"the log files in {controller.log_path.parent}"
 
 
-def test_a_state_file_that_is_a_directory_is_reported_without_the_advice_to_force(
+def test_a_state_file_that_is_a_directory_is_moved_aside_without_the_advice_to_force(
     controller: OnboardingController,
 ) -> None:
     """The store's message says "or run 'offboard --force'"; the forced offboard itself
-    must not tell the user to run what they just ran."""
+    must not tell the user to run what they just ran: it moves the directory aside."""
     controller.onboard(offer())
     controller.state_path.unlink()
     controller.state_path.mkdir()
     plan = controller.offboard_plan()
     result = controller.offboard(force=True)
     reason = f"the state file {controller.state_path} is a directory; move it away"
-    assert plan.keep[0] == f"the state file, which cannot be read or removed here ({reason})"
-    assert result.failed == (reason,)
+    assert plan.remove[0] == (
+        f"the state file {controller.state_path}, which cannot be read ({reason}): "
+        "a directory is moved aside, a link, FIFO or device removed (never followed)"
+    )
+    assert result.failed == ()
     assert result.removed == (
+        f"the state file {controller.state_path}, a directory (moved aside to "
+        f"{controller.state_path}.moved-aside)",
         f"DMS's metadata file {controller.metadata_path}",
         f"the node identity {controller.key_path}",
     )

@@ -107,11 +107,12 @@ def test_a_read_only_directory_says_each_thing_it_could_not_do() -> None:
         failed = ctl.offboard(force=True).failed
         lock = ctl.state_dir / ".state.lock"
         cannot_write = f"cannot write in the state directory: {lock} is on a read-only file system"
-        assert failed[1] == f"{cannot_write}; {CHOOSE}"
-        assert failed[-1] == (
-            f"could not remove the node identity: {ctl.key_path} is on a read-only file "
-            f"system; {CHOOSE}"
+        assert failed == (
+            f"worked without the state lock: {cannot_write}; {CHOOSE}",
+            "the node identity and DMS's metadata file were kept: the state file could not "
+            "be written, and it may still name them",
         )
+        assert ctl.key_path.exists() and ctl.metadata_path.exists()
 
 
 def test_a_read_only_directory_does_not_report_a_metadata_file_that_is_not_there() -> None:

@@ -108,21 +108,19 @@ def test_gpus_that_cannot_be_read_are_kept_as_they_were(
         ctl.resource_config(with_gpu.model_copy(update={"gpus": (0, 1)}))
 
 
-def test_onboarding_beside_a_key_without_metadata_says_to_force(
+def test_onboarding_beside_a_key_the_state_does_not_name_replaces_it(
     controller: OnboardingController,
 ) -> None:
+    """A key without metadata is what an onboard killed before its commit leaves: the
+    state says the machine is not onboarded, so the next onboard replaces the key."""
     from app.onboarding import identity
-    from app.onboarding.errors import StateError
 
     controller.store.ensure_dir()
-    identity.create_identity(controller.state_dir)
-    with pytest.raises(StateError) as refused:
-        controller.onboard(OFFER)
-    assert str(refused.value) == (
-        "the onboarding state is inconsistent (see 'nunet-onboard status'); "
-        "run 'nunet-onboard offboard --force' first"
-    )
-    assert refused.value.fix == "run 'nunet-onboard offboard --force', then onboard again"
+    leftover = identity.create_identity(controller.state_dir)
+    metadata = controller.onboard(OFFER)
+    assert metadata.node_id != leftover
+    assert identity.load_peer_id(controller.state_dir) == metadata.node_id
+    assert controller.status().problems == ()
 
 
 def test_validate_names_cores_price_and_an_empty_address(

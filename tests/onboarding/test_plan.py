@@ -37,7 +37,9 @@ STATES = [
     "key-without-metadata",
     "unreadable",
 ]
-BROKEN = {"metadata-without-key", "key-without-metadata", "unreadable"}
+BROKEN = {"metadata-without-key", "unreadable"}
+"""A key the state does not name is not broken: an interrupted write left it, and the
+action (or, when there is none, apply's mending) puts it right without force."""
 
 
 def target(*, state: str = "onboarded", force: bool = False) -> Target:
@@ -73,6 +75,8 @@ EXPECTED = {
     ("same", "offboarded"): "offboard",
     ("different", "onboarded"): "resource-config",
     ("different", "offboarded"): "offboard",
+    ("key-without-metadata", "onboarded"): "onboard",
+    ("key-without-metadata", "offboarded"): "none",
 }
 
 
@@ -119,6 +123,7 @@ def test_every_state_against_every_target(
     status = controller.status()
     assert status.problems == ()
     assert status.onboarded == (wanted == "onboarded")
+    assert identity.key_present(controller.state_dir) == (wanted == "onboarded")
     if wanted == "onboarded":
         offer = controller.current_offer()
         assert offer is not None

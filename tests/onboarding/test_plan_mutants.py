@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import RuleViolation, StateChanged, StateError
 from app.onboarding.models import CapacityForNunet
@@ -78,20 +77,17 @@ def test_metadata_without_its_key_is_inconsistent_and_says_which(
     )
 
 
-def test_a_key_with_an_offer_but_no_metadata_is_inconsistent(
+def test_a_key_with_an_offer_but_no_metadata_is_absent_and_onboard_replaces_the_key(
     controller: OnboardingController,
 ) -> None:
+    """The state says what is true: without metadata the node is not onboarded, and the
+    key is what an interrupted write left (no force needed)."""
     controller.onboard(OTHER)
     edit_state(controller, lambda s: s.update(metadata=None))
-    current = read_current(controller)
-    assert current == Current(
-        "inconsistent",
-        offer_view(OTHER.model_dump(mode="json")),
-        controller.revision(),
-        f"a node identity {controller.key_path} exists but there is no metadata",
-    )
-    forced = controller.apply(load_target(FILE + "force = true\n"), check=True)
-    assert forced.before["cpu"] == 3000 and forced.revision == controller.revision()
+    assert read_current(controller) == Current("absent", None, controller.revision())
+    plan = controller.apply(load_target(FILE))
+    assert plan.action == "onboard" and not plan.clean_first
+    assert controller.status().problems == ()
 
 
 def test_an_unreadable_state_file_is_named_in_the_refusal(
@@ -215,12 +211,12 @@ def test_the_resolved_offers_warnings_reach_the_plan(state_dir: Path) -> None:
 
 def test_a_forced_clean_up_notes_it_before_the_offers_warnings(state_dir: Path) -> None:
     ctl = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=0))
-    ctl.store.ensure_dir()
-    identity.create_identity(ctl.state_dir)
+    ctl.onboard(OTHER)
+    ctl.key_path.unlink()
     plan = ctl.apply(load_target(FILE + 'gpus = "all"\nforce = true\n'), check=True)
     assert plan.action == "onboard" and plan.clean_first is True
     assert len(plan.warnings) == 2
-    assert plan.warnings[0].startswith("the state was inconsistent (a node identity ")
+    assert plan.warnings[0].startswith("the state was inconsistent (the metadata is present ")
     assert plan.warnings[1].startswith('gpus = "all" but this machine has no GPU')
 
 
@@ -266,15 +262,15 @@ def test_the_log_names_what_apply_did_and_nothing_for_no_change(
 def test_the_log_says_when_a_forced_offboard_only_cleaned_up(
     controller: OnboardingController,
 ) -> None:
-    controller.store.ensure_dir()
-    identity.create_identity(controller.state_dir)
+    controller.onboard(OTHER)
+    controller.key_path.unlink()
     with logged() as lines:
         plan = controller.apply(load_target('state = "offboarded"\nforce = true\n'))
     assert (plan.action, plan.clean_first) == ("offboard", True)
     assert [line for line in lines if line.startswith("apply")] == [
         "apply: cleaned up an inconsistent or unreadable state"
     ]
-    assert not controller.key_path.exists()
+    assert not controller.metadata_path.exists() and not controller.is_onboarded()
 
 
 def test_a_clean_up_that_fails_says_what_could_not_be_removed(state_dir: Path) -> None:
@@ -284,15 +280,16 @@ def test_a_clean_up_that_fails_says_what_could_not_be_removed(state_dir: Path) -
     with read_only_dir() as base:
         remount_read_only_back(base)
         ctl = OnboardingController(base / "state", probe=lambda: fake_machine())
-        ctl.store.ensure_dir()
-        identity.create_identity(ctl.state_dir)
+        ctl.onboard(OTHER)
+        ctl.key_path.unlink()
         remount_read_only(base)
         with pytest.raises(StateError) as refused:
             ctl.apply(load_target(FILE + "force = true\n"))
         message = str(refused.value)
-        assert message.startswith("the broken state could not be cleaned up: ")
-        assert "; could not remove the node identity: " in message  # each failure, "; "-joined
-        assert ctl.key_path.exists()
+        assert message.startswith("the broken state could not be cleaned up: worked without ")
+        # each failure, "; "-joined; the state still names the metadata, so it stays
+        assert "; DMS's metadata file was kept: the state file could not be written" in message
+        assert ctl.metadata_path.exists()
 
 
 # -- the GPU tools run only when the offer names GPUs ------------------------------------------

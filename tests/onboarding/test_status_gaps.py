@@ -121,14 +121,33 @@ def test_metadata_without_the_node_identity(controller: OnboardingController) ->
     assert status.channel == "nunet-team"  # what is known is still shown
 
 
-def test_a_node_identity_without_metadata(controller: OnboardingController) -> None:
+def test_a_node_identity_without_metadata_is_a_leftover_not_a_problem(
+    controller: OnboardingController,
+) -> None:
     controller.state_dir.mkdir(parents=True)
     identity.create_identity(controller.state_dir)
-    (problem,) = controller.status().problems
-    assert problem.kind == "inconsistent"
-    assert (
-        problem.message == f"a node identity {controller.key_path} exists but there is no metadata"
+    status = controller.status()
+    assert (status.onboarded, status.problems) == (False, ())
+    assert status.notes == (
+        f"a node identity {controller.key_path} is left from an interrupted onboard or "
+        "offboard (the state file names none, so this machine is not onboarded); the next "
+        "onboard replaces it, and offboard or apply removes it",
     )
+
+
+def test_a_directory_in_the_place_of_the_key_is_a_problem_force_mends(
+    controller: OnboardingController,
+) -> None:
+    controller.key_path.mkdir(parents=True)
+    (problem,) = controller.status().problems
+    assert (problem.kind, problem.message, problem.fix) == (
+        "inconsistent",
+        f"{controller.key_path} is a directory, where no node identity should be (the state "
+        "names none)",
+        "run 'nunet-onboard offboard --force', then onboard again",
+    )
+    assert controller.offboard(force=True).failed == ()
+    assert controller.status().problems == ()
 
 
 def test_drift_names_the_rule_and_the_way_out(state_dir: Path) -> None:

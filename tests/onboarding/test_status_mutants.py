@@ -137,11 +137,26 @@ def test_a_metadata_file_that_differs_says_how_it_is_put_right(
 ) -> None:
     controller.onboard(OFFER)
     controller.metadata_path.write_text("{}")
+    status = controller.status()
+    assert status.problems == ()
+    assert status.notes == (
+        f"{controller.metadata_path} does not match the state file (left by an interrupted "
+        "change, or edited by hand); the state file is what counts, and the next write or "
+        "apply rewrites it",
+    )
+
+
+def test_a_missing_metadata_file_says_how_it_is_put_right(
+    controller: OnboardingController,
+) -> None:
+    """No interrupted write removes it while the state has metadata: that is a problem."""
+    controller.onboard(OFFER)
+    controller.metadata_path.unlink()
     (problem,) = controller.status().problems
     assert problem.kind == "metadata_file"
     assert problem.fix == (
-        "it is rewritten at the next onboard, resource-config or offboard; "
-        "or delete it if the machine is not onboarded"
+        "it is rewritten by the next onboard, resource-config or apply; "
+        "'nunet-onboard offboard --force' moves a directory in its place aside"
     )
 
 

@@ -1,0 +1,98 @@
+"""Reading the files of the state directory as one whole, and the lock file's own health.
+
+``state.json`` is the one commit point: a writer writes the node key and
+metadataV2.json before it and removes them after it, all under the write lock. A
+reader that takes no lock can still meet a write in the middle: it reads the old
+state, then finds the key already removed by an offboard that committed meanwhile.
+So a reader that finds the files out of step with the state looks again while it
+holds the lock shared (``settled``): no writer is between two steps then, and what
+is still out of step was left by a writer that was killed (mended by the next
+write) or by a hand. The first look takes no lock, so the common case costs nothing.
+
+``fcntl`` and ``stat`` only: ``status`` is the caller, and imports nothing heavier.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+from app.onboarding.errors import StateError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
+
+SETTLE_WAIT_S = 5.0
+"""How long a reader waits for a writer to finish; writers hold the lock for milliseconds."""
+_POLL_S = 0.02
+
+
+def lock_file_problem(lock_path: str) -> StateError | None:
+    """Why the lock file cannot be used by any writer (so nothing can be written), or None.
+
+    A directory, a symbolic link (never followed), a FIFO or a device at the lock's
+    path makes every write fail; ``offboard --force`` cannot mend it either, since it
+    too must write the state. Removing it can: the next write makes a new one.
+    """
+    try:
+        mode = os.lstat(lock_path).st_mode
+    except OSError:
+        return None  # absent (made by the next write) or unreachable (said elsewhere)
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        what, how = "a directory", f"remove that directory (rm -r {lock_path})"
+    elif stat.S_ISLNK(mode):
+        what, how = "a symbolic link, which nunet-onboard does not follow", f"rm {lock_path}"
+    else:
+        what, how = "not a regular file", f"rm {lock_path}"
+    return StateError(
+        f"the lock file {lock_path} is {what}, so no command can write the state "
+        "(offboard --force included)",
+        fix=f"{how}; the next write makes a new lock file",
+    )
+
+
+def settled(lock_path: str, wait_s: float = SETTLE_WAIT_S) -> AbstractContextManager[bool]:
+    """Hold the write lock shared for a second look; yields whether it is held.
+
+    Waits at most ``wait_s`` for a writer to finish. A lock file that is missing (no
+    writer ever ran), unusable, or not ours to open yields False: the caller looks
+    again anyway. Never raises for the lock itself.
+    """
+    from contextlib import contextmanager  # only on the second look
+
+    return contextmanager(_settled)(lock_path, wait_s)
+
+
+def _settled(lock_path: str, wait_s: float) -> Iterator[bool]:
+    try:
+        fd = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        yield False
+        return
+    try:
+        held = stat.S_ISREG(os.fstat(fd).st_mode) and _wait_shared(fd, wait_s)
+        yield held
+    finally:
+        os.close(fd)  # closing releases the shared lock
+
+
+def _wait_shared(fd: int, wait_s: float) -> bool:
+    import fcntl
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        except OSError:
+            return False
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_POLL_S)
