@@ -129,8 +129,8 @@ def test_a_problem_is_shown_with_its_fix_and_fails_the_check(
     assert out.endswith(
         f"  problem: {state}/metadataV2.json is missing; it is derived from {state}/state.json, "
         "which is what counts\n"
-        "    fix: it is rewritten at the next onboard, resource-config or offboard; "
-        "or delete it if the machine is not onboarded\n"
+        "    fix: it is rewritten by the next onboard, resource-config or apply; "
+        "'nunet-onboard offboard --force' moves a directory in its place aside\n"
     )
     # onboarded, but with a problem: --check fails, in the table and in JSON
     assert main_cli(capsys, "status", "--check", "--state-dir", state)[0] == 1
@@ -431,32 +431,42 @@ def test_offboard_with_force_does_not_ask_about_a_change(
     assert not (Path(state) / KEY_FILE).exists()
 
 
-def test_offboard_without_the_lock_needs_force_and_reports_what_failed(
+def test_offboard_without_the_lock_keeps_the_onboarding_and_status_says_how_to_mend_it(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
+    """No state can be written without the lock, so even a forced offboard keeps the key
+    and the metadata file (the state still names them), and status's check fails with
+    the one fix that works."""
     onboard(capsys, machine, state)
     lock = Path(state) / ".state.lock"
     lock.unlink()
     lock.mkdir()  # the lock file cannot be opened: no lock can be taken
-    code, out, err = main_cli(capsys, "offboard", "--yes", "--state-dir", state)
-    assert (code, out) == (1, "")
-    assert err == (
-        f"nunet-onboard: error: cannot write in the state directory: Is a directory ({lock})\n"
+    said = (
+        f"the lock file {lock} is a directory, so no command can write the state "
+        "(offboard --force included)"
     )
+    fix = f"remove that directory (rm -r {lock}); the next write makes a new lock file"
+    code, out, err = main_cli(capsys, "offboard", "--yes", "--state-dir", state)
+    assert (code, out, err) == (1, "", f"nunet-onboard: error: {said}\n")
     assert (Path(state) / KEY_FILE).exists()
 
     code, out, err = main_cli(capsys, "offboard", "--yes", "--force", "--state-dir", state)
-    assert code == 1  # offboarded as far as it could go, with problems
+    assert code == 1  # nothing could be offboarded
     lines = out.splitlines()
     assert lines[0] == "Offboarded, with problems:"
-    assert f"  removed: the node identity {state}/{KEY_FILE}" in lines
-    assert (
-        "  failed: worked without the state lock: cannot write in the state directory: "
-        f"Is a directory ({lock})"
-    ) in lines
-    assert lines.index("  kept: the history of actions") < lines.index(
-        next(line for line in lines if line.startswith("  failed: "))
-    )
+    assert not [line for line in lines if line.startswith("  removed: ")]
+    assert lines[-2:] == [
+        f"  failed: worked without the state lock: {said}",
+        "  failed: the node identity and DMS's metadata file were kept: the state file could "
+        "not be written, and it may still name them",
+    ]
+    assert (Path(state) / KEY_FILE).exists() and (Path(state) / "metadataV2.json").exists()
+
+    code, out, _ = main_cli(capsys, "status", "--check", "--state-dir", state)
+    assert code == 1 and "  Onboarded          yes\n" in out
+    assert out.endswith(f"  problem: {said}\n    fix: {fix}\n")
+    lock.rmdir()
+    assert main_cli(capsys, "offboard", "--yes", "--state-dir", state)[0] == 0
     assert not (Path(state) / KEY_FILE).exists()
 
 
