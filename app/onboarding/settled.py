@@ -56,6 +56,27 @@ def lock_file_problem(lock_path: str) -> StateError | None:
     )
 
 
+def open_lock(lock_path: str) -> int:
+    """The lock file opened for writers' ``flock`` (made 0600 when absent), never through a
+    link; ``StateError`` saying what to do when it cannot be used."""
+    from app.onboarding.state_dir import describe_os_error
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        fd = os.open(lock_path, flags, 0o600)
+    except OSError as exc:
+        problem = lock_file_problem(lock_path)
+        if problem is not None:
+            raise problem from exc
+        raise StateError(
+            f"cannot write in the state directory: {describe_os_error(exc, lock_path)}"
+        ) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device: not a lock
+        os.close(fd)
+        raise lock_file_problem(lock_path) or StateError(f"{lock_path} is not a file")
+    return fd
+
+
 def settled(lock_path: str, wait_s: float = SETTLE_WAIT_S) -> AbstractContextManager[bool]:
     """Hold the write lock shared for a second look; yields whether it is held.
 

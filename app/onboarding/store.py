@@ -3,7 +3,9 @@
 Every write goes to a temporary file in the same directory, is fsynced, renamed
 over ``state.json`` and the directory is fsynced, so a process killed at any
 instant leaves either the old or the new file; temporary files a killed writer
-left are removed by the next writer, under the lock. Read-modify-write cycles
+left are removed by the next writer, under the lock. ``state.json`` is the one
+commit point: the files derived from it are written before it (``before_commit``)
+and removed after it (``after_commit``). Read-modify-write cycles
 hold an ``flock`` on a lock file (``lock.py``: a bounded, cancellable wait that
 names the holder), so the TUI and a CLI command can run at once without losing
 an update. ``fcntl.flock`` is used directly rather than the filelock package:
@@ -31,6 +33,7 @@ import stat
 import time
 
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
+from app.onboarding.json_depth import _depth_over, _too_deep
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
 
@@ -85,45 +88,6 @@ def _changes_since(state: State, base_revision: int) -> list[str]:
             detail = f" ({entry['detail']})" if entry.get("detail") else ""
             changes.append(f"{entry.get('action')}{detail} at {entry.get('time')}")
     return changes
-
-
-def _depth_over(value: Any, limit: int) -> bool:
-    """True when ``value`` nests deeper than ``limit`` (iterative: no recursion)."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
-
-
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
-
-
-def _too_deep(raw: bytes, limit: int) -> bool:
-    """True when the JSON text nests deeper than ``limit``, found without parsing it.
-
-    ``json.loads`` recurses in C; its recursion guard follows the interpreter's
-    recursion limit, which a library may have raised, and then 100,000 brackets
-    overflow the C stack and kill the process. So depth is measured first, on the
-    text outside strings: with the escaped backslashes and then the escaped quotes
-    taken out (escapes pair from the left), every other run between quotes is
-    outside one. Byte methods only, no regular expression: compiling one is ~1 %
-    of ``status``'s time.
-    """
-    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    outside = b"".join(unescaped.split(b'"')[::2])
-    brackets = outside.translate(None, _NOT_BRACKETS)
-    depth = 0
-    for byte in brackets:
-        depth += 1 if byte in b"[{" else -1
-        if depth > limit:
-            return True
-    return False
 
 
 def _check_shape(data: Any) -> None:
@@ -311,26 +275,12 @@ class StateStore:
 
     def _open_lock(self) -> int:
         """The lock file, opened for ``flock``; ``LockUnavailable`` when no one can use it."""
-        from app.onboarding.settled import lock_file_problem  # writers only
+        from app.onboarding.settled import open_lock  # writers only
 
-        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
         try:
-            fd = os.open(self.lock_path, flags, 0o600)
-        except OSError as exc:
-            problem = lock_file_problem(self.lock_path)
-            if problem is not None:
-                raise LockUnavailable(str(problem), fix=problem.fix) from exc
-            raise LockUnavailable(
-                f"cannot write in the state directory: {describe_os_error(exc, self.lock_path)}"
-            ) from exc
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device: not a lock
-            os.close(fd)
-            problem = lock_file_problem(self.lock_path)
-            raise LockUnavailable(
-                str(problem) if problem else f"the lock file {self.lock_path} is not a file",
-                fix=problem.fix if problem else None,
-            )
-        return fd
+            return open_lock(self.lock_path)
+        except StateError as exc:
+            raise LockUnavailable(str(exc), fix=exc.fix) from exc
 
     # -- writing -----------------------------------------------------------
     def update(self, change: Callable[[State], None], *, base_revision: int | None = None) -> State:
