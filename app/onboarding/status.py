@@ -89,7 +89,7 @@ def build_status(ctl: StateReader, uuid: str) -> OnboardingStatus:
         "database_path": ctl.store.path,
     }
     status, unsettled = _assess(ctl, base)
-    if unsettled:
+    if unsettled and not ctl.store.held_here():
         from app.onboarding.settled import settled
 
         with settled(ctl.store.lock_path):

@@ -327,17 +327,34 @@ class StateStore:
         except ShapeError as exc:
             raise StateError(f"refusing to write a state of the wrong shape: {exc}") from None
         data = json.dumps(state, indent=2, sort_keys=False).encode() + b"\n"
+        old = empty_state() if old is None else old
         if self.before_commit is not None:
-            self.before_commit(empty_state() if old is None else old, state)
+            self.before_commit(old, state)
         try:
             self._write_bytes_atomically(self.path, data)
         except OSError as exc:
+            self._put_back(old, state)
             raise StateError(
                 f"cannot write the state file: {describe_os_error(exc, self.path)}; "
                 "nothing was changed"
             ) from exc
         if self.after_commit is not None:
             self.after_commit(state)
+
+    def _put_back(self, old: State, new: State) -> None:
+        """After a failed commit, the derived files as ``old`` has them (best effort:
+        what is left is a leftover that the next write mends)."""
+        from contextlib import suppress  # writers only
+
+        with suppress(OSError, StateError):
+            if self.before_commit is not None:
+                self.before_commit(new, old)
+            if self.after_commit is not None:
+                self.after_commit(old)
+
+    def held_here(self) -> bool:
+        """True when this thread holds the write lock (a reader must not wait for it)."""
+        return self._owner == _thread.get_ident()
 
     def _write_bytes_atomically(self, target: str, data: bytes) -> None:
         from app.onboarding.atomic import write_atomically  # writers only

@@ -233,10 +233,43 @@ def race(operation: str, work: Path) -> dict[str, Any]:
     return {"status": json.loads(out.read_text()), "files": _files(controller(state_dir))}
 
 
+def fail_commit(operation: str, work: Path) -> dict[str, Any]:
+    """The operation in a child whose rename of state.json fails (a full disk, ENOSPC):
+    what it said, and what the files are then."""
+    start, run, _ = OPERATIONS[operation]
+    state_dir = work / "state"
+    if start is not None:
+        controller(state_dir).apply(load_target(start))
+    else:
+        state_dir.mkdir(mode=0o700)
+    said = work / "said.txt"
+    target = str(state_dir)
+    pid = os.fork()
+    if pid == 0:
+
+        def full_disk(event: str, args: tuple[Any, ...]) -> None:
+            commit = event == "os.rename" and os.path.basename(str(args[1])) == "state.json"
+            if commit and _mutating(target, event, args):
+                raise OSError(28, "No space left on device", str(args[1]))
+
+        def attempt() -> None:
+            try:
+                result = run(controller(state_dir))
+                said.write_text(repr(getattr(result, "failed", result)))
+            except Exception as exc:
+                said.write_text(str(exc))
+
+        _child(attempt, full_disk)
+    os.waitpid(pid, 0)
+    ctl = controller(state_dir)
+    return {"said": said.read_text(), "status": _status(ctl), "files": _files(ctl)}
+
+
 def main() -> int:
     mode, operation, work, results = sys.argv[1:5]
     work_dir = Path(work)
-    outcome: object = kill(operation, work_dir) if mode == "kill" else race(operation, work_dir)
+    modes = {"kill": kill, "race": race, "fail-commit": fail_commit}
+    outcome: object = modes[mode](operation, work_dir)  # type: ignore[operator]
     Path(results).write_text(json.dumps(outcome))
     return 0
 

@@ -90,3 +90,17 @@ def test_a_partly_written_key_the_state_does_not_name_is_mended_by_apply(
     assert controller.status().problems == ()
     metadata = controller.get_metadata()
     assert identity.load_peer_id(controller.state_dir) == metadata.node_id
+
+
+@pytest.mark.parametrize("operation", ["onboard", "resource-config", "offboard-force"])
+def test_a_commit_that_fails_leaves_the_files_as_the_old_state_has_them(
+    operation: str, tmp_path: Path
+) -> None:
+    """The rename of state.json fails (a full disk): "nothing was changed" is true of the
+    key and metadataV2.json too, and status has nothing to note."""
+    result = drive("fail-commit", operation, tmp_path)
+    assert "no space left on the device" in result["said"]
+    assert "nothing was changed" in result["said"]
+    assert result["status"] == {"problems": [], "notes": []}
+    before = expected_files("offboard" if operation == "onboard" else "apply-onboard")
+    assert {k: result["files"][k] for k in before} == before
