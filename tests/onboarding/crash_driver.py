@@ -265,10 +265,35 @@ def fail_commit(operation: str, work: Path) -> dict[str, Any]:
     return {"said": said.read_text(), "status": _status(ctl), "files": _files(ctl)}
 
 
+def loop(operation: str, work: Path) -> dict[str, Any]:
+    """``status`` read over and over while a child onboards and offboards ``operation``
+    times: every problem any read named (none is allowed), and how many reads there were."""
+    state_dir = work / "state"
+    state_dir.mkdir(mode=0o700)
+    pid = os.fork()
+    if pid == 0:
+
+        def cycles() -> None:
+            ctl = controller(state_dir)
+            for _ in range(int(operation)):
+                ctl.apply(load_target(FIRST))
+                ctl.apply(load_target(OFFBOARDED))
+
+        _child(cycles, lambda event, args: None)
+    reads, problems = 0, []
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        problems.extend(_status(controller(state_dir))["problems"])
+        reads += 1
+        if done:
+            break
+    return {"reads": reads, "problems": problems, "exit": os.waitstatus_to_exitcode(status)}
+
+
 def main() -> int:
     mode, operation, work, results = sys.argv[1:5]
     work_dir = Path(work)
-    modes = {"kill": kill, "race": race, "fail-commit": fail_commit}
+    modes = {"kill": kill, "race": race, "fail-commit": fail_commit, "loop": loop}
     outcome: object = modes[mode](operation, work_dir)  # type: ignore[operator]
     Path(results).write_text(json.dumps(outcome))
     return 0

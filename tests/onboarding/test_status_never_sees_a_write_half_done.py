@@ -26,3 +26,13 @@ def test_a_status_read_across_a_whole_write_names_no_problem(
     assert result["status"] == {"problems": [], "notes": [], "paused": True}
     want = expected_files(operation)
     assert {k: result["files"][k] for k in want} == want
+
+
+def test_status_read_in_a_loop_during_onboard_and_offboard_cycles_names_no_problem(
+    tmp_path: Path,
+) -> None:
+    """The same, left to chance: a reader in a loop beside 15 real cycles."""
+    result = drive("loop", "15", tmp_path)
+    assert result["exit"] == 0
+    assert result["problems"] == []
+    assert result["reads"] >= 15
