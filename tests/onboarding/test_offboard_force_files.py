@@ -226,3 +226,24 @@ def test_a_full_disk_keeps_the_node_whole(tmp_path: Path) -> None:
         (disk / "filler").unlink()
         assert ctl.offboard().failed == ()
         assert_offboarded(ctl)
+
+
+def test_with_the_lock_file_unusable_no_fix_advises_force_alone(tmp_path: Path) -> None:
+    """offboard --force cannot write either while the lock file is unusable: every
+    problem's fix starts with removing it."""
+    ctl = onboarded(tmp_path / "state")
+    ctl.key_path.unlink()  # inconsistent: the state names a key that is gone
+    lock = ctl.state_dir / ".state.lock"
+    lock.unlink()
+    lock.mkdir()
+    unusable, inconsistent = ctl.status().problems
+    remove = f"remove that directory (rm -r {lock}); the next write makes a new lock file"
+    assert (unusable.kind, unusable.fix) == ("unusable", remove)
+    assert inconsistent.kind == "inconsistent"
+    assert (
+        inconsistent.fix
+        == f"{remove}; then run 'nunet-onboard offboard --force', then onboard again"
+    )
+    lock.rmdir()
+    assert ctl.offboard(force=True).failed == ()
+    assert_offboarded(ctl)
