@@ -1,7 +1,11 @@
 """Offboarding: what it would remove (for the dialog and the prompt) and doing it.
 
 With ``force`` every step is tried and what could not be removed is reported,
-not raised: force is the documented way out of a broken state.
+not raised: force is the documented way out of a broken state. The state is
+written first (it is the commit point) and the key and metadataV2.json removed
+only after it: when the state cannot be written they stay, so the node stays
+whole. Whatever stands where a file should be is never followed: a link, FIFO or
+device is unlinked, a directory moved aside.
 """
 
 from __future__ import annotations
