@@ -7,6 +7,7 @@ on. The usable totals come from the same pure function the real probe uses.
 
 from __future__ import annotations
 
+from app.hardware.cpu import total_clock
 from app.hardware.model import (
     CgroupLimits,
     CpuInfo,
@@ -57,7 +58,7 @@ def fake_machine(
         physical_cores=max(1, cores // 2),
         logical_cores=cores,
         mhz_per_core=mhz,
-        total_mhz=int(cores * mhz),
+        total_mhz=total_clock([mhz] * cores),  # DMS's float total, summed as DMS sums it
         clock_source="/proc/cpuinfo",
     )
     memory = MemoryInfo(

@@ -48,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parse(argv)
         except KeyboardInterrupt:
             return 130
+        from app.cli.pflag import warn_strays
+
+        warn_strays(args)
     if args.command is None:
         return _launch_tui(args)
     return _run(args, argv)

@@ -21,36 +21,36 @@ def _gpus_line(m: MachineInfo) -> str:
     return f"none ({reasons})" if reasons else "none"
 
 
-def _full(controller: OnboardingController, as_json: bool) -> int:
+def _full(controller: OnboardingController, as_json: bool) -> dict[str, Any] | None:
+    """The machine's usable total and what may be offered; the JSON, or None once shown."""
     m = controller.machine()
     limits = controller.limits(m)
     if as_json:
-        print_json(
-            {
-                "cpu": m.usable_cpu_mhz,
-                "memory": m.usable_memory_mb,
-                "total_cores": m.usable_cores,
-                "disk_free_gb": m.disk.free_gb,
-                "gpus": [
-                    {"index": g.index, "name": g.name, "tot_vram": g.total_vram_mb}
-                    for g in m.gpus.devices
-                ],
-                # The same ranges the table shows, so a script need not redo DMS's arithmetic.
-                "allowed": {
-                    "cpu": {"min": limits.cpu_min, "max": limits.cpu_max, "unit": "MHz"},
-                    "memory": {"min": limits.memory_min, "max": limits.memory_max, "unit": "MB"},
-                    "cores": {"min": 1, "max": limits.cores_total},
-                    "disk": {"min": 0, "max": limits.disk_free, "unit": "GB"},
-                    "gpus": list(limits.gpu_indices),
-                },
-            }
-        )
-        return 0
+        return {
+            "cpu": limits.cpu_whole,
+            # The float total DMS's bounds are taken on (the clocks summed): 5192.28 MHz.
+            "cpu_exact": m.usable_cpu_mhz,
+            "memory": m.usable_memory_mb,
+            "total_cores": m.usable_cores,
+            "disk_free_gb": m.disk.free_gb,
+            "gpus": [
+                {"index": g.index, "name": g.name, "tot_vram": g.total_vram_mb}
+                for g in m.gpus.devices
+            ],
+            # The same ranges the table shows, so a script need not redo DMS's arithmetic.
+            "allowed": {
+                "cpu": {"min": limits.cpu_min, "max": limits.cpu_max, "unit": "MHz"},
+                "memory": {"min": limits.memory_min, "max": limits.memory_max, "unit": "MB"},
+                "cores": {"min": 1, "max": limits.cores_total},
+                "disk": {"min": 0, "max": limits.disk_free, "unit": "GB"},
+                "gpus": list(limits.gpu_indices),
+            },
+        }
     print_pairs(
         [
             (
                 "CPU",
-                f"{m.usable_cpu_mhz} MHz ({m.usable_cores} cores x {m.cpu.mhz_per_core:.0f} MHz)",
+                f"{limits.cpu_whole} MHz ({m.usable_cores} cores x {m.cpu.mhz_per_core:.0f} MHz)",
             ),
             ("CPU you can offer", f"{limits.cpu_min}-{limits.cpu_max} MHz"),
             ("Memory", mb(m.usable_memory_mb)),
@@ -65,7 +65,7 @@ def _full(controller: OnboardingController, as_json: bool) -> int:
     )
     for problem in m.problems:
         warn(f"note: {problem}")
-    return 0
+    return None
 
 
 # DMS's AvailableResources fields, as labelled rows with units.
@@ -80,44 +80,62 @@ _AVAILABLE_ROWS = (
 )
 
 
-def cmd_capacity(args: argparse.Namespace) -> int:
-    controller = light_controller(args)
-    if not (args.available or args.onboarded):
-        return _full(controller, args.json)
+def _available(controller: OnboardingController, as_json: bool) -> dict[str, Any] | None:
     from app.onboarding.errors import NotOnboarded
 
-    if args.available:
-        resources = controller.available_resources()
-        if resources is None:
-            raise NotOnboarded("showing the available capacity")
-        data: dict[str, Any] = resources.model_dump()
-        if args.json:
-            print_json(data)
-            return 0
-        print_pairs(
+    resources = controller.available_resources()
+    if resources is None:
+        raise NotOnboarded("showing the available capacity")
+    data: dict[str, Any] = resources.model_dump()
+    if as_json:
+        return data
+    print_pairs(
+        (
             (
-                (
-                    label,
-                    f"{data[key]:g} {unit}".rstrip()
-                    if key == "cpu_hz"
-                    else f"{decimal_text(data[key])} {unit}"
-                    if key == "ntx_price"
-                    else f"{data[key]} {unit}".rstrip(),
-                )
-                for key, label, unit in _AVAILABLE_ROWS
-            ),
-            title="Available capacity (what the node offers to jobs)",
-        )
-        return 0
+                label,
+                f"{data[key]:g} {unit}".rstrip()
+                if key == "cpu_hz"
+                else f"{decimal_text(data[key])} {unit}"
+                if key == "ntx_price"
+                else f"{data[key]} {unit}".rstrip(),
+            )
+            for key, label, unit in _AVAILABLE_ROWS
+        ),
+        title="Available capacity (what the node offers to jobs)",
+    )
+    return None
+
+
+def _onboarded(controller: OnboardingController, as_json: bool) -> dict[str, Any] | None:
+    from app.onboarding.errors import NotOnboarded
+
     if not controller.is_onboarded():
         raise NotOnboarded("showing the onboarded capacity")
     metadata = controller.get_metadata()
     payload = {"cpu": metadata.reserved.cpu, "memory": metadata.reserved.memory}
+    if as_json:
+        return payload
+    print_pairs(
+        [("CPU", f"{payload['cpu']} MHz"), ("Memory", mb(payload["memory"]))],
+        title="Onboarded capacity (reserved for NuNet)",
+    )
+    return None
+
+
+# DMS's order when several are asked for (``capacity -fao``): full, onboarded, available.
+_VIEWS = (("full", _full), ("onboarded", _onboarded), ("available", _available))
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    """One view, or several in DMS's order (``-f``, the default, ``-o``, ``-a``); with
+    --json several are one object keyed by view, one is that view's object alone."""
+    controller = light_controller(args)
+    asked = [(name, show) for name, show in _VIEWS if getattr(args, name)] or [_VIEWS[0]]
+    found: dict[str, Any] = {}
+    for number, (name, show) in enumerate(asked):
+        if number and not args.json:
+            print()
+        found[name] = show(controller, args.json)
     if args.json:
-        print_json(payload)
-    else:
-        print_pairs(
-            [("CPU", f"{payload['cpu']} MHz"), ("Memory", mb(payload["memory"]))],
-            title="Onboarded capacity (reserved for NuNet)",
-        )
+        print_json(found[asked[0][0]] if len(asked) == 1 else found)
     return 0

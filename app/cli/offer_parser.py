@@ -157,6 +157,7 @@ def register(sub: Any) -> None:
     )
     _offer_args(p, onboard=True)
     p.set_defaults(handler=cmd_onboard)
+    p.pflag_grammar = True
 
     p = sub.add_parser(
         "resource-config",
@@ -166,3 +167,4 @@ def register(sub: Any) -> None:
     )
     _offer_args(p, onboard=False)
     p.set_defaults(handler=cmd_resource_config)
+    p.pflag_grammar = True

@@ -25,6 +25,20 @@ class Parser(ProbingParser):
     redact_values = False
     """Set for wallet commands: any value might be a mnemonic typed into the wrong option."""
 
+    pflag_grammar = False
+    """Set on DMS's own commands: their lines are read as DMS reads them (``app.cli.pflag``)."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        strays = 0
+        if self.pflag_grammar and args is not None:
+            from app.cli.pflag import STRAY_WORDS, rewrite
+
+            args, strays = rewrite(self, list(args))
+        parsed, extras = super().parse_known_args(args, namespace)
+        if strays:
+            setattr(parsed, STRAY_WORDS, strays)
+        return parsed, extras
+
     def error(self, message: str) -> NoReturn:
         flat = " ".join(message.split())
         if self.redact_values:
@@ -144,11 +158,12 @@ def register_capacity(sub: Any) -> None:
         description="Show the machine's total capacity and what may be offered (default), "
         "the available resources, or the onboarded offer.",
     )
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--full", action="store_true", help="the machine's usable total (default)")
-    group.add_argument("--available", action="store_true", help="what the node offers to jobs")
-    group.add_argument("--onboarded", action="store_true", help="what is reserved for NuNet")
+    # DMS's -f/-a/-o; as DMS, several may be given (each is shown in turn).
+    p.add_argument("-f", "--full", action="store_true", help="the machine's usable total (default)")
+    p.add_argument("-a", "--available", action="store_true", help="what the node offers to jobs")
+    p.add_argument("-o", "--onboarded", action="store_true", help="what is reserved for NuNet")
     p.set_defaults(handler=cmd_capacity)
+    p.pflag_grammar = True
 
 
 def register_status(sub: Any) -> None:
@@ -168,6 +183,7 @@ def register_status(sub: Any) -> None:
         "info", parents=[common_options()], help="the stored metadata (DMS MetadataV2)"
     )
     p.set_defaults(handler=cmd_info)
+    p.pflag_grammar = True
 
 
 def register_offboard(sub: Any) -> None:
@@ -187,3 +203,4 @@ def register_offboard(sub: Any) -> None:
     )
     p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(handler=cmd_offboard)
+    p.pflag_grammar = True

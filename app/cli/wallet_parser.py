@@ -63,9 +63,11 @@ def _register_new(wsub: Any, handler: Any) -> None:
     p = wsub.add_parser(
         "new", parents=[common_options()], help="a new wallet from a fresh mnemonic"
     )
+    p.pflag_grammar = True
     _chain_args(
         p,
-        "Cardano network (default: the network of this node's channel when onboarded, "
+        dms_flags=True,
+        network_help="Cardano network (default: the network of this node's channel when onboarded, "
         "testnet for nunet-test, nunet-staging and nunet-edge; else mainnet)",
     )
     p.add_argument(
@@ -93,7 +95,7 @@ def _register_restore(wsub: Any, handler: Any) -> None:
         description="Restore a wallet. The mnemonic is read from a prompt with echo off, or from "
         "stdin when it is not a terminal; never from the command line.",
     )
-    _chain_args(p, "Cardano network (default mainnet)")
+    _chain_args(p, network_help="Cardano network (default mainnet)")
     p.add_argument(
         "--account", type=_account, default=0, metavar="N", help="account index (default 0)"
     )
@@ -124,8 +126,23 @@ def _register_check(wsub: Any, handler: Any) -> None:
     p.set_defaults(handler=handler)
 
 
-def _chain_args(p: argparse.ArgumentParser, network_help: str) -> None:
-    p.add_argument("--chain", choices=WALLET_CHAINS, required=True, help="ethereum or cardano")
+def _chain_args(p: argparse.ArgumentParser, *, network_help: str, dms_flags: bool = False) -> None:
+    """``--chain``; with ``dms_flags``, DMS's ``wallet new -e`` (Ethereum) and ``-c``
+    (Cardano) beside it, one of the three required."""
+    if not dms_flags:
+        p.add_argument("--chain", choices=WALLET_CHAINS, required=True, help="ethereum or cardano")
+    else:
+        chain = p.add_mutually_exclusive_group(required=True)
+        chain.add_argument("--chain", choices=WALLET_CHAINS, help="ethereum or cardano")
+        for short, name in (("-e", "ethereum"), ("-c", "cardano")):
+            chain.add_argument(
+                short,
+                f"--{name}",
+                dest="chain",
+                action="store_const",
+                const=name,
+                help=f"a {name.capitalize()} wallet, as DMS's wallet new {short}",
+            )
     p.add_argument("--network", choices=WALLET_NETWORKS, help=network_help)
 
 

@@ -18,6 +18,7 @@ from app.hardware.model import (
     MemoryInfo,
     OsInfo,
     Usage,
+    whole_mhz,
 )
 from app.hardware.probe import Capacity, probe_capacity, probe_machine
 from app.hardware.usable import UsableTotals, usable_totals
@@ -47,6 +48,7 @@ __all__ = [
     "probe_machine",
     "sample_usage",
     "usable_totals",
+    "whole_mhz",
 ]
 
 

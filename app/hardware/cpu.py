@@ -156,6 +156,19 @@ def _psutil_mhz() -> tuple[float | None, str]:
     return None, ""
 
 
+def total_clock(clocks: list[float]) -> float:
+    """The clocks summed one after another, as DMS's Go loop adds them (``total += mhz``).
+
+    Not ``sum()``: from Python 3.12 it compensates float rounding, and the total must be
+    DMS's float to the last bit, because DMS truncates ``total / 10`` and ``total * 9 / 10``
+    and a bit either side of a whole number moves a bound by one MHz.
+    """
+    total = 0.0
+    for mhz in clocks:
+        total += mhz
+    return total
+
+
 def read_cpu(proc_root: StrPath, sys_root: StrPath) -> tuple[CpuInfo, list[str]]:
     """The CPU facts and, for each one that could not be read, why."""
     problems: list[str] = []
@@ -189,7 +202,7 @@ def read_cpu(proc_root: StrPath, sys_root: StrPath) -> tuple[CpuInfo, list[str]]
             clocks.append(mhz)
 
     if clocks and len(clocks) == logical:
-        total = sum(clocks)
+        total = total_clock(clocks)
         per_core = total / logical
         source = " + ".join(sorted(sources))
     else:
@@ -202,7 +215,7 @@ def read_cpu(proc_root: StrPath, sys_root: StrPath) -> tuple[CpuInfo, list[str]]
             per_core, total, source = 0.0, 0.0, "unknown"
             problems.append("CPU clock unknown: neither cpufreq, /proc/cpuinfo nor psutil give it")
         else:
-            per_core, total = fallback, fallback * logical
+            per_core, total = fallback, total_clock([fallback] * logical)
 
     cpu = CpuInfo(
         model=model,
@@ -210,7 +223,9 @@ def read_cpu(proc_root: StrPath, sys_root: StrPath) -> tuple[CpuInfo, list[str]]
         physical_cores=_physical_cores(processors),
         logical_cores=logical,
         mhz_per_core=round(per_core, 3),
-        total_mhz=round(total),
+        total_mhz=total,
         clock_source=source,
+        # DMS's cpu_hz is the first logical CPU's clock; without a clock of each, the one assumed.
+        first_mhz=clocks[0] if clocks and len(clocks) == logical else (per_core or None),
     )
     return cpu, problems

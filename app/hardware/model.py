@@ -19,10 +19,21 @@ class CpuInfo(Record):
     logical_cores: int
     mhz_per_core: float
     """Clock of one core in MHz (the max where the kernel knows it, else the current)."""
-    total_mhz: int
-    """DMS's CPU total: the sum of every logical core's clock, before container limits."""
+    total_mhz: float
+    """DMS's CPU total: the sum of every logical core's clock, before container limits,
+    as the float DMS computes (2 x 2596.14 = 5192.28): its bounds are taken on this,
+    not on a rounded total. People are shown ``whole_mhz`` of it."""
     clock_source: str
     """Where the clock came from, e.g. "/proc/cpuinfo" or "cpufreq max"."""
+    first_mhz: float | None = None
+    """The first logical CPU's clock: what DMS records as ``cpu_hz`` (its ``Hz_per_cpu``).
+    None when no clock is known."""
+
+
+def whole_mhz(mhz: float) -> int:
+    """A CPU total in whole MHz, as DMS makes it (Go's ``int64()``: truncated), for people
+    and for DMS's ``cpu_max``: 5192.28 MHz is 5192."""
+    return int(mhz)
 
 
 class MemoryInfo(Record):
@@ -105,8 +116,9 @@ class MachineInfo(Record):
     os: OsInfo
     usable_cores: int
     """Logical cores after cpuset and quota (quota rounded down, at least 1)."""
-    usable_cpu_mhz: int
-    """The CPU total offered to rules: min(total_mhz, usable_cores * mhz_per_core)."""
+    usable_cpu_mhz: float
+    """The CPU total offered to rules: min(total_mhz, usable_cores * mhz_per_core), a float
+    as DMS's (see ``CpuInfo.total_mhz``); ``whole_mhz`` of it is what people are shown."""
     usable_memory_mb: int
     """min(total memory, cgroup memory limit)."""
     problems: tuple[str, ...] = ()

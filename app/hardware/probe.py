@@ -65,7 +65,7 @@ def _unknown_cpu() -> CpuInfo:
         physical_cores=None,
         logical_cores=os.cpu_count() or 1,
         mhz_per_core=0.0,
-        total_mhz=0,
+        total_mhz=0.0,
         clock_source="unknown",
     )
 
@@ -107,7 +107,7 @@ class Capacity(Record):
     disk: DiskInfo
     limits: CgroupLimits
     usable_cores: int
-    usable_cpu_mhz: int
+    usable_cpu_mhz: float
     usable_memory_mb: int
     problems: tuple[str, ...] = ()
     gpus: GpuReport = GpuReport(probed=False)

@@ -13,7 +13,8 @@ from app.record import Record
 
 class UsableTotals(Record):
     cores: int
-    cpu_mhz: int
+    cpu_mhz: float
+    """A float, as DMS's total (see ``CpuInfo.total_mhz``)."""
     memory_mb: int
 
 
@@ -34,7 +35,7 @@ def usable_totals(cpu: CpuInfo, memory_total_mb: int, limits: CgroupLimits) -> U
     # rounds below it and would make "Usable" differ from "Total" with no limit.
     cpu_mhz = cpu.total_mhz
     if cores < cpu.logical_cores:
-        cpu_mhz = min(cpu.total_mhz, int(cores * cpu.mhz_per_core))
+        cpu_mhz = min(cpu.total_mhz, cores * cpu.mhz_per_core)
     memory_mb = memory_total_mb
     if limits.memory_limit_mb is not None:
         memory_mb = min(memory_mb, limits.memory_limit_mb)

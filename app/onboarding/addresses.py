@@ -22,3 +22,18 @@ def normal_address(text: str) -> str:
     if text == text.upper() and lowered.startswith(_BECH32_PREFIXES) and "1" in lowered:
         return lowered
     return text
+
+
+ETHEREUM_REFUSED_BY_DMS = (
+    'DMS v0.4.159 refuses Ethereum payment addresses ("ethereum wallet address not allowed"), '
+    "so a node moved to that DMS would need a Cardano address; this project accepts it, as "
+    "DMS v0.4.125 did"
+)
+
+
+def dms_address_warnings(address: str) -> list[str]:
+    """Where DMS v0.4.159 would refuse an address this project accepts: an Ethereum one.
+
+    A warning, never a refusal: the project makes Ethereum wallets (as DMS's own
+    ``CreatePaymentAddress`` does) and older DMS took them."""
+    return [ETHEREUM_REFUSED_BY_DMS] if normal_address(address)[:2] == "0x" else []

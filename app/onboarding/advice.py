@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.hardware.model import whole_mhz
 from app.onboarding.errors import Problem
 
 if TYPE_CHECKING:
@@ -61,10 +62,11 @@ def free_now_warnings(cpu: int, memory: int, machine: MachineInfo, load: HostLoa
             f"now ({load.memory_used_mb} MB in use): jobs could leave the host short of memory"
         )
         found.append(Problem("memory", f"memory {detail}", detail))
-    free_mhz = machine.usable_cpu_mhz - load.cpu_busy_mhz
+    total_mhz = whole_mhz(machine.usable_cpu_mhz)
+    free_mhz = total_mhz - load.cpu_busy_mhz
     if cpu > free_mhz:
         detail = (
-            f"{cpu} MHz offered, but only {free_mhz} MHz of {machine.usable_cpu_mhz} MHz are idle "
+            f"{cpu} MHz offered, but only {free_mhz} MHz of {total_mhz} MHz are idle "
             f"now (about {load.cpu_busy_mhz} MHz busy): jobs could leave the host short of CPU"
         )
         found.append(Problem("cpu", f"cpu {detail}", detail))
@@ -80,7 +82,10 @@ def address_warnings(
     check = ctl.check_address(address, network=network)
     if not check.valid:
         return []
-    return [Problem("payment_addr", f"payment address: {w}", w) for w in check.warnings]
+    from app.onboarding.addresses import dms_address_warnings
+
+    said = [*check.warnings, *dms_address_warnings(address)]
+    return [Problem("payment_addr", f"payment address: {w}", w) for w in said]
 
 
 def warnings(

@@ -18,7 +18,7 @@ import json
 import re
 
 from app.onboarding import rules
-from app.onboarding.addresses import normal_address
+from app.onboarding.addresses import dms_address_warnings, normal_address
 from app.onboarding.state_schema import finite
 from app.onboarding.units import (
     UnitError,
@@ -299,8 +299,8 @@ def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
     """The offer this machine should have: percentages of its usable totals made whole.
 
     A percentage is truncated to a whole unit; one within 10-90 % is then kept inside
-    the rules' whole-number bounds (10 % of 10384 MHz is 1038.4, and the smallest
-    whole offer the rule allows is 1039), so "10%" always means the minimum.
+    the rules' bounds (DMS's, taken on the float CPU total: 90 % of 5192.28 MHz allows
+    4673), so "10%" and "90%" always mean an offer the rules take.
     """
     totals = {
         "cpu": machine.usable_cpu_mhz,
@@ -358,17 +358,19 @@ def _address_warnings(address: str) -> list[str]:
     """Cheap hints that need no wallet library (the full check runs before any write)."""
     digits = address[2:]
     one_case = digits.islower() or digits.isupper()  # False when there is no letter at all
+    found = dms_address_warnings(address)
     if address[:2] == "0x" and len(digits) == 40 and one_case:
-        return [
+        found.insert(
+            0,
             f"address {address} has no EIP-55 checksum (all one case), so a typo in it "
-            "would not be caught; prefer the checksummed form"
-        ]
-    return []
+            "would not be caught; prefer the checksummed form",
+        )
+    return found
 
 
-def _share(total: int, percent: tuple[int, int], *, bounded: bool) -> int:
+def _share(total: float, percent: tuple[int, int], *, bounded: bool) -> int:
     num, den = percent
-    value = total * num // (100 * den)
+    value = int(total * num // (100 * den))  # a CPU total is DMS's float
     if bounded and 10 * den <= num <= 90 * den:
         low, high = rules.share_bounds(total)
         if low <= high:

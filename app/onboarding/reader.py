@@ -143,11 +143,12 @@ class StateReader:
         )
 
     def provisioned(self) -> Provisioned:
+        from app.hardware.model import whole_mhz
         from app.onboarding.models import Provisioned
 
         m = self.machine()
         return Provisioned(
-            cpu=m.usable_cpu_mhz, memory=m.usable_memory_mb, total_cores=m.usable_cores
+            cpu=whole_mhz(m.usable_cpu_mhz), memory=m.usable_memory_mb, total_cores=m.usable_cores
         )
 
     # -- reading state ---------------------------------------------------------

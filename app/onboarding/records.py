@@ -6,6 +6,7 @@ build the very same records from an offer and the machine.
 
 from __future__ import annotations
 
+import math
 import socket
 import time
 from datetime import UTC, datetime
@@ -21,10 +22,18 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def dms_cpu_hz(machine: MachineInfo) -> float:
+    """DMS's ``cpu_hz``: the first logical CPU's clock (its ``Hz_per_cpu``), not the
+    average; the two differ only when cores report different clocks. 1.0 when no clock
+    is known, so that ``vcpu`` (the offer divided by it) stays defined."""
+    return machine.cpu.first_mhz or machine.cpu.mhz_per_core or 1.0
+
+
 def build_records(
     machine: MachineInfo, capacity: CapacityForNunet, node_id: str
 ) -> tuple[Metadata, AvailableResources]:
     """DMS's MetadataV2 and AvailableResources for this offer on this machine."""
+    from app.hardware.model import whole_mhz
     from app.onboarding.models import (
         AvailableResources,
         CpuMemory,
@@ -48,15 +57,17 @@ def build_records(
         )
         for g in m.gpus.devices
     ]
-    per_core = m.cpu.mhz_per_core or 1.0
+    cpu_hz = dms_cpu_hz(m)
+    # DMS's cpu_max is int64 of its float total: truncated (10399.6 MHz is 10399).
+    cpu_max = whole_mhz(m.usable_cpu_mhz)
     metadata = Metadata(
         name=m.os.hostname or socket.gethostname(),
         update_timestamp=int(time.time()),
         resource=Resource(
-            memory_max=m.usable_memory_mb, total_core=m.usable_cores, cpu_max=m.usable_cpu_mhz
+            memory_max=m.usable_memory_mb, total_core=m.usable_cores, cpu_max=cpu_max
         ),
         available=CpuMemory(
-            cpu=m.usable_cpu_mhz - capacity.cpu, memory=m.usable_memory_mb - capacity.memory
+            cpu=cpu_max - capacity.cpu, memory=m.usable_memory_mb - capacity.memory
         ),
         reserved=CpuMemory(cpu=capacity.cpu, memory=capacity.memory),
         network=capacity.channel,
@@ -70,8 +81,10 @@ def build_records(
     resources = AvailableResources(
         tot_cpu_hz=capacity.cpu,
         cpu_no=m.usable_cores,  # DMS: CpuNo: int(numCores), the machine's cores
-        cpu_hz=per_core,  # not rounded: DMS stores the clock as measured
-        vcpu=int(capacity.cpu // per_core),
+        cpu_hz=cpu_hz,  # not rounded: DMS stores the clock as measured
+        # DMS: int(math.Floor(float64(cpu) / Hz_per_cpu())), a float division then floor,
+        # which is not always Python's float // (that one is exact before it floors).
+        vcpu=math.floor(capacity.cpu / cpu_hz),
         ram=capacity.memory,
         disk=capacity.disk,
         ntx_price=capacity.ntx_price,

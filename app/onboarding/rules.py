@@ -8,6 +8,7 @@ on is a bug.
 
 from __future__ import annotations
 
+from app.hardware.model import whole_mhz
 from app.onboarding.errors import Problem
 from app.onboarding.state_schema import MAX_WHOLE
 from app.record import Record
@@ -24,7 +25,8 @@ CARDANO_MIN_CPU_MHZ = 6_000
 class OfferLimits(Record):
     """What the machine allows an offer to be; the TUI draws its sliders from it."""
 
-    cpu_total: int
+    cpu_total: float
+    """DMS's float CPU total (see ``share_bounds``); ``whole_mhz`` of it for people."""
     memory_total: int
     cores_total: int
     disk_free: int
@@ -33,6 +35,11 @@ class OfferLimits(Record):
     gpu_fault: str | None = None
     """Why the GPUs could not be read (a GPU tool hung or failed), if they could not:
     then a GPU missing from ``gpu_indices`` may well be there."""
+
+    @property
+    def cpu_whole(self) -> int:
+        """The CPU total in whole MHz, as people are shown it (and DMS's ``cpu_max``)."""
+        return whole_mhz(self.cpu_total)
 
     @property
     def cpu_min(self) -> int:
@@ -51,37 +58,51 @@ class OfferLimits(Record):
         return share_bounds(self.memory_total)[1]
 
 
-def share_bounds(total: int) -> tuple[int, int]:
-    """DMS's bounds exactly: it refuses ``offer < int(total/10)`` and ``offer > int(total*9/10)``.
+def share_bounds(total: float) -> tuple[int, int]:
+    """DMS's bounds exactly: it refuses ``offer < int64(total/10)`` and
+    ``offer > int64(total*9/10)``, each in the total's own arithmetic.
 
-    Go's integer conversion truncates, so both ends are truncated: on 24105 MB DMS
-    accepts 2410 (10 % is 2410.5). Rounding the lower end up would refuse an offer
-    DMS accepts, which a drop-in must never do. Integer arithmetic, so no float
-    rounding moves an edge.
+    DMS's CPU total is a float64 (the sum of each core's clock, 5192.28 MHz), so a
+    float total is divided as Go divides it: ``total * 9 / 10`` is ``(total * 9) / 10``
+    in float64, and Go's ``int64()`` truncates, as ``int()`` does. Rounding the total
+    first moved the upper bound one MHz down (4672 instead of 4673 on 5192.28) and
+    refused offers DMS accepts. DMS's memory total is a uint64, so an int total is
+    divided in whole numbers, where no float rounding can move an edge.
     """
-    return total // 10, total * 9 // 10
+    if isinstance(total, int):
+        return total // 10, total * 9 // 10
+    return int(total / 10), int(total * 9 / 10)
+
+
+def total_text(total: float) -> str:
+    """A total as a person reads it in a bound's message: whole, or to two decimals
+    when the machine's clocks add up to a fraction (the bounds are taken on that)."""
+    if isinstance(total, int) or total == int(total):
+        return str(int(total))
+    return f"{total:.2f}".rstrip("0").rstrip(".")
 
 
 def _problem(field: str, name: str, detail: str) -> Problem:
     return Problem(field, f"{name} {detail}", detail)
 
 
-def check_share(field: str, unit: str, value: int, total: int) -> Problem | None:
+def check_share(field: str, unit: str, value: int, total: float) -> Problem | None:
     """10-90 % of the machine's total, inclusive, truncated as DMS truncates."""
     low, high = share_bounds(total)
+    shown_total = total_text(total)
     if value < low:
         return _problem(
             field,
             field,
             f"{value} {unit} is below the minimum {low} {unit} "
-            f"(10 % of {total} {unit}); allowed {low}-{high} {unit}",
+            f"(10 % of {shown_total} {unit}); allowed {low}-{high} {unit}",
         )
     if value > high:
         return _problem(
             field,
             field,
             f"{value} {unit} is above the maximum {high} {unit} "
-            f"(90 % of {total} {unit}); allowed {low}-{high} {unit}",
+            f"(90 % of {shown_total} {unit}); allowed {low}-{high} {unit}",
         )
     return None
 

@@ -140,7 +140,7 @@ def hints(
             f"{rules.CARDANO_MIN_MEMORY_MB} MB memory offered."
         )
     return {
-        "cpu": f"allowed {limits.cpu_min}-{limits.cpu_max} MHz (10-90 % of {limits.cpu_total})",
+        "cpu": f"allowed {limits.cpu_min}-{limits.cpu_max} MHz (10-90 % of {limits.cpu_whole})",
         "memory": f"allowed {limits.memory_min}-{limits.memory_max} MB "
         f"(10-90 % of {limits.memory_total})",
         "disk": f"allowed 0-{limits.disk_free} GB (free on the data disk)",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from app.onboarding.rules import total_text
 from tests.cli.helpers import main_cli, main_json, smallest_offer
 from tests.conftest import ETH_ADDRESS
 
@@ -121,7 +122,8 @@ def test_a_rule_violation_exits_1_and_writes_nothing(
     argv[argv.index("-c") + 1] = str(machine["cpu_min"] - 1)
     code, out, err = cli(capsys, *argv)
     assert code == 1 and out == ""
-    low, high, total = machine["cpu_min"], machine["cpu_max"], machine["cpu"]
+    low, high = machine["cpu_min"], machine["cpu_max"]
+    total = total_text(machine["cpu_exact"])  # the float total the bounds are taken on
     assert err == (  # the flag typed, not the field's name
         f"nunet-onboard: error: -c/--cpu: {low - 1} MHz is below the minimum {low} MHz "
         f"(10 % of {total} MHz); allowed {low}-{high} MHz\n"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from tests.cli.helpers import main_cli, main_json
 from tests.conftest import ETH_ADDRESS
 
@@ -41,6 +42,7 @@ def test_apply_says_what_it_would_do_then_does_it(
     assert err == (
         f"nunet-onboard: warning: address {ETH_ADDRESS.lower()} has no EIP-55 checksum (all one "
         "case), so a typo in it would not be caught; prefer the checksummed form\n"
+        f"nunet-onboard: warning: {ETHEREUM_REFUSED_BY_DMS}\n"
     )
     lines = out.splitlines()
     assert lines[0] == "Would onboard:"

@@ -255,7 +255,7 @@ def test_tables(capsys: Capsys) -> None:
 
 
 def test_a_long_bad_value_is_cut_short(capsys: Capsys, state: str) -> None:
-    code, _, err = main_cli(capsys, "capacity", "--state-dir", state, "x" * 400)
+    code, _, err = main_cli(capsys, "status", "--state-dir", state, "x" * 400)
     assert code == 2
     message = err.removeprefix("nunet-onboard: error: ").removesuffix(
         " (see 'nunet-onboard --help')\n"
@@ -319,11 +319,12 @@ def test_a_quoted_value_in_a_wallet_error_is_hidden() -> None:
 
 
 def test_other_commands_do_repeat_the_value(capsys: Capsys) -> None:
-    code, _, err = main_cli(capsys, "capacity", "word1")
+    # (DMS's own commands, such as capacity, ignore stray words: see test_pflag_grammar)
+    code, _, err = main_cli(capsys, "status", "word1")
     assert code == 2 and "unrecognized arguments: word1" in err
     assert main_cli(capsys, "wallet", "list", "word1")[2].count("word1") == 0
     # the switch is set per line: a wallet line after another does not leak into this one
-    code, _, err = main_cli(capsys, "capacity", "word1")
+    code, _, err = main_cli(capsys, "status", "word1")
     assert "unrecognized arguments: word1" in err
 
 
@@ -373,7 +374,7 @@ def test_a_bad_usage_message_is_cut_after_300_characters(
     capsys: Capsys, state: str, length: int, cut: bool
 ) -> None:
     value = "x" * length  # "unrecognized arguments: " is 24 characters
-    code, _, err = main_cli(capsys, "capacity", "--state-dir", state, value)
+    code, _, err = main_cli(capsys, "status", "--state-dir", state, value)
     message = err.removeprefix("nunet-onboard: error: ").removesuffix(
         " (see 'nunet-onboard --help')\n"
     )

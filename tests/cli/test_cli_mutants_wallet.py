@@ -641,11 +641,19 @@ def test_wallet_without_an_action_is_a_usage_error_naming_it(capsys: Capsys) -> 
     )
 
 
-@pytest.mark.parametrize("action", ["new", "restore"])
-def test_a_wallet_without_a_chain_is_a_usage_error_naming_it(capsys: Capsys, action: str) -> None:
+@pytest.mark.parametrize(
+    ("action", "needed"),
+    [
+        ("new", "one of the arguments --chain -e/--ethereum -c/--cardano is required"),
+        ("restore", "the following arguments are required: --chain"),
+    ],
+)
+def test_a_wallet_without_a_chain_is_a_usage_error_naming_it(
+    capsys: Capsys, action: str, needed: str
+) -> None:
     code, out, err = main_cli(capsys, "wallet", action)
     assert (code, out) == (2, "")
     assert err == (
-        f"nunet-onboard wallet {action}: error: the following arguments are required: --chain "
+        f"nunet-onboard wallet {action}: error: {needed} "
         f"(see 'nunet-onboard wallet {action} --help')\n"
     )

@@ -20,8 +20,9 @@ def machine() -> dict[str, Any]:
     allowed = data["allowed"]  # capacity --json carries the ranges the table shows
     data["cpu_min"], data["cpu_max"] = allowed["cpu"]["min"], allowed["cpu"]["max"]
     data["mem_min"], data["mem_max"] = allowed["memory"]["min"], allowed["memory"]["max"]
-    # DMS's integer formula: refused when offer < int(total/10) or offer > int(total*9/10)
-    assert (data["cpu_min"], data["cpu_max"]) == (data["cpu"] // 10, data["cpu"] * 9 // 10)
+    # DMS's formula: refused when offer < int64(total/10) or offer > int64(total*9/10)
+    exact = data["cpu_exact"]  # the CPU's bounds are on the float total of its clocks
+    assert (data["cpu_min"], data["cpu_max"]) == (int(exact / 10), int(exact * 9 / 10))
     assert (data["mem_min"], data["mem_max"]) == (data["memory"] // 10, data["memory"] * 9 // 10)
     return data
 
@@ -167,7 +168,7 @@ def test_cardano_needs_minimums(tmp_path: Path, machine: dict[str, Any]) -> None
             "not a list of GPU indices",
         ),
         (["onboard", "-c", "10"], "required"),
-        (["capacity", "--full", "--available"], "not allowed with"),
+        (["wallet", "new", "-e", "-c"], "not allowed with"),
         (["frobnicate"], "invalid choice"),
     ],
 )

@@ -262,7 +262,8 @@ def test_cpufreq_in_khz_and_values_that_do_not_count(tmp_path: Path) -> None:
     text = "".join(f"processor\t: {i}\nmodel name : X\ncpu MHz\t\t: 1000.000\n\n" for i in range(4))
     cpu, problems = _cpu_with(tmp_path, text, {0: "3500400\n", 1: "0\n", 2: "-5\n", 3: "fast\n"})
     assert problems == []
-    assert (cpu.total_mhz, cpu.mhz_per_core) == (6500, 1625.1)
+    # The float total DMS sums (3500.4 + 3 x 1000), not rounded: DMS's bounds are taken on it.
+    assert (cpu.total_mhz, cpu.mhz_per_core) == (6500.4, 1625.1)
     assert cpu.clock_source == "/proc/cpuinfo + cpufreq max"
 
 

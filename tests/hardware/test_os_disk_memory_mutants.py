@@ -267,13 +267,14 @@ def _cpu(logical: int, mhz: float, total: int | None = None) -> CpuInfo:
         (_cpu(8, 2500.0), CgroupLimits(cpu_quota_cores=0.2), (1, 2500, 4096)),
         (_cpu(8, 2500.0), CgroupLimits(cpuset_cores=4, cpu_quota_cores=6.0), (4, 10000, 4096)),
         (_cpu(0, 2500.0, total=0), CgroupLimits(), (1, 0, 4096)),
-        (_cpu(3, 1000.4, total=3001), CgroupLimits(cpuset_cores=2), (2, 2000, 4096)),
-        (_cpu(3, 1000.6, total=2500), CgroupLimits(cpuset_cores=2), (2, 2001, 4096)),
+        # A core taken away: the cores' clocks, kept a float as DMS's total (2 x 1000.4).
+        (_cpu(3, 1000.4, total=3001), CgroupLimits(cpuset_cores=2), (2, 2000.8, 4096)),
+        (_cpu(3, 1000.6, total=2500), CgroupLimits(cpuset_cores=2), (2, 2001.2, 4096)),
         (_cpu(3, 1000.333, total=3001), CgroupLimits(), (3, 3001, 4096)),
         (_cpu(4, 1000.0), CgroupLimits(memory_limit_mb=1024), (4, 4000, 1024)),
         (_cpu(4, 1000.0), CgroupLimits(memory_limit_mb=8192), (4, 4000, 4096)),
     ],
 )
-def test_usable_totals(cpu: CpuInfo, limits: CgroupLimits, usable: tuple[int, int, int]) -> None:
+def test_usable_totals(cpu: CpuInfo, limits: CgroupLimits, usable: tuple[int, float, int]) -> None:
     found = usable_totals(cpu, 4096, limits)
     assert (found.cores, found.cpu_mhz, found.memory_mb) == usable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.onboarding import advice
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.advice import HostLoad, free_now_warnings
 from app.onboarding.controller import OnboardingController
 from app.onboarding.models import CapacityForNunet
@@ -21,8 +22,21 @@ def offer(**kw: object) -> CapacityForNunet:
 
 
 def test_quiet_machine_has_no_warning(controller: OnboardingController) -> None:
-    assert advice.warnings(controller, offer(), load=QUIET) == []
+    capacity = offer(payment_addr=CARDANO_MAINNET)
+    assert advice.warnings(controller, capacity, load=QUIET) == []
+    assert controller.validate(capacity) == []
+
+
+def test_an_ethereum_address_is_warned_of_as_one_dms_v0_4_159_refuses(
+    controller: OnboardingController,
+) -> None:
+    """DMS v0.4.159 refuses every Ethereum payment address; this project accepts them
+    (older DMS did, and its seed makes Ethereum wallets): a warning, never a refusal."""
     assert controller.validate(offer()) == []
+    (warning,) = advice.warnings(controller, offer(), load=QUIET)
+    assert warning.field == "payment_addr"
+    assert warning.detail == ETHEREUM_REFUSED_BY_DMS
+    assert "DMS v0.4.159 refuses Ethereum payment addresses" in warning.detail
 
 
 def test_offer_above_what_is_free_now_names_the_figures() -> None:
@@ -47,7 +61,8 @@ def test_unchecksummed_ethereum_address_is_a_warning_not_a_refusal(
 ) -> None:
     capacity = offer(payment_addr=ETH_ADDRESS.lower())
     assert controller.validate(capacity) == []
-    (warning,) = advice.warnings(controller, capacity, load=QUIET)
+    warning, dms = advice.warnings(controller, capacity, load=QUIET)
+    assert dms.detail == ETHEREUM_REFUSED_BY_DMS
     assert warning.field == "payment_addr" and "no checksum" in warning.detail
     assert warning.said_as("Pay to").startswith("Pay to: this Ethereum address has no checksum")
 

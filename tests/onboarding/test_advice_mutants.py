@@ -9,6 +9,7 @@ import os
 import pytest
 
 from app.onboarding import advice
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.advice import HostLoad, free_now_warnings
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import Problem
@@ -87,6 +88,8 @@ def test_an_offer_to_a_wallet_whose_backup_was_never_checked_is_warned_of(
         f"the wallet {ETH_ADDRESS} was made here but its backup was never checked: "
         "if its words are lost, so is everything paid to it"
     )
+    dms = ETHEREUM_REFUSED_BY_DMS  # any Ethereum address: DMS v0.4.159 refuses them
     assert advice.warnings(controller, capacity, load=QUIET) == [
-        Problem("payment_addr", f"payment address: {detail}", detail)
+        Problem("payment_addr", f"payment address: {dms}", dms),
+        Problem("payment_addr", f"payment address: {detail}", detail),
     ]

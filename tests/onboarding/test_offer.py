@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.offer import TargetError, load_target, resolve
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
@@ -84,7 +85,8 @@ def test_gpus_all_none_and_a_machine_without_gpus() -> None:
     assert resolve(load_target(text), fake_machine(gpus=2)).offer["gpus"] == [0, 1]
     bare = resolve(load_target(text), fake_machine(gpus=0))
     assert bare.offer["gpus"] == []
-    assert len(bare.warnings) == 1 and "no GPU" in bare.warnings[0]
+    assert len(bare.warnings) == 2 and "no GPU" in bare.warnings[0]
+    assert bare.warnings[1] == ETHEREUM_REFUSED_BY_DMS  # the address is an Ethereum one
     assert "nvidia-smi not found" in bare.warnings[0]
     none = toml('cpu = "50%"\nmemory = "50%"\ngpus = "none"\n')
     assert resolve(load_target(none), fake_machine(gpus=2)).offer["gpus"] == []

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from app.onboarding import offer
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.offer import Amount, TargetError, load_target, resolve
 from app.onboarding.units import parse_cpu_mhz, parse_memory_mb
 from tests.conftest import ETH_ADDRESS
@@ -324,4 +325,5 @@ def test_all_gpus_on_a_machine_that_reports_no_reason() -> None:
     assert resolved.offer["gpus"] == []
     assert resolved.warnings == (
         'gpus = "all" but this machine has no GPU (none found); none offered',
+        ETHEREUM_REFUSED_BY_DMS,  # the address is an Ethereum one
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import RuleViolation, StateChanged, StateError
 from app.onboarding.models import CapacityForNunet
@@ -206,6 +207,7 @@ def test_the_resolved_offers_warnings_reach_the_plan(state_dir: Path) -> None:
         "found); none offered",
         f"address {lower} has no EIP-55 checksum (all one case), so a typo in it would not be "
         "caught; prefer the checksummed form",
+        ETHEREUM_REFUSED_BY_DMS,
     ]
 
 
@@ -215,9 +217,10 @@ def test_a_forced_clean_up_notes_it_before_the_offers_warnings(state_dir: Path) 
     ctl.key_path.unlink()
     plan = ctl.apply(load_target(FILE + 'gpus = "all"\nforce = true\n'), check=True)
     assert plan.action == "onboard" and plan.clean_first is True
-    assert len(plan.warnings) == 2
+    assert len(plan.warnings) == 3
     assert plan.warnings[0].startswith("the state was inconsistent (the metadata is present ")
     assert plan.warnings[1].startswith('gpus = "all" but this machine has no GPU')
+    assert plan.warnings[2] == ETHEREUM_REFUSED_BY_DMS
 
 
 # -- carrying out a stale plan -----------------------------------------------------------------
@@ -318,7 +321,7 @@ def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
 
     with_gpus = OnboardingController(state_dir, gpu_timeout_s=1.0)
     plan = with_gpus.apply(load_target(PERCENT_FILE + 'gpus = "all"\n'), check=True)
-    assert plan.after["gpus"] == [0] and plan.warnings == ()
+    assert plan.after["gpus"] == [0] and plan.warnings == (ETHEREUM_REFUSED_BY_DMS,)
     assert nvml.state["init"] == 1  # type: ignore[attr-defined]
 
     # Onboarding without GPUs still lists every card in gpu_info (as DMS and the app do),

@@ -91,7 +91,7 @@ def host_keeps(capacity: CapacityForNunet, limits: OfferLimits) -> Text:
     memory = limits.memory_total - capacity.memory
     text = Text.assemble(
         ("The host keeps ", "bold"),
-        f"{limits.cpu_total - capacity.cpu} MHz CPU, {shown('memory', memory)} memory, "
+        f"{limits.cpu_whole - capacity.cpu} MHz CPU, {shown('memory', memory)} memory, "
         f"{limits.disk_free - capacity.disk} GB of free disk",
     )
     if limits.gpu_indices:

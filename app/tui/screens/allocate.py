@@ -178,7 +178,7 @@ class AllocateScreen(LoadedForm):
         text = Text("Host keeps: ", style="bold", end="")
         try:
             text.append(
-                f"{limits.cpu_total - int(v['cpu'])} MHz CPU, "
+                f"{limits.cpu_whole - int(v['cpu'])} MHz CPU, "
                 f"{limits.memory_total - int(v['memory'])} MB memory, "
                 f"{limits.disk_free - int(v['disk'])} GB disk"
             )

@@ -18,6 +18,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.geometry import Region
 from textual.widgets import Static
 
+from app.hardware.model import whole_mhz
 from app.tui.screens.base import NunetScreen, describe_error
 from app.tui.usage_history import HISTORY_S, UsageHistory
 
@@ -161,10 +162,11 @@ class OverviewScreen(NunetScreen):
             ("Arch", cpu.arch),
             ("Cores", cores),
             ("Clock", f"{cpu.mhz_per_core:.0f} MHz a core"),
-            ("Total", f"{cpu.total_mhz} MHz"),
+            ("Total", f"{whole_mhz(cpu.total_mhz)} MHz"),
         ]
         if m.usable_cpu_mhz != cpu.total_mhz:
-            cpu_rows.append(("Usable", f"{m.usable_cpu_mhz} MHz ({m.usable_cores} cores)"))
+            usable = whole_mhz(m.usable_cpu_mhz)
+            cpu_rows.append(("Usable", f"{usable} MHz ({m.usable_cores} cores)"))
         self.query_one("#cpu-panel", Panel).show(rows(cpu_rows))
 
         mem = m.memory
