@@ -8,7 +8,7 @@ on is a bug.
 
 from __future__ import annotations
 
-from app.hardware.model import whole_mhz
+from app.hardware.model import whole_mhz as whole_mhz  # re-exported: the UI may not import hardware
 from app.onboarding.errors import Problem
 from app.onboarding.state_schema import MAX_WHOLE
 from app.record import Record

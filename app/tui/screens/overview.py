@@ -18,7 +18,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.geometry import Region
 from textual.widgets import Static
 
-from app.hardware.model import whole_mhz
+from app.onboarding.rules import whole_mhz  # the UI reaches hardware through the domain
 from app.tui.screens.base import NunetScreen, describe_error
 from app.tui.usage_history import HISTORY_S, UsageHistory
 
