@@ -60,6 +60,7 @@ def fake_machine(
         mhz_per_core=mhz,
         total_mhz=total_clock([mhz] * cores),  # DMS's float total, summed as DMS sums it
         clock_source="/proc/cpuinfo",
+        first_mhz=mhz or None,
     )
     memory = MemoryInfo(
         total_mb=memory_mb,

@@ -112,14 +112,35 @@ def go_int(text: str) -> int | None:
     return -value if negative else value
 
 
+def _go_form(text: str) -> bool:
+    """Text only Go's grammar can mean: a base prefix, an underscore, or a leading 0
+    (octal): ``089`` is then refused as DMS refuses it, not read as 89."""
+    body = text.lstrip("+-")
+    return (
+        "_" in body
+        or (body[:1] == "0" and len(body) > 1 and not body[1:2].isalpha())
+        or (body[:2].lower() in ("0x", "0o", "0b"))
+    )
+
+
 def go_int_first(parse: Callable[[str], int]) -> Callable[[str], int]:
     """``parse`` that reads a plain integer as DMS's flag would (``go_int``) first: a
-    Go form (``0x2000``, ``8_192``, ``020000``) is its value; any other text (a size with
-    a unit, ``2.6GHz``) and a negative number are ``parse``'s to take or refuse."""
+    Go form (``0x2000``, ``8_192``, ``020000``) is its value, and one Go refuses
+    (``8__192``, ``089``) is refused; any other text (a size with a unit, ``2.6GHz``)
+    and a negative number are ``parse``'s to take or refuse."""
 
     def read(text: str) -> int:
         value = go_int(text)
-        return value if value is not None and value >= 0 else parse(text)
+        if value is not None and value >= 0:
+            return value
+        if value is None and _go_form(text) and "." not in text:
+            from app.onboarding.units import UnitError, shown
+
+            raise UnitError(
+                f"{shown(text)} is not a whole number as DMS reads it: 8192, 0x2000, 0o20000, "
+                "0b10000000000000 or 8_192 (a leading 0 means octal, so 8 and 9 cannot follow it)"
+            )
+        return parse(text)
 
     return read
 
