@@ -31,9 +31,23 @@ ETHEREUM_REFUSED_BY_DMS = (
 )
 
 
-def dms_address_warnings(address: str) -> list[str]:
-    """Where DMS v0.4.159 would refuse an address this project accepts: an Ethereum one.
+TESTNET_BYRON_REFUSED_BY_DMS = (
+    "DMS v0.4.159 refuses a testnet Byron address (it cannot read its network), "
+    "so a node moved to that DMS would need a Shelley address (addr_test1...)"
+)
+
+
+def dms_address_warnings(
+    address: str, *, network: str | None = None, kind: str | None = None
+) -> list[str]:
+    """Where DMS v0.4.159 would refuse an address this project accepts: an Ethereum one,
+    and (when the checker says so: ``network``, ``kind``) a testnet Byron one.
 
     A warning, never a refusal: the project makes Ethereum wallets (as DMS's own
-    ``CreatePaymentAddress`` does) and older DMS took them."""
-    return [ETHEREUM_REFUSED_BY_DMS] if normal_address(address)[:2] == "0x" else []
+    ``CreatePaymentAddress`` does), older DMS took them, and a testnet Byron address
+    still receives payments."""
+    if normal_address(address)[:2] == "0x":
+        return [ETHEREUM_REFUSED_BY_DMS]
+    if kind == "byron" and network == "testnet":
+        return [TESTNET_BYRON_REFUSED_BY_DMS]
+    return []

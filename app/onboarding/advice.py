@@ -84,7 +84,8 @@ def address_warnings(
         return []
     from app.onboarding.addresses import dms_address_warnings
 
-    said = [*check.warnings, *dms_address_warnings(address)]
+    dms = dms_address_warnings(address, network=check.network, kind=check.kind)
+    said = [*check.warnings, *dms]
     return [Problem("payment_addr", f"payment address: {w}", w) for w in said]
 
 

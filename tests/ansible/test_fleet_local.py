@@ -82,7 +82,7 @@ def test_a_fleet_converges_idempotently_and_offboards(tmp_path: Path) -> None:
     assert code == 2, out  # greedy fails
     assert snapshot(state_root) == written
     assert f'-    "cpu": {before_cpu},' in out
-    wanted_cpu = node1.limits().cpu_total // 2
+    wanted_cpu = int(node1.limits().cpu_total // 2)  # the CPU total is a float, as DMS
     assert f'+    "cpu": {wanted_cpu},' in out
     assert "offer before" in out and "offer after" in out
     assert "memory 95% = " in out and "allowed " in out

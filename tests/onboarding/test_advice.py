@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.onboarding import advice
-from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
+from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS, TESTNET_BYRON_REFUSED_BY_DMS
 from app.onboarding.advice import HostLoad, free_now_warnings
 from app.onboarding.controller import OnboardingController
 from app.onboarding.models import CapacityForNunet
@@ -75,3 +75,19 @@ def test_mainnet_cardano_on_nunet_test_is_accepted_without_warning(
     assert controller.validate(capacity) == []
     assert advice.warnings(controller, capacity, load=QUIET) == []
     assert isinstance(controller.warnings(capacity), list)  # the real host's load
+
+
+def test_a_testnet_byron_address_is_warned_of_as_one_dms_v0_4_159_refuses(
+    controller: OnboardingController,
+) -> None:
+    """DMS v0.4.159 cannot read a testnet Byron address's network and refuses it; a
+    mainnet one it accepts. Both are accepted here, the testnet one with that warning."""
+    from tests.wallets.test_check_gaps import _byron
+
+    testnet = offer(payment_addr=_byron(1097911063))
+    assert controller.validate(testnet) == []
+    details = [w.detail for w in advice.warnings(controller, testnet, load=QUIET)]
+    assert details[-1] == TESTNET_BYRON_REFUSED_BY_DMS
+    mainnet = offer(payment_addr=_byron(None))
+    details = [w.detail for w in advice.warnings(controller, mainnet, load=QUIET)]
+    assert TESTNET_BYRON_REFUSED_BY_DMS not in details and details  # the legacy warning only
