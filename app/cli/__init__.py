@@ -61,7 +61,9 @@ def _refusal(problem: Problem, args: argparse.Namespace, argv: list[str]) -> str
     the stored offer it did not touch (the machine changed since) says so, rather than
     naming a flag the user never typed as if they had."""
     from app.cli.args import flag_for, was_typed
+    from app.cli.pflag import TYPED_FLAGS
 
+    argv = getattr(args, TYPED_FLAGS, argv)  # DMS's commands: -c4673 and -Cu are flags typed
     flag = flag_for(problem.field, argv)
     if (
         args.command == "resource-config"

@@ -29,12 +29,13 @@ class Parser(ProbingParser):
     """Set on DMS's own commands: their lines are read as DMS reads them (``app.cli.pflag``)."""
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
-        strays = 0
-        if self.pflag_grammar and args is not None:
-            from app.cli.pflag import STRAY_WORDS, rewrite
+        if not (self.pflag_grammar and args is not None):
+            return super().parse_known_args(args, namespace)
+        from app.cli.pflag import STRAY_WORDS, TYPED_FLAGS, rewrite
 
-            args, strays = rewrite(self, list(args))
-        parsed, extras = super().parse_known_args(args, namespace)
+        line, strays, typed = rewrite(self, list(args))
+        parsed, extras = super().parse_known_args(line, namespace)
+        setattr(parsed, TYPED_FLAGS, typed)
         if strays:
             setattr(parsed, STRAY_WORDS, strays)
         return parsed, extras

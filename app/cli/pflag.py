@@ -25,6 +25,9 @@ from collections.abc import Callable
 
 STRAY_WORDS = "pflag_stray_words"
 """The namespace attribute that holds how many stray words a DMS command line had."""
+TYPED_FLAGS = "pflag_typed_flags"
+"""The namespace attribute that holds each flag as typed, one a word (``-c=4673`` for
+``-c4673``, ``-u`` and ``-l=false`` for ``-ul=false``): what a message names the flag by."""
 
 _INT64_LIMIT = 1 << 63
 
@@ -167,10 +170,12 @@ class _Reader:
             for option in action.option_strings:
                 self.options[option] = action
         self.out: list[str] = []
+        self.typed: list[str] = []
         self.strays = 0
 
     def flag(self, action: argparse.Action, typed: str, value: str | None) -> None:
         """``action`` given as ``typed``, with its value (None: none given)."""
+        self.typed.append(typed if value is None else f"{typed}={value}")
         if not _is_bool(action):
             self.out.append(_name(action) if value is None else f"{_name(action)}={value}")
             return
@@ -195,12 +200,14 @@ class _Reader:
         action = self.options.get(name) or self._abbreviated(name)
         if action is None:
             self.out.append(word)  # argparse names what it does not know
-        elif equals:
-            self.flag(action, name, value)
-        elif _is_bool(action) or not rest:
-            self.flag(action, name, None)
-        else:
-            self.flag(action, name, rest.pop(0))
+        else:  # named as typed, an abbreviation by the option it stands for
+            typed = name if name in self.options else _name(action)
+            if equals:
+                self.flag(action, typed, value)
+            elif _is_bool(action) or not rest:
+                self.flag(action, typed, None)
+            else:
+                self.flag(action, typed, rest.pop(0))
 
     def _abbreviated(self, name: str) -> argparse.Action | None:
         """argparse's unique abbreviation of a long option (``--nunet`` for
@@ -233,9 +240,10 @@ class _Reader:
                 return
 
 
-def rewrite(parser: argparse.ArgumentParser, args: list[str]) -> tuple[list[str], int]:
+def rewrite(parser: argparse.ArgumentParser, args: list[str]) -> tuple[list[str], int, list[str]]:
     """``args`` for a command that takes no positional argument, read as pflag reads them:
-    the line argparse reads with the same meaning, and how many stray words were taken out."""
+    the line argparse reads with the same meaning, how many stray words were taken out,
+    and each flag as typed (``TYPED_FLAGS``)."""
     reader = _Reader(parser)
     rest = list(args)
     while rest:
@@ -249,4 +257,4 @@ def rewrite(parser: argparse.ArgumentParser, args: list[str]) -> tuple[list[str]
             reader.long(word, rest)
         else:
             reader.shorts(word, rest)
-    return reader.out, reader.strays
+    return reader.out, reader.strays, reader.typed

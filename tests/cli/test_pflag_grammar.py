@@ -255,3 +255,16 @@ def test_wallet_new_with_both_dms_chain_flags_is_bad_usage(capsys: Capsys, tmp_p
     code, out, err = main_cli(capsys, "wallet", "new", "-e", "-c", "--state-dir", str(tmp_path))
     assert (code, out) == (2, "")
     assert "argument -c/--cardano: not allowed with argument -e/--ethereum" in err
+
+
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize("flags", [["-c4674"], ["-uc=4674"], ["--cp", "4674"]])
+def test_a_refusal_names_a_flag_typed_in_pflag_form_as_typed(
+    capsys: Capsys, tmp_path: Path, flags: list[str]
+) -> None:
+    """Not "as stored (not given on this command line)": it was given, joined or short."""
+    assert onboard(capsys, tmp_path, "-c", "600", "-m", "8192")[0] == 0
+    code, _, err = main_cli(capsys, "resource-config", *flags, "--state-dir", str(tmp_path))
+    assert code == 1
+    assert "cpu: 4674 MHz is above the maximum 4673 MHz" in err
+    assert "as stored" not in err
