@@ -161,8 +161,12 @@ def _offer_gauges(gauge: Any, offer: dict[str, Any]) -> None:
 def _machine_gauges(gauge: Any, reader: StateReader) -> None:
     """The machine's usable totals (a container's limits applied), read as status reads them:
     without the GPU tools, which may take seconds."""
+    from app.onboarding.rules import whole_mhz
+
     machine = reader.fit_machine()
-    gauge("machine_cpu_hertz", "The machine's usable CPU.", machine.usable_cpu_mhz * HERTZ_PER_MHZ)
+    # Whole MHz, as people are shown it (the float total of the clocks is DMS's, for its bounds).
+    cpu_hertz = whole_mhz(machine.usable_cpu_mhz) * HERTZ_PER_MHZ
+    gauge("machine_cpu_hertz", "The machine's usable CPU.", cpu_hertz)
     gauge("machine_cores", "The machine's usable cores.", machine.usable_cores)
     gauge(
         "machine_memory_bytes",

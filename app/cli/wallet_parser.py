@@ -134,14 +134,17 @@ def _chain_args(p: argparse.ArgumentParser, *, network_help: str, dms_flags: boo
     else:
         chain = p.add_mutually_exclusive_group(required=True)
         chain.add_argument("--chain", choices=WALLET_CHAINS, help="ethereum or cardano")
-        for short, name in (("-e", "ethereum"), ("-c", "cardano")):
+        for short, name, what in (
+            ("-e", "ethereum", "an Ethereum"),
+            ("-c", "cardano", "a Cardano"),
+        ):
             chain.add_argument(
                 short,
                 f"--{name}",
                 dest="chain",
                 action="store_const",
                 const=name,
-                help=f"a {name.capitalize()} wallet, as DMS's wallet new {short}",
+                help=f"{what} wallet (DMS's spelling of --chain {name})",
             )
     p.add_argument("--network", choices=WALLET_NETWORKS, help=network_help)
 
