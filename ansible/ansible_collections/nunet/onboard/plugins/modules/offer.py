@@ -126,22 +126,25 @@ metadata:
   returned: always
   sample:
     name: rack-01
-    node_id: 12D3KooWQ4gGJ9QJx3ytpAwWo5uVZPN1hkjkSBs3xWCNhKsvTGqz
-    allow_cardano: false
-    reserved: {cpu: 5200, memory: 8192, total_core: 2, disk: 100}
-    resource: {cpu: 8668, memory: 13653, total_core: 4}
-    gpu_info: []
-    available: true
+    update_timestamp: 1796591873
+    resource: {memory_max: 24105, total_core: 2, cpu_max: 5192}
+    available: {cpu: 3635, memory: 16874}
+    reserved: {cpu: 1557, memory: 7231}
     network: nunet-team
-    public_key: 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+    public_key: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    node_id: 12D3KooWC4YjqRepAHwFyZtL8D6gAUGefiJDq48SXaXrXLReGaps
+    allow_cardano: false
+    gpu_info: []
+    dashboard: ""
+    ntx_price: 0.0
 warnings:
   description: Unusual but accepted facts (e.g. gpus=all on a node without a GPU).
   type: list
   elements: str
   returned: always
-  sample: ["gpus=all: this node has no GPU; nothing is offered"]
+  sample: ['gpus = "all" but this machine has no GPU (none found); none offered']
 offer:
-  description: The offer before and after, as the node's state stores it (null where there is none).
+  description: The offer before and after, as the node's state stores it.
   type: dict
   returned: always
   contains:
@@ -149,12 +152,34 @@ offer:
       description: The stored offer before the task; null when the node was not onboarded.
       type: dict
       returned: always
-      sample: {cpu: 4334, memory: 5461, disk: 50, cores: 2, gpus: [], channel: nunet-team, available: true}
+      sample:
+        cpu: 1038
+        memory: 4821
+        disk: 0
+        cores: null
+        gpus: []
+        channel: nunet-team
+        payment_addr: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        ntx_price: 0.0
+        cardano: false
+        is_available: true
+        server_mode: true
     after:
       description: The offer after the task (in check mode, what it would be); null when offboarded.
       type: dict
       returned: always
-      sample: {cpu: 5200, memory: 8192, disk: 100, cores: 2, gpus: [], channel: nunet-team, available: true}
+      sample:
+        cpu: 1557
+        memory: 7231
+        disk: 0
+        cores: null
+        gpus: []
+        channel: nunet-team
+        payment_addr: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        ntx_price: 0.0
+        cardano: false
+        is_available: true
+        server_mode: true
 """
 
 import json
