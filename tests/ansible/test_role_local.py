@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,33 @@ def test_preview_checks_new_nodes_then_a_second_run_runs_no_pip(
     assert task_results(run, f"{ROLE} : Apply the offer")["fresh"]["action"] == "none"
     with pytest.raises(AssertionError, match="no task"):
         task_results(run, PIP_TASK)
+
+    # 5. The same version rebuilt (other bytes): the preview says pip would run and writes
+    #    nothing; the run reinstalls it without its dependencies; then nothing changes again.
+    rebuilt = tmp_path / "rebuilt" / wheel.name
+    restamp(wheel, rebuilt)
+    hosts["fresh"]["nunet_onboard_wheel"] = str(rebuilt)
+    inv = inventory(tmp_path, hosts)
+    node_copy = tmp_path / "fresh" / "venv" / wheel.name
+    assert node_copy.read_bytes() == wheel.read_bytes()
+    code, out, run = playbook(PLAYBOOKS / "role.yml", inv, env, "--limit", "fresh", "--check")
+    assert code == 0, out[-3000:]
+    assert task_results(run, f"{ROLE} : Say what pip would install")["fresh"]["changed"]
+    assert node_copy.read_bytes() == wheel.read_bytes()
+    code, out, run = playbook(PLAYBOOKS / "role.yml", inv, env, "--limit", "fresh")
+    assert code == 0, out[-3000:]
+    pip = task_results(run, PIP_TASK)["fresh"]
+    assert pip["changed"] and "--force-reinstall" in pip["cmd"]
+    assert node_copy.read_bytes() == rebuilt.read_bytes()
+    code, out, run = playbook(PLAYBOOKS / "role.yml", inv, env, "--limit", "fresh")
+    assert code == 0 and run["stats"]["fresh"]["changed"] == 0, out[-3000:]
+
+
+def restamp(wheel: Path, to: Path) -> None:
+    """The same wheel with other file times: the same files and version, other bytes."""
+    to.parent.mkdir(parents=True)
+    with zipfile.ZipFile(wheel) as old, zipfile.ZipFile(to, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 2, 3, 4, 6))
+            stamped.external_attr = info.external_attr
+            new.writestr(stamped, old.read(info.filename))
