@@ -1,5 +1,5 @@
-"""The collection as Ansible's own tools see it: ansible-doc documents both modules, and
-ansible-galaxy builds an installable tarball."""
+"""The collection as Ansible's own tools see it: ansible-doc documents both modules and
+the role's arguments, and ansible-galaxy builds an installable tarball."""
 
 from __future__ import annotations
 
@@ -83,10 +83,34 @@ def test_ansible_galaxy_builds_the_collection(tmp_path: Path) -> None:
     assert {
         "plugins/modules/offer.py",
         "plugins/modules/info.py",
+        "roles/nunet_onboard/tasks/main.yml",
+        "roles/nunet_onboard/defaults/main.yml",
+        "roles/nunet_onboard/meta/argument_specs.yml",
         "roles/node/tasks/main.yml",
-        "roles/node/defaults/main.yml",
+        "LICENSE",
+        "CHANGELOG.rst",
         "meta/runtime.yml",
     } <= names
     assert not any("__pycache__" in n for n in names)
     assert manifest["collection_info"]["namespace"] == "nunet"
     assert manifest["collection_info"]["name"] == "onboard"
+
+
+def test_ansible_doc_documents_the_roles_arguments(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [tool("ansible-doc"), "-t", "role", "--json", "nunet.onboard.nunet_onboard"],
+        capture_output=True,
+        text=True,
+        env=ansible_env(tmp_path),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (role,) = json.loads(result.stdout).values()  # keyed by the name as given or its FQCN
+    spec = role["entry_points"]["main"]
+    options = spec["options"]
+    defaults = (COLLECTION / "roles" / "nunet_onboard" / "defaults" / "main.yml").read_text()
+    # Every variable of the role's defaults is documented, and nothing else.
+    names = {line.split(":", 1)[0] for line in defaults.splitlines() if line[:1].isalpha()}
+    assert names == set(options)
+    assert options["nunet_onboard_state"]["choices"] == ["onboarded", "offboarded"]
+    assert "3.11" in json.dumps(options["nunet_onboard_python"])

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from tests.ansible.helpers import ETH_ADDRESS, REPO, ansible_env, playbook, task_results
+from tests.ansible.helpers import ETH_ADDRESS, ansible_env, playbook, task_results
 
 pytestmark = pytest.mark.slow
 
@@ -90,32 +90,6 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
         log.close()
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel built from this checkout, once for the module."""
-    out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "-w",
-            str(out),
-            str(REPO),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    (built,) = out.glob("nunet_onboard-*.whl")
-    return built
-
-
 def node_python() -> str:
     """A Python 3.11+ on the node with venv: Debian's, else the one these tests run on."""
     for candidate in ("/usr/bin/python3", getattr(sys, "_base_executable", sys.executable)):
@@ -162,7 +136,7 @@ def test_the_role_installs_a_wheel_over_ssh_and_applies_the_offer(
     code, out, run = playbook(PLAYBOOK, inventory, env)
     assert code == 0, json.dumps(run, indent=1)[-3000:] if run else out
     assert run["stats"]["sshnode"]["changed"] >= 3  # venv, wheel copied, installed, onboarded
-    applied = task_results(run, "nunet.onboard.node : Apply the offer")["sshnode"]
+    applied = task_results(run, "nunet.onboard.nunet_onboard : Apply the offer")["sshnode"]
     assert (applied["changed"], applied["action"]) == (True, "onboard")
     assert (venv / "bin" / "nunet-onboard").exists()
     status = OnboardingController(state).status()
@@ -172,5 +146,10 @@ def test_the_role_installs_a_wheel_over_ssh_and_applies_the_offer(
     code, out, run = playbook(PLAYBOOK, inventory, env)
     assert code == 0, out[-3000:]
     assert run["stats"]["sshnode"]["changed"] == 0
-    again = task_results(run, "nunet.onboard.node : Apply the offer")["sshnode"]
+    again = task_results(run, "nunet.onboard.nunet_onboard : Apply the offer")["sshnode"]
     assert again["action"] == "none"
+    pip = task_results(
+        run,
+        "nunet.onboard.nunet_onboard : Install nunet-onboard (and what it needs) in the virtualenv",
+    )
+    assert pip["sshnode"]["skipped"], "a run on an unchanged node ran pip"

@@ -30,11 +30,13 @@ options:
     default: nunet-onboard
 attributes:
   check_mode:
+    description: Reads only, so it runs the same in check mode.
     support: full
   diff_mode:
+    description: Changes nothing, so it has no diff.
     support: none
 author:
-  - nunet-onboard contributors
+  - NuNet (@nunet)
 """
 
 EXAMPLES = r"""
@@ -87,7 +89,7 @@ def _require_tool(module):
     if shutil.which(executable) is None:
         module.fail_json(
             msg="cannot run %s: not found or not executable on this node; install it "
-            "(role nunet.onboard.node) or set the executable option to its path" % executable
+            "(role nunet.onboard.nunet_onboard) or set the executable option to its path" % executable
         )
 
 

@@ -48,8 +48,11 @@ options:
     type: str
     choices: [nunet-staging, nunet-test, nunet-team, nunet-edge]
   address:
-    description: The payment address (Ethereum C(0x...) or Cardano C(addr1...)); public, never a key.
-    type: str
+    description:
+      - The payment address (Ethereum C(0x...) or Cardano C(addr1...)); public, never a key.
+      - Quote it; YAML reads an unquoted C(0x...) as a number, which the module refuses
+        with a message saying so.
+    type: raw
   ntx_price:
     description: Price in NTX per minute.
     type: float
@@ -77,11 +80,13 @@ options:
     default: nunet-onboard
 attributes:
   check_mode:
+    description: Plans with C(nunet-onboard apply --check), which writes nothing; refuses what the real run refuses.
     support: full
   diff_mode:
+    description: Shows the offer before and after, as the node's state stores it.
     support: full
 author:
-  - nunet-onboard contributors
+  - NuNet (@nunet)
 """
 
 EXAMPLES = r"""
@@ -106,24 +111,75 @@ changed:
   description: Whether the node's onboarding was (or, in check mode, would be) changed.
   type: bool
   returned: always
+  sample: true
 action:
   description: What was (or would be) done.
   type: str
   returned: always
+  choices: [onboard, resource-config, offboard, none]
   sample: resource-config
 metadata:
-  description: The node's DMS metadata (MetadataV2) after the change; null when not onboarded or in check mode before a change.
+  description:
+    - The node's DMS metadata (MetadataV2) after the change, as C(nunet-onboard info --json) prints it.
+    - Null when the node is not onboarded, or in check mode before a change.
   type: dict
   returned: always
+  sample:
+    name: rack-01
+    update_timestamp: 1796591873
+    resource: {memory_max: 24105, total_core: 2, cpu_max: 5192}
+    available: {cpu: 3635, memory: 16874}
+    reserved: {cpu: 1557, memory: 7231}
+    network: nunet-team
+    public_key: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    node_id: 12D3KooWC4YjqRepAHwFyZtL8D6gAUGefiJDq48SXaXrXLReGaps
+    allow_cardano: false
+    gpu_info: []
+    dashboard: ""
+    ntx_price: 0.0
 warnings:
   description: Unusual but accepted facts (e.g. gpus=all on a node without a GPU).
   type: list
   elements: str
   returned: always
+  sample: ['gpus = "all" but this machine has no GPU (none found); none offered']
 offer:
-  description: The offer before and after, as the state stores it.
+  description: The offer before and after, as the node's state stores it.
   type: dict
   returned: always
+  contains:
+    before:
+      description: The stored offer before the task; null when the node was not onboarded.
+      type: dict
+      returned: always
+      sample:
+        cpu: 1038
+        memory: 4821
+        disk: 0
+        cores: null
+        gpus: []
+        channel: nunet-team
+        payment_addr: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        ntx_price: 0.0
+        cardano: false
+        is_available: true
+        server_mode: true
+    after:
+      description: The offer after the task (in check mode, what it would be); null when offboarded.
+      type: dict
+      returned: always
+      sample:
+        cpu: 1557
+        memory: 7231
+        disk: 0
+        cores: null
+        gpus: []
+        channel: nunet-team
+        payment_addr: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+        ntx_price: 0.0
+        cardano: false
+        is_available: true
+        server_mode: true
 """
 
 import json
@@ -151,6 +207,8 @@ OFFER_KEYS = (
 def _target(module):
     """The declarative offer as apply's JSON file; omitted options are left to apply."""
     target = {k: module.params[k] for k in OFFER_KEYS if module.params[k] is not None}
+    if "address" in target:
+        target["address"] = _address(module)
     gpus = target.get("gpus")
     if isinstance(gpus, list):
         try:
@@ -160,13 +218,29 @@ def _target(module):
     return target
 
 
+def _address(module):
+    """The address as text; an unquoted ``0x...`` reaches us as a number: say to quote it."""
+    address = module.params["address"]
+    number = isinstance(address, int) and not isinstance(address, bool)
+    digits = number or (isinstance(address, str) and address.strip().isdigit())
+    if digits:
+        module.fail_json(
+            msg="address: got the number %s, not an address: YAML reads an unquoted 0x... "
+            "address as a number, so quote it (address: \"0x...\", or nunet_onboard_address: "
+            "\"0x...\" in the inventory)" % address
+        )
+    if not isinstance(address, str):
+        module.fail_json(msg="address: expected text (0x... or addr1...), got %r" % (address,))
+    return address
+
+
 def _require_tool(module):
     """Fail with what to do when the tool is not there (run_command would only say errno 2)."""
     executable = module.params["executable"]
     if shutil.which(executable) is None:
         module.fail_json(
             msg="cannot run %s: not found or not executable on this node; install it "
-            "(role nunet.onboard.node) or set the executable option to its path" % executable
+            "(role nunet.onboard.nunet_onboard) or set the executable option to its path" % executable
         )
 
 
@@ -185,7 +259,7 @@ def _run(module, args, data=None):
 
 
 def _metadata(module):
-    rc, out, _ = _run(module, ["info", "--json"])
+    rc, out, dummy = _run(module, ["info", "--json"])
     if rc != 0:
         return None
     try:
@@ -206,7 +280,7 @@ def main():
             channel=dict(
                 type="str", choices=["nunet-staging", "nunet-test", "nunet-team", "nunet-edge"]
             ),
-            address=dict(type="str"),
+            address=dict(type="raw"),
             ntx_price=dict(type="float"),
             cardano=dict(type="bool"),
             available=dict(type="bool"),
@@ -237,8 +311,9 @@ def main():
         action=plan["action"],
         metadata=metadata,
         offer=dict(before=plan["before"], after=plan["after"]),
-        warnings=plan["warnings"],
     )
+    for warning in plan["warnings"]:
+        module.warn(warning)  # Ansible returns them as the result's warnings
     if module._diff:
         result["diff"] = dict(
             before=plan["before"],
