@@ -26,6 +26,8 @@ APP_NAME = "nunet-onboard"
 ENV_PREFIX = "NUNET_ONBOARD_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
 STATE_DIR_ENV = ENV_PREFIX + "STATE_DIR"
+MAX_CONFIG_BYTES = 64 * 1024
+"""A config file is a few lines; a bigger one is not read (nor a FIFO or a device)."""
 
 
 def config_file() -> str:
@@ -46,7 +48,10 @@ def read_config_file(path: str | None = None) -> dict[str, Any]:
 
     A file named by ``$NUNET_ONBOARD_CONFIG`` must exist (a typo there must not
     quietly mean "the defaults"); one in the default place may be absent. A
-    UTF-8 byte-order mark, which some editors write, is skipped.
+    UTF-8 byte-order mark, which some editors write, is skipped. The file is read
+    without waiting on a FIFO and up to ``MAX_CONFIG_BYTES`` (``safe_read``), and
+    parsed within bounds (``bounded_toml``): every way it can be wrong is a
+    ValueError naming it, never a hang, a traceback or memory run out.
     """
     path = path or config_file()
     try:
@@ -56,14 +61,17 @@ def read_config_file(path: str | None = None) -> dict[str, Any]:
             return _missing(path)
         # e.g. a parent directory we may not enter
         raise ValueError(f"the config file {path} cannot be read: {exc.strerror}") from exc
-    import tomllib
+    from app.bounded_toml import TomlRefused, loads
+    from app.safe_read import Refused, read_file
 
     try:
-        with open(path, "rb") as fh:
-            return tomllib.loads(fh.read().decode("utf-8-sig"))
+        raw = read_file(path, MAX_CONFIG_BYTES, what="the config file", follow=True)
+        return loads(raw.decode("utf-8-sig"))
     except FileNotFoundError:
         return _missing(path)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except Refused as exc:  # a FIFO, a device, a directory, a file over the cap
+        raise ValueError(str(exc)) from None
+    except (OSError, UnicodeDecodeError, TomlRefused) as exc:
         raise ValueError(f"the config file {path} cannot be read: {exc}") from exc
 
 

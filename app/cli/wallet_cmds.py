@@ -28,18 +28,31 @@ if TYPE_CHECKING:
     from app.wallets import NewWallet
 
 
+SECRET_FILE_BYTES = 64 * 1024
+"""A password or passphrase file is a line; a bigger one is refused, never cut."""
+MNEMONIC_STDIN_BYTES = 16 * 1024
+"""24 words are under 250 bytes; stdin past this is refused, unread."""
+
+
 def _read_secret_file(path: str, what: str) -> str:
-    """A secret from a file. The path is never echoed: a mnemonic typed in its place
-    would otherwise be printed back (and a file of a secret is small: 64 KiB at most)."""
+    """A secret from a file: a regular file (a FIFO or a device is refused, not waited
+    on), at most ``SECRET_FILE_BYTES``. The path is never echoed: a mnemonic typed in
+    its place would otherwise be printed back."""
+    from app.safe_read import Refused, kind_of, read_file, size_text
+
+    given = f"the {what} file given"
     try:
-        with Path(path).open(encoding="utf-8") as fh:
-            text = fh.read(65536)
+        raw = read_file(path, SECRET_FILE_BYTES, what=given, shown="", follow=True)
+        text = raw.decode("utf-8")
+    except Refused as exc:
+        why = kind_of(exc.mode) if exc.mode is not None else f"over {size_text(SECRET_FILE_BYTES)}"
+        raise UsageError(f"cannot read {given} ({why}); give a regular file") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not text"
-        raise UsageError(f"cannot read the {what} file given ({reason})") from None
+        raise UsageError(f"cannot read {given} ({reason})") from None
     value = text.rstrip("\r\n")
     if not value:
-        raise UsageError(f"the {what} file given is empty")
+        raise UsageError(f"{given} is empty")
     return value
 
 
@@ -86,6 +99,13 @@ def _export_password(args: argparse.Namespace, outcome: str) -> str | None:
 
 
 def _check_export_args(args: argparse.Namespace) -> None:
+    from app.shown import holds_mnemonic_words
+
+    if args.export and holds_mnemonic_words(args.export):
+        raise UsageError(
+            "--export: the directory given looks like mnemonic words (not shown), so nothing "
+            "was made; a mnemonic is read from a prompt or stdin, never from the command line"
+        )
     if args.password_file and not args.export:
         raise UsageError("--password-file is only used with --export DIR")
     if args.export and args.chain == "ethereum" and not args.password_file and not at_terminal():
@@ -203,46 +223,78 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
     controller = make_controller(args, log=True)
     network = _new_network(controller, args)
-    exported: list[str] = []
-    if args.export:
-        # Everything an export needs is checked before the wallet is made, and the
-        # wallet is recorded only once its files are written: a refusal leaves no
-        # recorded address whose words were never shown.
-        directory = _export_target(controller, args, "no wallet was made")
-        password = _export_password(args, "no wallet was made")
-        try:
-            wallet, paths = controller.new_exported_wallet(
-                args.chain, directory, password, network=network, words=args.words
-            )
-        except ExportFailed as exc:
-            raise _export_failed(exc) from None
-        exported = [str(p) for p in paths]
-    else:
-        wallet = controller.new_wallet(args.chain, network=network, words=args.words)
+
+    def show(wallet: NewWallet, paths: list[Path]) -> None:
+        _show_new_wallet(args, wallet, [str(p) for p in paths])
+
+    try:
+        if args.export:
+            # Everything an export needs is checked before the wallet is made, and the
+            # wallet is recorded only once its files are written and its words shown: a
+            # refusal leaves no recorded address whose words were never shown.
+            directory = _export_target(controller, args, "no wallet was made")
+            password = _export_password(args, "no wallet was made")
+            try:
+                wallet, _ = controller.new_exported_wallet(
+                    args.chain, directory, password, network=network, words=args.words, show=show
+                )
+            except ExportFailed as exc:
+                raise _export_failed(exc) from None
+        else:
+            wallet = controller.new_wallet(args.chain, network=network, words=args.words, show=show)
+    except WordsNotShown as exc:
+        from app.onboarding.errors import WalletError
+
+        raise WalletError(str(exc)) from None
+    return _backup_outcome(controller, args, wallet)
+
+
+class WordsNotShown(Exception):
+    """The new wallet's words could not be written to stdout: it is not recorded."""
+
+
+def _show_new_wallet(args: argparse.Namespace, wallet: NewWallet, exported: list[str]) -> None:
+    """Print the words, and make sure they were written (flushed) before the wallet is
+    recorded: ``> /dev/full``, a closed stdout or a reader gone raise ``WordsNotShown``."""
+    if sys.stdout is None:
+        raise WordsNotShown(_not_shown("stdout is closed"))
     warn(
         "WARNING: the mnemonic and private key below are shown once and are not stored. "
         "Write them down and keep them offline; anyone who has them controls the funds."
     )
-    if args.json:
-        print_json(
-            {
-                **_public(wallet),
-                "mnemonic": wallet.mnemonic,
-                "private_key": wallet.private_key,
-                "exported": exported,
-            }
-        )
-        return _backup_outcome(controller, args, wallet)
-    print_pairs(
-        [
-            *_wallet_rows(wallet),
-            ("Mnemonic", wallet.mnemonic),
-            *([("Private key", wallet.private_key)] if wallet.private_key else []),
-            *[("Exported", p) for p in exported],
-        ],
-        title="New wallet",
+    try:
+        if args.json:
+            print_json(
+                {
+                    **_public(wallet),
+                    "mnemonic": wallet.mnemonic,
+                    "private_key": wallet.private_key,
+                    "exported": exported,
+                }
+            )
+        else:
+            print_pairs(
+                [
+                    *_wallet_rows(wallet),
+                    ("Mnemonic", wallet.mnemonic),
+                    *([("Private key", wallet.private_key)] if wallet.private_key else []),
+                    *[("Exported", p) for p in exported],
+                ],
+                title="New wallet",
+            )
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # ValueError: a closed file
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
+        raise WordsNotShown(_not_shown(f"writing to stdout failed: {reason}")) from None
+    if getattr(sys.stdout, "broken", False):  # the quiet stdout: its reader has gone
+        raise WordsNotShown(_not_shown("the program reading stdout has gone"))
+
+
+def _not_shown(why: str) -> str:
+    return (
+        f"the new wallet's words could not be shown ({why}), so it was not recorded and "
+        "no key file was left; run the command again with stdout on a terminal or a file"
     )
-    return _backup_outcome(controller, args, wallet)
 
 
 def _backup_outcome(
@@ -272,11 +324,32 @@ def _read_mnemonic() -> str:
             "not restored: cancelled at the mnemonic prompt (end of input)",
         )
     else:
-        text = sys.stdin.read() if sys.stdin is not None else ""  # closed: no mnemonic
+        text = _read_stdin_mnemonic()
     words = " ".join(text.split())
     if not words:
         raise UsageError("no mnemonic was given: type it at the prompt or pipe it on stdin")
     return words
+
+
+def _read_stdin_mnemonic() -> str:
+    """The mnemonic piped on stdin, at most ``MNEMONIC_STDIN_BYTES`` ("" when closed)."""
+    from app.safe_read import TooLarge, read_stream, size_text
+
+    if sys.stdin is None:
+        return ""
+    try:  # bytes from a real stdin; a test's text stream has no buffer
+        raw = read_stream(
+            getattr(sys.stdin, "buffer", sys.stdin), MNEMONIC_STDIN_BYTES, what="stdin"
+        )
+    except TooLarge:
+        raise UsageError(
+            f"stdin holds more than {size_text(MNEMONIC_STDIN_BYTES)}, far more than a "
+            "mnemonic; nothing was restored"
+        ) from None
+    try:
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+    except UnicodeDecodeError:
+        raise UsageError("stdin is not UTF-8 text; nothing was restored") from None
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ import os
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.onboarding.errors import StrPath
 
 
@@ -42,3 +44,39 @@ def fsync_dir(directory: StrPath) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def copy_aside(source: StrPath, name_for: Callable[[str], str]) -> str:
+    """Copy the regular file ``source`` whole, a megabyte at a time (never all in
+    memory), to ``name_for(digest)``, the first 12 hex digits of its SHA-256: one copy
+    per distinct content. Returns that name; an existing one is left as it is.
+    The source is never opened through a link, nor waited on; raises ``OSError``."""
+    import hashlib
+    import stat
+    import tempfile
+
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    src = os.open(source, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(src).st_mode):
+            raise OSError(f"{os.fspath(source)} is not a regular file")
+        directory, name = os.path.split(os.fspath(source))
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.unreadable-", suffix=".tmp", dir=directory)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out:
+                while chunk := os.read(src, 1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            target = name_for(digest.hexdigest()[:12])
+            if not os.path.lexists(target):
+                os.replace(tmp, target)
+                fsync_dir(directory)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return target
+    finally:
+        os.close(src)

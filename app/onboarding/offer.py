@@ -128,14 +128,12 @@ def _parse_json(text: str, name: str) -> dict[str, Any]:
 
 
 def _parse_toml(text: str, name: str) -> dict[str, Any]:
-    import tomllib
+    from app.bounded_toml import TomlRefused, loads
 
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TargetError(f"{name}: not valid TOML ({exc})") from None
-    except RecursionError:
-        raise TargetError(f"{name}: not valid TOML (nested too deeply)") from None
+        return loads(text)
+    except TomlRefused as exc:
+        raise TargetError(f"{name}: {exc}") from None
 
 
 def _key_lines(text: str, is_json: bool) -> dict[str, int]:
@@ -160,8 +158,11 @@ def parse_target(
     lines = lines or {}
 
     def where(key: str) -> str:
+        """The key's place, and the key as typed: escaped and cut (it may be anything)."""
+        from app.shown import shown as plain
+
         line = lines.get(key)
-        return f"{name} line {line}: {key}" if line else f"{name}: {key}"
+        return f"{name} line {line}: {plain(key)}" if line else f"{name}: {plain(key)}"
 
     unknown = [k for k in data if k not in KEYS]
     if unknown:

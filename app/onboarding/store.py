@@ -36,6 +36,7 @@ from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, Sta
 from app.onboarding.json_depth import _depth_over, _too_deep
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
+from app.safe_read import Refused, TooLarge, read_file
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -135,39 +136,27 @@ class StateStore:
         return empty_state() if raw is None else self._parse(raw)
 
     def _read_raw(self) -> bytes | None:
+        """The file's bytes (``safe_read``: no FIFO wait, no link, ours, at most the cap)."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+            return read_file(self.path, MAX_STATE_BYTES, what="the state file", own=True)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StateError(
-                f"cannot read the state file: {describe_os_error(exc, self.path)}"
-            ) from exc
-        try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
+        except TooLarge:
+            reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
+            raise StateCorrupt(self.path, reason, self._keep_aside_whole()) from None
+        except Refused as exc:
+            if exc.mode is not None and stat.S_ISDIR(exc.mode):
                 raise StateError(
                     f"the state file {self.path} is a directory; move it away{FORCE_HINT}",
                     fix=f"move the directory {self.path} away",
-                )
-            if not stat.S_ISREG(st.st_mode):
-                raise StateError(
-                    f"the state file {self.path} is not a regular file; move it away",
-                    fix=f"move {self.path} away",
-                )
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                return fh.read(MAX_STATE_BYTES + 1)
+                ) from None
+            raise StateError(f"{exc}; move it away", fix=f"move {self.path} away") from None
         except OSError as exc:
             raise StateError(
                 f"cannot read the state file: {describe_os_error(exc, self.path)}"
             ) from exc
-        finally:
-            os.close(fd)
 
     def _parse(self, raw: bytes) -> State:
-        if len(raw) > MAX_STATE_BYTES:
-            reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
-            raise StateCorrupt(self.path, reason, self._keep_aside(raw))
         if _too_deep(raw, MAX_EXTRA_DEPTH + 8):
             raise StateCorrupt(self.path, "nested too deeply", self._keep_aside(raw))
         try:
@@ -194,14 +183,31 @@ class StateStore:
         import hashlib  # only for a broken file: status's fast path does not pay for it
 
         digest = hashlib.sha256(raw).hexdigest()[:12]
-        target = os.path.join(self.state_dir, f"{STATE_FILE}.unreadable-{digest}")
+        target = self._aside_path(digest)
         if os.path.lexists(target):
-            return target if os.path.isfile(target) and not os.path.islink(target) else None
+            return self._kept(target)
         try:
             self._write_bytes_atomically(target, raw)
         except OSError:
             return None
         return target
+
+    def _aside_path(self, digest: str) -> str:
+        return os.path.join(self.state_dir, f"{STATE_FILE}.unreadable-{digest}")
+
+    @staticmethod
+    def _kept(target: str) -> str | None:
+        return target if os.path.isfile(target) and not os.path.islink(target) else None
+
+    def _keep_aside_whole(self) -> str | None:
+        """Copy a file over the cap beside it whole, a megabyte at a time: never in memory,
+        and never cut, since ``offboard --force`` then removes the original."""
+        from app.onboarding.atomic import copy_aside  # a broken file only
+
+        try:
+            return self._kept(copy_aside(self.path, self._aside_path))
+        except OSError:
+            return None
 
     # -- the lock ------------------------------------------------------------
     def cancel_waits(self, *, forever: bool = False) -> None:

@@ -24,11 +24,14 @@ from app.onboarding.errors import ExportFailed, OnboardError, WalletError
 from app.onboarding.records import history_entry, now_iso, public_wallet_facts
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from app.onboarding.controller import OnboardingController
     from app.onboarding.store import State
     from app.wallets import NewWallet
+
+    Show = Callable[[NewWallet, list[Path]], None]
+    """Shows a new wallet's words (and its key files) to the user; raises if it cannot."""
 
 log = logging.getLogger("nunet_onboard.controller")
 
@@ -94,10 +97,22 @@ def _restore(
 
 
 def new_wallet(
-    ctl: OnboardingController, chain: str, *, network: str = "mainnet", words: int = 24
+    ctl: OnboardingController,
+    chain: str,
+    *,
+    network: str = "mainnet",
+    words: int = 24,
+    show: Show | None = None,
 ) -> NewWallet:
-    """A fresh wallet; its public facts are recorded, its secrets are only returned."""
+    """A fresh wallet; its public facts are recorded, its secrets are only returned.
+
+    ``show`` (the command line's printing of the words) runs before the record is
+    written: if the words cannot reach the user (stdout full or closed), it raises
+    and nothing is recorded, so no address is ever recorded whose words no one saw.
+    """
     wallet = _create(chain, network, words)
+    if show is not None:
+        show(wallet, [])
     record_wallet(ctl, wallet, "wallet-new", backup_checked=False)
     return wallet
 
@@ -137,8 +152,10 @@ def new_exported_wallet(
     network: str = "mainnet",
     words: int = 24,
     kdf: str = "scrypt",
+    show: Show | None = None,
 ) -> tuple[NewWallet, list[Path]]:
-    """A fresh wallet whose key files are written first and which is recorded only then.
+    """A fresh wallet whose key files are written first and which is recorded only then
+    (after ``show``, as in ``new_wallet``; if it raises, the key files are removed).
 
     The target is checked before the wallet is made; if the export still fails,
     nothing is recorded and nothing stays on disk, so a caller that shows the
@@ -149,7 +166,7 @@ def new_exported_wallet(
     directory = check_export_target(chain, directory)
     wallet = _create(chain, network, words)
     paths = _export_then_record(
-        ctl, wallet, (directory, password, kdf), "wallet-new", backup_checked=False
+        ctl, wallet, (directory, password, kdf), "wallet-new", backup_checked=False, show=show
     )
     return wallet, paths
 
@@ -194,14 +211,17 @@ def _export_then_record(
     action: str,
     *,
     backup_checked: bool,
+    show: Show | None = None,
 ) -> list[Path]:
-    """Write the key files (``export``: directory, password, kdf), then record the
-    wallet with them; on any failure, remove what this call wrote or created."""
+    """Write the key files (``export``: directory, password, kdf), ``show`` the wallet,
+    then record it with them; on any failure, remove what this call wrote or created."""
     directory, password, kdf = export
     created = _missing_dirs(directory)
     try:
         paths = _write_keys(wallet, directory, password, kdf)
         try:
+            if show is not None:
+                show(wallet, paths)
             record_wallet(ctl, wallet, action, backup_checked=backup_checked, exports=paths)
         except BaseException:
             for path in paths:

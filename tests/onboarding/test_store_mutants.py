@@ -12,6 +12,7 @@ import os
 import resource
 import sys
 import threading
+import tracemalloc
 import time
 from pathlib import Path
 
@@ -257,7 +258,10 @@ def test_a_fifo_in_the_state_files_place_is_refused_without_waiting_for_a_writer
     reader.join(timeout=10)
     assert not reader.is_alive(), "reading the state waited on a FIFO"
     (err,) = found
-    assert str(err).startswith(f"the state file {store.path} is not a regular file; move it away")
+    assert str(err).startswith(
+        f"the state file {store.path} is a FIFO (named pipe); nunet-onboard reads only a "
+        "regular file; move it away"
+    )
     assert isinstance(err, StateError) and err.fix == f"move {store.path} away"
 
 
@@ -289,13 +293,24 @@ def test_a_read_that_fails_after_the_open_names_the_file(
     assert str(err) == f"cannot read the state file: Too many open files ({store.path})"
 
 
-def test_a_file_over_the_cap_is_read_only_to_one_byte_past_it(tmp_path: Path) -> None:
-    """Never read whole: what is kept aside is the part read, the cap and one byte."""
+def test_a_file_over_the_cap_is_kept_aside_whole_but_never_held_in_memory_whole(
+    tmp_path: Path,
+) -> None:
+    """The copy is made a megabyte at a time and is the whole file: ``offboard --force``
+    removes the original next, so a copy of its first 8 MB would lose the rest."""
     store = StateStore(tmp_path / "state")
     head = b'{"schema_version":1}'
-    err = refused(store, head + b" " * (MAX_STATE_BYTES + 4096))
+    raw = head + b" " * (MAX_STATE_BYTES + 4096) + b"tail"
+    tracemalloc.start()
+    try:
+        err = refused(store, raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert err.kept_at is not None
-    assert Path(err.kept_at).read_bytes() == Path(store.path).read_bytes()[: MAX_STATE_BYTES + 1]
+    assert Path(err.kept_at).read_bytes() == raw
+    assert err.kept_at.endswith(f"unreadable-{hashlib.sha256(raw).hexdigest()[:12]}")
+    assert peak < MAX_STATE_BYTES // 2, "the file was read into memory whole"
 
 
 @pytest.mark.parametrize("occupant", ["directory", "symlink"])
