@@ -159,6 +159,30 @@ def _directory(text: str, where: str) -> str:
         ) from None
 
 
+def make_private_dirs(directory: str | os.PathLike[str]) -> None:
+    """Create ``directory`` and every missing parent 0700, whatever the umask.
+
+    ``os.makedirs(mode=0o700)`` (and ``Path.mkdir(parents=True)``) give the parents
+    the umask's mode: 0777 under ``umask 000``, a world-writable directory above a
+    state directory or a wallet's key files. Each level is made here 0700 instead
+    (``mkdir``'s mode is cut by the umask, never widened). Raises ``OSError``.
+    """
+    path = os.path.abspath(os.fspath(directory))
+    missing = []
+    while not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+
+
 LOCK_TIMEOUT_ENV = ENV_PREFIX + "LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 5.0
 MAX_LOCK_TIMEOUT_S = 600.0

@@ -34,6 +34,7 @@ import time
 
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
 from app.onboarding.json_depth import _depth_over, _too_deep
+from app.onboarding.metadata_v2 import FILE_NAME as METADATA_FILE
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
 from app.safe_read import Refused, TooLarge, read_file
@@ -58,6 +59,8 @@ MAX_EXTRA_DEPTH = 32
 STALE_TEMP_S = 60.0
 """A keep-aside temp file older than this is a leftover (state writes hold the lock)."""
 OWN_FILES = (STATE_FILE, LOCK_FILE, "node.key")
+TEMP_PREFIXES = (f".{STATE_FILE}.", f".{METADATA_FILE}.")
+"""The temporary files of the files written under the lock (``write_atomically``'s names)."""
 
 if TYPE_CHECKING:
     State: TypeAlias = dict[str, Any]
@@ -383,18 +386,18 @@ class StateStore:
     # -- leftovers of killed writers --------------------------------------------
     def leftover_temp_files(self, *, older_than_s: float = 0.0) -> list[str]:
         """Temporary files a killed writer left (``older_than_s``: spare one being written):
-        ``.state.json.*.tmp``, the names ``write_atomically`` gives them."""
+        ``.state.json.*.tmp`` and ``.metadataV2.json.*.tmp``, the names ``write_atomically``
+        gives them (both are written under the lock)."""
         now = time.time()
         found = []
         try:
             names = os.listdir(self.state_dir)
         except OSError:
             return []
-        prefix, suffix = f".{STATE_FILE}.", ".tmp"
+        suffix = ".tmp"
         for name in names:
-            if len(name) < len(prefix + suffix) or not (
-                name.startswith(prefix) and name.endswith(suffix)
-            ):
+            prefix = next((p for p in TEMP_PREFIXES if name.startswith(p)), None)
+            if prefix is None or len(name) < len(prefix + suffix) or not name.endswith(suffix):
                 continue
             path = os.path.join(self.state_dir, name)
             try:

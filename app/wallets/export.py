@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from app.paths import make_private_dirs
 from app.wallets.errors import WalletError
 from app.wallets.model import NewWallet
 
@@ -65,7 +66,7 @@ def _prepare_directory(directory: Path) -> Path:
     if directory.exists() and not directory.is_dir():
         raise WalletError(f"{directory} exists and is not a directory")
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(directory)  # its parents too: 0700 under any umask
     except OSError as exc:
         raise WalletError(f"cannot create {directory}: {exc.strerror}") from None
     return directory
