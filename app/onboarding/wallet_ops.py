@@ -3,11 +3,13 @@
 Secrets are only returned to the caller; the state keeps what ``public_wallet_facts``
 allows. The wallet libraries are imported here lazily: they cost about a second.
 
-Backup policy: a new wallet is recorded at once with ``backup_checked: false``
-and marked true only when the person has typed back words of its mnemonic
-exactly (``check_backup_words``). Recording at creation, rather than only after
-the check, keeps the address findable (``wallet list``) if the app or the shell
-dies in between; the flag makes sure that such an address never looks usable.
+Backup policy: a new wallet is recorded as soon as its words are shown (the
+command line passes ``show``, which raises when stdout cannot take them: nothing
+is then recorded), with ``backup_checked: false``, and marked true only when the
+person has typed back words of its mnemonic exactly (``check_backup_words``).
+Recording then, rather than only after the check, keeps the address findable
+(``wallet list``) if the app or the shell dies in between; the flag makes sure
+that such an address never looks usable.
 A restored wallet is checked by definition: the person has just typed all of
 its words. A record written before this flag existed counts as unchecked.
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.onboarding.errors import ExportFailed, OnboardError, WalletError
+from app.onboarding.pending_exports import PendingExport, clean_unrecorded
 from app.onboarding.records import history_entry, now_iso, public_wallet_facts
 
 if TYPE_CHECKING:
@@ -110,6 +113,7 @@ def new_wallet(
     written: if the words cannot reach the user (stdout full or closed), it raises
     and nothing is recorded, so no address is ever recorded whose words no one saw.
     """
+    clean_unrecorded(ctl)
     wallet = _create(chain, network, words)
     if show is not None:
         show(wallet, [])
@@ -126,6 +130,7 @@ def restore_wallet(
     passphrase: str = "",
     account: int = 0,
 ) -> NewWallet:
+    clean_unrecorded(ctl)
     wallet = _restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
     record_wallet(ctl, wallet, "wallet-restore", backup_checked=True)
     return wallet
@@ -163,6 +168,7 @@ def new_exported_wallet(
     never shown.
     """
     _require_password(chain, password)
+    clean_unrecorded(ctl)
     directory = check_export_target(chain, directory)
     wallet = _create(chain, network, words)
     paths = _export_then_record(
@@ -185,6 +191,7 @@ def restore_exported_wallet(
 ) -> tuple[NewWallet, list[Path]]:
     """Restore and export; recorded (as checked) only once the key files are written."""
     _require_password(chain, password)
+    clean_unrecorded(ctl)
     directory = check_export_target(chain, directory)
     wallet = _restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
     paths = _export_then_record(
@@ -217,23 +224,27 @@ def _export_then_record(
     then record it with them; on any failure, remove what this call wrote or created."""
     directory, password, kdf = export
     created = _missing_dirs(directory)
-    try:
-        paths = _write_keys(wallet, directory, password, kdf)
+    ctl.store.ensure_dir()
+    # Noted before the first file is written: a kill before the record leaves a note
+    # from which the next wallet command removes those files (clean_unrecorded).
+    with PendingExport(ctl.directory, wallet.address, created) as pending:
         try:
-            if show is not None:
-                show(wallet, paths)
-            record_wallet(ctl, wallet, action, backup_checked=backup_checked, exports=paths)
-        except BaseException:
-            for path in paths:
-                path.unlink(missing_ok=True)
+            paths = _write_keys(wallet, directory, password, kdf, pending.note_files)
+            try:
+                if show is not None:
+                    show(wallet, paths)
+                record_wallet(ctl, wallet, action, backup_checked=backup_checked, exports=paths)
+            except BaseException:
+                for path in paths:
+                    path.unlink(missing_ok=True)
+                raise
+        except BaseException as exc:
+            for made in created:  # innermost first; only the ones made here, if empty
+                with contextlib.suppress(OSError):
+                    made.rmdir()
+            if isinstance(exc, OnboardError):
+                raise ExportFailed(str(exc)) from None
             raise
-    except BaseException as exc:
-        for made in created:  # innermost first; only the ones made here, if empty
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        if isinstance(exc, OnboardError):
-            raise ExportFailed(str(exc)) from None
-        raise
     log.info("exported %s wallet %s to %s", wallet.chain, wallet.address, directory)
     return paths
 
@@ -250,14 +261,23 @@ def _missing_dirs(directory: Path) -> list[Path]:
     return missing
 
 
-def _write_keys(wallet: NewWallet, directory: Path, password: str | None, kdf: str) -> list[Path]:
+def _write_keys(
+    wallet: NewWallet,
+    directory: Path,
+    password: str | None,
+    kdf: str,
+    before_write: Callable[[dict[Path, str]], None] | None = None,
+) -> list[Path]:
     from app.wallets import export_cardano_keys, export_ethereum_keystore
 
     with _as_wallet_error():
         if wallet.chain == "ethereum":
             key = _keystore_password(password)
-            return [export_ethereum_keystore(wallet, Path(directory), key, kdf=kdf)]
-        return export_cardano_keys(wallet, Path(directory))
+            path = export_ethereum_keystore(
+                wallet, Path(directory), key, kdf=kdf, before_write=before_write
+            )
+            return [path]
+        return export_cardano_keys(wallet, Path(directory), before_write)
 
 
 def export_wallet(

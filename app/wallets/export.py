@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -101,9 +101,16 @@ def _write_exclusive(path: Path, content: str) -> None:
         raise
 
 
-def _write_all(files: dict[Path, str]) -> list[Path]:
+BeforeWrite = Callable[[dict[Path, str]], None]
+"""Told each file and its content just before the first is written (the controller
+notes them, so that the files of a wallet a crash left unrecorded can be removed)."""
+
+
+def _write_all(files: dict[Path, str], before_write: BeforeWrite | None = None) -> list[Path]:
     """Write every file or none: check all targets first, roll back on any failure."""
     _refuse_existing(files)
+    if before_write is not None:
+        before_write(files)
     written: list[Path] = []
     try:
         for path, content in files.items():
@@ -142,6 +149,7 @@ def export_ethereum_keystore(
     *,
     kdf: str = "scrypt",
     iterations: int | None = None,
+    before_write: BeforeWrite | None = None,
 ) -> Path:
     """Encrypt the wallet's key into a V3 keystore in ``directory`` and return its path.
 
@@ -180,7 +188,7 @@ def export_ethereum_keystore(
     if f"0x{keystore.get('address', '')}".lower() != wallet.address.lower():
         raise WalletError("the wallet's private key does not give its address; nothing exported")
     path = directory / keystore_name(wallet.address)
-    _write_all({path: json.dumps(keystore) + "\n"})
+    _write_all({path: json.dumps(keystore) + "\n"}, before_write)
     return path
 
 
@@ -207,7 +215,9 @@ def verify_ethereum_keystore(path: Path, password: str) -> str:
     return str(Account.from_key(key).address)
 
 
-def export_cardano_keys(wallet: NewWallet, directory: Path) -> list[Path]:
+def export_cardano_keys(
+    wallet: NewWallet, directory: Path, before_write: BeforeWrite | None = None
+) -> list[Path]:
     """Write payment.skey/.vkey and stake.skey/.vkey (cardano-cli text envelopes).
 
     The envelopes are the extended BIP32-Ed25519 ones cardano-cli and pycardano read
@@ -224,4 +234,4 @@ def export_cardano_keys(wallet: NewWallet, directory: Path) -> list[Path]:
     files = {
         directory / name: json.dumps(envelopes[name], indent=4) + "\n" for name in CARDANO_KEY_FILES
     }
-    return _write_all(files)
+    return _write_all(files, before_write)
