@@ -43,6 +43,14 @@ def shown(text: str) -> str:
     return escaped(cut(text))
 
 
+def shown_path(path: str) -> str:
+    """A path as a message shows it: like ``shown``, but a long one keeps its end (the
+    file's name says more than the first directories)."""
+    if holds_mnemonic_words(path):
+        return HIDDEN
+    return escaped(path if len(path) <= MAX_SHOWN else "…" + path[-MAX_SHOWN:])
+
+
 def holds_mnemonic_words(text: str) -> bool:
     """Whether ``text`` holds ``MNEMONIC_RUN`` or more BIP-39 English words in a row
     (separated by blanks; case and surrounding punctuation ignored)."""

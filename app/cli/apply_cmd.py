@@ -76,9 +76,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
 def _read_target(file: str) -> Target:
     from app.onboarding.offer import MAX_FILE_BYTES, TargetError, load_target
     from app.safe_read import Refused, TooLarge, read_file, read_stream
-    from app.shown import shown
+    from app.shown import shown_path
 
-    name = "stdin" if file == "-" else shown(file)
+    name = "stdin" if file == "-" else shown_path(file)
     if file == "-":
         _check_stdin()
     try:

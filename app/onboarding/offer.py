@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from app.hardware import Capacity, MachineInfo
 
 MAX_FILE_BYTES = 64 * 1024
+MAX_CORES = 1 << 20
+"""More cores than any machine has: a larger count is a typo, refused as one."""
 STATES = ("onboarded", "offboarded")
 KEYS: tuple[str, ...] = (
     "state",
@@ -226,6 +228,8 @@ def _amount(unit: str, parse_text: Any) -> Any:
 def _cores(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{_show(value)} is not allowed; give a whole number of 1 or more")
+    if value > MAX_CORES:  # the rules would echo it whole: a 4,000-digit number
+        raise ValueError(f"{_show(value)} is more cores than any machine has")
     return value
 
 

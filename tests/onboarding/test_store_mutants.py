@@ -12,8 +12,8 @@ import os
 import resource
 import sys
 import threading
-import tracemalloc
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
