@@ -169,7 +169,7 @@ def make_private_dirs(directory: str | os.PathLike[str]) -> None:
     """
     path = os.path.abspath(os.fspath(directory))
     missing = []
-    while not os.path.isdir(path):
+    while not os.path.exists(path):  # a file in the way: mkdir below says ENOTDIR
         missing.append(path)
         parent = os.path.dirname(path)
         if parent == path:

@@ -276,21 +276,28 @@ def _free_fd_numbers_below(limit: int) -> int:
     return limit - used
 
 
-def test_a_read_that_fails_after_the_open_names_the_file(
+def test_a_read_the_system_refuses_names_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With one file descriptor left, the open succeeds and reading (which needs a second)
-    fails: the error is the system's, naming the file."""
+    """With no file descriptor left, the open fails: the error is the system's, naming
+    the file. One left is enough: the file is read through the descriptor it opened."""
     store = StateStore(tmp_path / "state")
     store.update(lambda s: None)
-    limit = next(n for n in range(1, 4096) if _free_fd_numbers_below(n) == 1)
+    lowest_free = os.dup(0)
+    os.close(lowest_free)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
     try:
         err = read_error(store)
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert str(err) == f"cannot read the state file: Too many open files ({store.path})"
+    limit = next(n for n in range(1, 4096) if _free_fd_numbers_below(n) == 1)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    try:
+        assert store.read()["revision"] == 1
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_a_file_over_the_cap_is_kept_aside_whole_but_never_held_in_memory_whole(
@@ -358,3 +365,15 @@ def test_depth_is_measured_outside_strings_whatever_they_hold(
     structure does (the text is what json.dumps writes, escaped either way)."""
     raw = json.dumps(value, ensure_ascii=ascii_only).encode()
     assert _too_deep(raw, limit) == (nesting(value) > limit)
+
+
+def test_a_write_removes_a_dead_writers_metadata_temp_file_too(tmp_path: Path) -> None:
+    """metadataV2.json is written under the same lock, the same way: a temp file of
+    it that a kill left is a dead writer's, removed by the next write."""
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: None)
+    temp = Path(store.state_dir) / ".metadataV2.json.dead1234.tmp"
+    temp.write_bytes(b"{")
+    assert store.leftover_temp_files() == [str(temp)]
+    store.update(lambda s: None)
+    assert not temp.exists()
