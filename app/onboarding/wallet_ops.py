@@ -114,6 +114,7 @@ def new_wallet(
     and nothing is recorded, so no address is ever recorded whose words no one saw.
     """
     clean_unrecorded(ctl)
+    ctl.store.read()  # a state that cannot take the record refuses before words are shown
     wallet = _create(chain, network, words)
     if show is not None:
         show(wallet, [])
@@ -229,6 +230,7 @@ def _export_then_record(
     # from which the next wallet command removes those files (clean_unrecorded).
     with PendingExport(ctl.directory, wallet.address, created) as pending:
         try:
+            ctl.store.read()  # a state that cannot take the record: refused before any file
             paths = _write_keys(wallet, directory, password, kdf, pending.note_files)
             try:
                 if show is not None:
