@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from app.paths import make_private_dirs
+from app.safe_read import read_file
 from app.wallets.errors import WalletError
 from app.wallets.model import NewWallet
 
 KDFS: Final = ("scrypt", "pbkdf2")
 CARDANO_KEY_FILES: Final = ("payment.skey", "payment.vkey", "stake.skey", "stake.vkey")
+MAX_KEYSTORE_BYTES: Final = 1 << 20
+"""A V3 keystore is under 1 KB; a bigger file (or a FIFO, a device) is not one."""
 _FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -199,7 +202,8 @@ def verify_ethereum_keystore(path: Path, password: str) -> str:
     nor the key.
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = read_file(str(path), MAX_KEYSTORE_BYTES, what="the keystore", follow=True)
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         raise WalletError(f"{path} is not a readable keystore file") from None
 
