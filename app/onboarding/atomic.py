@@ -80,3 +80,28 @@ def copy_aside(source: StrPath, name_for: Callable[[str], str]) -> str:
         return target
     finally:
         os.close(src)
+
+
+def keep_aside(path: str, raw: bytes | None = None) -> str | None:
+    """Copy the unreadable file ``path`` beside it as ``<name>.unreadable-<digest>``, once
+    per distinct content: ``raw`` (what was read of it), or with None the file itself,
+    whole (``copy_aside``: ``offboard --force`` removes the original next, so a copy
+    cut at the read cap would lose the rest). The copy's path; None where none could
+    be made, or where something else holds its name."""
+    import hashlib  # only for a broken file: status's fast path does not pay for it
+
+    directory, name = os.path.split(path)
+
+    def named(digest: str) -> str:
+        return os.path.join(directory, f"{name}.unreadable-{digest}")
+
+    try:
+        if raw is None:
+            target = copy_aside(path, named)
+        else:
+            target = named(hashlib.sha256(raw).hexdigest()[:12])
+            if not os.path.lexists(target):
+                write_atomically(target, raw)
+    except OSError:
+        return None
+    return target if os.path.isfile(target) and not os.path.islink(target) else None

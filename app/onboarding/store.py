@@ -146,7 +146,7 @@ class StateStore:
             return None
         except TooLarge:
             reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
-            raise StateCorrupt(self.path, reason, self._keep_aside_whole()) from None
+            raise StateCorrupt(self.path, reason, self._keep_aside()) from None
         except Refused as exc:
             if exc.mode is not None and stat.S_ISDIR(exc.mode):
                 raise StateError(
@@ -181,36 +181,12 @@ class StateStore:
         state.update(data)
         return state
 
-    def _keep_aside(self, raw: bytes) -> str | None:
-        """Copy an unreadable file beside it, once per distinct content."""
-        import hashlib  # only for a broken file: status's fast path does not pay for it
+    def _keep_aside(self, raw: bytes | None = None) -> str | None:
+        """Copy the unreadable file beside it, once per distinct content (``raw``: what
+        was read; None: the file is over the cap and is copied whole, never read whole)."""
+        from app.onboarding.atomic import keep_aside  # a broken file only
 
-        digest = hashlib.sha256(raw).hexdigest()[:12]
-        target = self._aside_path(digest)
-        if os.path.lexists(target):
-            return self._kept(target)
-        try:
-            self._write_bytes_atomically(target, raw)
-        except OSError:
-            return None
-        return target
-
-    def _aside_path(self, digest: str) -> str:
-        return os.path.join(self.state_dir, f"{STATE_FILE}.unreadable-{digest}")
-
-    @staticmethod
-    def _kept(target: str) -> str | None:
-        return target if os.path.isfile(target) and not os.path.islink(target) else None
-
-    def _keep_aside_whole(self) -> str | None:
-        """Copy a file over the cap beside it whole, a megabyte at a time: never in memory,
-        and never cut, since ``offboard --force`` then removes the original."""
-        from app.onboarding.atomic import copy_aside  # a broken file only
-
-        try:
-            return self._kept(copy_aside(self.path, self._aside_path))
-        except OSError:
-            return None
+        return keep_aside(self.path, raw)
 
     # -- the lock ------------------------------------------------------------
     def cancel_waits(self, *, forever: bool = False) -> None:
