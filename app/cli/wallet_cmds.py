@@ -16,44 +16,24 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.cli.exits import Cancelled, UsageError
 from app.cli.output import PROG, print_json, print_pairs, print_table, warn
 from app.cli.session import at_terminal, light_controller, make_controller
 from app.cli.wallet_parser import MIN_PASSWORD_CHARS
+from app.cli.wallet_words import (
+    WordsNotShown,
+    public,
+    read_secret_file,
+    read_stdin_mnemonic,
+    show_new_wallet,
+    wallet_rows,
+)
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.wallets import NewWallet
-
-
-SECRET_FILE_BYTES = 64 * 1024
-"""A password or passphrase file is a line; a bigger one is refused, never cut."""
-MNEMONIC_STDIN_BYTES = 16 * 1024
-"""24 words are under 250 bytes; stdin past this is refused, unread."""
-
-
-def _read_secret_file(path: str, what: str) -> str:
-    """A secret from a file: a regular file (a FIFO or a device is refused, not waited
-    on), at most ``SECRET_FILE_BYTES``. The path is never echoed: a mnemonic typed in
-    its place would otherwise be printed back."""
-    from app.safe_read import Refused, kind_of, read_file, size_text
-
-    given = f"the {what} file given"
-    try:
-        raw = read_file(path, SECRET_FILE_BYTES, what=given, shown="", follow=True)
-        text = raw.decode("utf-8")
-    except Refused as exc:
-        why = kind_of(exc.mode) if exc.mode is not None else f"over {size_text(SECRET_FILE_BYTES)}"
-        raise UsageError(f"cannot read {given} ({why}); give a regular file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not text"
-        raise UsageError(f"cannot read {given} ({reason})") from None
-    value = text.rstrip("\r\n")
-    if not value:
-        raise UsageError(f"{given} is empty")
-    return value
 
 
 def ask_hidden(prompt: str, cancelled: str) -> str:
@@ -86,7 +66,7 @@ def _export_password(args: argparse.Namespace, outcome: str) -> str | None:
             )
         return None
     if args.password_file:
-        password = _read_secret_file(args.password_file, "password")
+        password = read_secret_file(args.password_file, "password")
         return _long_enough(password, "the password from --password-file", outcome)
     if not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
@@ -128,23 +108,6 @@ def _export_failed(exc: Exception) -> Exception:
     from app.onboarding.errors import WalletError
 
     return WalletError(f"--export: {exc}; no wallet was recorded and no key file was left")
-
-
-def _public(wallet: NewWallet) -> dict[str, Any]:
-    from app.onboarding.controller import public_wallet_facts
-
-    return public_wallet_facts(wallet)
-
-
-def _wallet_rows(wallet: NewWallet) -> list[tuple[str, Any]]:
-    """The public facts as table rows, shared by new and restore."""
-    return [
-        ("Chain", wallet.chain),
-        *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
-        ("Account", wallet.account),
-        ("Address", wallet.address),
-        *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
-    ]
 
 
 CHECKED_WORDS = 3
@@ -225,7 +188,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     network = _new_network(controller, args)
 
     def show(wallet: NewWallet, paths: list[Path]) -> None:
-        _show_new_wallet(args, wallet, [str(p) for p in paths])
+        show_new_wallet(args, wallet, [str(p) for p in paths])
 
     try:
         if args.export:
@@ -247,54 +210,6 @@ def cmd_new(args: argparse.Namespace) -> int:
 
         raise WalletError(str(exc)) from None
     return _backup_outcome(controller, args, wallet)
-
-
-class WordsNotShown(Exception):
-    """The new wallet's words could not be written to stdout: it is not recorded."""
-
-
-def _show_new_wallet(args: argparse.Namespace, wallet: NewWallet, exported: list[str]) -> None:
-    """Print the words, and make sure they were written (flushed) before the wallet is
-    recorded: ``> /dev/full``, a closed stdout or a reader gone raise ``WordsNotShown``."""
-    if sys.stdout is None:
-        raise WordsNotShown(_not_shown("stdout is closed"))
-    warn(
-        "WARNING: the mnemonic and private key below are shown once and are not stored. "
-        "Write them down and keep them offline; anyone who has them controls the funds."
-    )
-    try:
-        if args.json:
-            print_json(
-                {
-                    **_public(wallet),
-                    "mnemonic": wallet.mnemonic,
-                    "private_key": wallet.private_key,
-                    "exported": exported,
-                }
-            )
-        else:
-            print_pairs(
-                [
-                    *_wallet_rows(wallet),
-                    ("Mnemonic", wallet.mnemonic),
-                    *([("Private key", wallet.private_key)] if wallet.private_key else []),
-                    *[("Exported", p) for p in exported],
-                ],
-                title="New wallet",
-            )
-        sys.stdout.flush()
-    except (OSError, ValueError) as exc:  # ValueError: a closed file
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
-        raise WordsNotShown(_not_shown(f"writing to stdout failed: {reason}")) from None
-    if getattr(sys.stdout, "broken", False):  # the quiet stdout: its reader has gone
-        raise WordsNotShown(_not_shown("the program reading stdout has gone"))
-
-
-def _not_shown(why: str) -> str:
-    return (
-        f"the new wallet's words could not be shown ({why}), so it was not recorded and "
-        "no key file was left; run the command again with stdout on a terminal or a file"
-    )
 
 
 def _backup_outcome(
@@ -324,32 +239,11 @@ def _read_mnemonic() -> str:
             "not restored: cancelled at the mnemonic prompt (end of input)",
         )
     else:
-        text = _read_stdin_mnemonic()
+        text = read_stdin_mnemonic()
     words = " ".join(text.split())
     if not words:
         raise UsageError("no mnemonic was given: type it at the prompt or pipe it on stdin")
     return words
-
-
-def _read_stdin_mnemonic() -> str:
-    """The mnemonic piped on stdin, at most ``MNEMONIC_STDIN_BYTES`` ("" when closed)."""
-    from app.safe_read import TooLarge, read_stream, size_text
-
-    if sys.stdin is None:
-        return ""
-    try:  # bytes from a real stdin; a test's text stream has no buffer
-        raw = read_stream(
-            getattr(sys.stdin, "buffer", sys.stdin), MNEMONIC_STDIN_BYTES, what="stdin"
-        )
-    except TooLarge:
-        raise UsageError(
-            f"stdin holds more than {size_text(MNEMONIC_STDIN_BYTES)}, far more than a "
-            "mnemonic; nothing was restored"
-        ) from None
-    try:
-        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-    except UnicodeDecodeError:
-        raise UsageError("stdin is not UTF-8 text; nothing was restored") from None
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -360,7 +254,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if args.export and args.chain == "ethereum" and not args.password_file:
         raise UsageError("with --export, give the keystore password with --password-file FILE")
     passphrase = (
-        _read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
+        read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
     )
     directory: Path | None = None
     password: str | None = None
@@ -389,10 +283,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
     del mnemonic
     if args.json:
-        print_json({**_public(wallet), "exported": exported})
+        print_json({**public(wallet), "exported": exported})
     else:
         print_pairs(
-            [*_wallet_rows(wallet), *[("Exported", p) for p in exported]],
+            [*wallet_rows(wallet), *[("Exported", p) for p in exported]],
             title="Restored wallet",
         )
     return 0
