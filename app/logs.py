@@ -11,22 +11,32 @@ import logging
 import logging.handlers
 import os
 import re
+import stat
 from pathlib import Path
+
+from app.paths import make_private_dirs
 
 LOGGER_NAME = "nunet_onboard"
 _HEX_KEY = re.compile(r"(?i)\b(?:0x)?[0-9a-f]{64,}\b")
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Every log file, rotated ones included, is created 0600 and never opened through a link.
+    """Every log file, rotated ones included, is created 0600, never opened through a
+    link, and must be a regular file.
 
     A symlink planted in the log directory would otherwise have root append log
-    lines to whatever file it points at.
+    lines to whatever file it points at; a FIFO in the log file's place would hang
+    the command at the open until something read it (``O_NONBLOCK``: the open fails
+    at once when nothing reads, and one that something reads is refused by fstat).
     """
 
     def _open(self):  # type: ignore[no-untyped-def]
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
-        fd = os.open(self.baseFilename, flags, 0o600)
+        fd = os.open(self.baseFilename, flags | os.O_NONBLOCK, 0o600)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(f"{self.baseFilename} is not a regular file")
+        os.set_blocking(fd, True)
         return os.fdopen(fd, "a", encoding=self.encoding)
 
 
@@ -37,18 +47,6 @@ class RedactSecrets(logging.Filter):
             record.msg = _HEX_KEY.sub("<redacted>", message)
             record.args = None
         return True
-
-
-def _make_private_dirs(directory: Path) -> None:
-    """Create ``directory`` and every missing parent 0700 (``mkdir(parents=True)`` gives
-    parents the umask's mode, and the state directory is one of them)."""
-    missing = []
-    for path in (directory, *directory.parents):
-        if path.exists():
-            break
-        missing.append(path)
-    for path in reversed(missing):
-        path.mkdir(mode=0o700, exist_ok=True)
 
 
 def configure_logging(
@@ -73,7 +71,7 @@ def configure_logging(
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     used: Path | None = None
     try:
-        _make_private_dirs(log_file.parent)
+        make_private_dirs(log_file.parent)
         if log_file.parent.is_symlink():
             raise OSError(f"{log_file.parent} is a symbolic link")
         file_handler = _PrivateRotatingFileHandler(

@@ -26,6 +26,8 @@ APP_NAME = "nunet-onboard"
 ENV_PREFIX = "NUNET_ONBOARD_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
 STATE_DIR_ENV = ENV_PREFIX + "STATE_DIR"
+MAX_CONFIG_BYTES = 64 * 1024
+"""A config file is a few lines; a bigger one is not read (nor a FIFO or a device)."""
 
 
 def config_file() -> str:
@@ -46,7 +48,10 @@ def read_config_file(path: str | None = None) -> dict[str, Any]:
 
     A file named by ``$NUNET_ONBOARD_CONFIG`` must exist (a typo there must not
     quietly mean "the defaults"); one in the default place may be absent. A
-    UTF-8 byte-order mark, which some editors write, is skipped.
+    UTF-8 byte-order mark, which some editors write, is skipped. The file is read
+    without waiting on a FIFO and up to ``MAX_CONFIG_BYTES`` (``safe_read``), and
+    parsed within bounds (``bounded_toml``): every way it can be wrong is a
+    ValueError naming it, never a hang, a traceback or memory run out.
     """
     path = path or config_file()
     try:
@@ -56,14 +61,17 @@ def read_config_file(path: str | None = None) -> dict[str, Any]:
             return _missing(path)
         # e.g. a parent directory we may not enter
         raise ValueError(f"the config file {path} cannot be read: {exc.strerror}") from exc
-    import tomllib
+    from app.bounded_toml import TomlRefused, loads
+    from app.safe_read import Refused, read_file
 
     try:
-        with open(path, "rb") as fh:
-            return tomllib.loads(fh.read().decode("utf-8-sig"))
+        raw = read_file(path, MAX_CONFIG_BYTES, what="the config file", follow=True)
+        return loads(raw.decode("utf-8-sig"))
     except FileNotFoundError:
         return _missing(path)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except Refused as exc:  # a FIFO, a device, a directory, a file over the cap
+        raise ValueError(str(exc)) from None
+    except (OSError, UnicodeDecodeError, TomlRefused) as exc:
         raise ValueError(f"the config file {path} cannot be read: {exc}") from exc
 
 
@@ -149,6 +157,30 @@ def _directory(text: str, where: str) -> str:
             f"{where} is the relative path {text[:40]!r}, and the current directory "
             f"cannot be found ({exc.strerror}); give an absolute path"
         ) from None
+
+
+def make_private_dirs(directory: str | os.PathLike[str]) -> None:
+    """Create ``directory`` and every missing parent 0700, whatever the umask.
+
+    ``os.makedirs(mode=0o700)`` (and ``Path.mkdir(parents=True)``) give the parents
+    the umask's mode: 0777 under ``umask 000``, a world-writable directory above a
+    state directory or a wallet's key files. Each level is made here 0700 instead
+    (``mkdir``'s mode is cut by the umask, never widened). Raises ``OSError``.
+    """
+    path = os.path.abspath(os.fspath(directory))
+    missing = []
+    while not os.path.exists(path):  # a file in the way: mkdir below says ENOTDIR
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
 
 
 LOCK_TIMEOUT_ENV = ENV_PREFIX + "LOCK_TIMEOUT"

@@ -75,22 +75,23 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def _read_target(file: str) -> Target:
     from app.onboarding.offer import MAX_FILE_BYTES, TargetError, load_target
+    from app.safe_read import Refused, TooLarge, read_file, read_stream
+    from app.shown import shown_path
 
-    name = "stdin" if file == "-" else file
+    name = "stdin" if file == "-" else shown_path(file)
     if file == "-":
         _check_stdin()
     try:
         if file == "-":
-            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-        else:
-            with open(file, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
+            raw = read_stream(sys.stdin.buffer, MAX_FILE_BYTES, what="stdin")
+        else:  # a FIFO or a device is refused, not waited on or read for ever
+            raw = read_file(file, MAX_FILE_BYTES, what="the offer file", shown=name, follow=True)
+    except TooLarge as exc:
+        raise UsageError(f"{exc}; an offer is a few lines") from None
+    except Refused as exc:  # a FIFO, a device, a directory
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(
-            f"{name} is larger than {MAX_FILE_BYTES // 1024} KiB; an offer is a few lines"
-        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

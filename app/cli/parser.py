@@ -44,8 +44,10 @@ class Parser(ProbingParser):
         flat = " ".join(message.split())
         if self.redact_values:
             flat = _redacted(flat)
-        elif len(flat) > 300:
-            flat = flat[:300] + "…"
+        else:
+            from app.shown import in_usage_error
+
+            flat = in_usage_error(flat)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {flat} (see '{self.prog} --help')\n")
 
 

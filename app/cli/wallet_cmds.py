@@ -16,31 +16,24 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.cli.exits import Cancelled, UsageError
 from app.cli.output import PROG, print_json, print_pairs, print_table, warn
 from app.cli.session import at_terminal, light_controller, make_controller
 from app.cli.wallet_parser import MIN_PASSWORD_CHARS
+from app.cli.wallet_words import (
+    WordsNotShown,
+    public,
+    read_secret_file,
+    read_stdin_mnemonic,
+    show_new_wallet,
+    wallet_rows,
+)
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.wallets import NewWallet
-
-
-def _read_secret_file(path: str, what: str) -> str:
-    """A secret from a file. The path is never echoed: a mnemonic typed in its place
-    would otherwise be printed back (and a file of a secret is small: 64 KiB at most)."""
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            text = fh.read(65536)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not text"
-        raise UsageError(f"cannot read the {what} file given ({reason})") from None
-    value = text.rstrip("\r\n")
-    if not value:
-        raise UsageError(f"the {what} file given is empty")
-    return value
 
 
 def ask_hidden(prompt: str, cancelled: str) -> str:
@@ -73,7 +66,7 @@ def _export_password(args: argparse.Namespace, outcome: str) -> str | None:
             )
         return None
     if args.password_file:
-        password = _read_secret_file(args.password_file, "password")
+        password = read_secret_file(args.password_file, "password")
         return _long_enough(password, "the password from --password-file", outcome)
     if not at_terminal():
         raise UsageError("an encrypted export needs a password: give --password-file FILE")
@@ -86,6 +79,13 @@ def _export_password(args: argparse.Namespace, outcome: str) -> str | None:
 
 
 def _check_export_args(args: argparse.Namespace) -> None:
+    from app.shown import holds_mnemonic_words
+
+    if args.export and holds_mnemonic_words(args.export):
+        raise UsageError(
+            "--export: the directory given looks like mnemonic words (not shown), so nothing "
+            "was made; a mnemonic is read from a prompt or stdin, never from the command line"
+        )
     if args.password_file and not args.export:
         raise UsageError("--password-file is only used with --export DIR")
     if args.export and args.chain == "ethereum" and not args.password_file and not at_terminal():
@@ -108,23 +108,6 @@ def _export_failed(exc: Exception) -> Exception:
     from app.onboarding.errors import WalletError
 
     return WalletError(f"--export: {exc}; no wallet was recorded and no key file was left")
-
-
-def _public(wallet: NewWallet) -> dict[str, Any]:
-    from app.onboarding.controller import public_wallet_facts
-
-    return public_wallet_facts(wallet)
-
-
-def _wallet_rows(wallet: NewWallet) -> list[tuple[str, Any]]:
-    """The public facts as table rows, shared by new and restore."""
-    return [
-        ("Chain", wallet.chain),
-        *([("Network", wallet.network)] if wallet.chain == "cardano" else []),
-        ("Account", wallet.account),
-        ("Address", wallet.address),
-        *([("Stake address", wallet.stake_address)] if wallet.stake_address else []),
-    ]
 
 
 CHECKED_WORDS = 3
@@ -203,45 +186,29 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
     controller = make_controller(args, log=True)
     network = _new_network(controller, args)
-    exported: list[str] = []
-    if args.export:
-        # Everything an export needs is checked before the wallet is made, and the
-        # wallet is recorded only once its files are written: a refusal leaves no
-        # recorded address whose words were never shown.
-        directory = _export_target(controller, args, "no wallet was made")
-        password = _export_password(args, "no wallet was made")
-        try:
-            wallet, paths = controller.new_exported_wallet(
-                args.chain, directory, password, network=network, words=args.words
-            )
-        except ExportFailed as exc:
-            raise _export_failed(exc) from None
-        exported = [str(p) for p in paths]
-    else:
-        wallet = controller.new_wallet(args.chain, network=network, words=args.words)
-    warn(
-        "WARNING: the mnemonic and private key below are shown once and are not stored. "
-        "Write them down and keep them offline; anyone who has them controls the funds."
-    )
-    if args.json:
-        print_json(
-            {
-                **_public(wallet),
-                "mnemonic": wallet.mnemonic,
-                "private_key": wallet.private_key,
-                "exported": exported,
-            }
-        )
-        return _backup_outcome(controller, args, wallet)
-    print_pairs(
-        [
-            *_wallet_rows(wallet),
-            ("Mnemonic", wallet.mnemonic),
-            *([("Private key", wallet.private_key)] if wallet.private_key else []),
-            *[("Exported", p) for p in exported],
-        ],
-        title="New wallet",
-    )
+
+    def show(wallet: NewWallet, paths: list[Path]) -> None:
+        show_new_wallet(args, wallet, [str(p) for p in paths])
+
+    try:
+        if args.export:
+            # Everything an export needs is checked before the wallet is made, and the
+            # wallet is recorded only once its files are written and its words shown: a
+            # refusal leaves no recorded address whose words were never shown.
+            directory = _export_target(controller, args, "no wallet was made")
+            password = _export_password(args, "no wallet was made")
+            try:
+                wallet, _ = controller.new_exported_wallet(
+                    args.chain, directory, password, network=network, words=args.words, show=show
+                )
+            except ExportFailed as exc:
+                raise _export_failed(exc) from None
+        else:
+            wallet = controller.new_wallet(args.chain, network=network, words=args.words, show=show)
+    except WordsNotShown as exc:
+        from app.onboarding.errors import WalletError
+
+        raise WalletError(str(exc)) from None
     return _backup_outcome(controller, args, wallet)
 
 
@@ -272,7 +239,7 @@ def _read_mnemonic() -> str:
             "not restored: cancelled at the mnemonic prompt (end of input)",
         )
     else:
-        text = sys.stdin.read() if sys.stdin is not None else ""  # closed: no mnemonic
+        text = read_stdin_mnemonic()
     words = " ".join(text.split())
     if not words:
         raise UsageError("no mnemonic was given: type it at the prompt or pipe it on stdin")
@@ -287,7 +254,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if args.export and args.chain == "ethereum" and not args.password_file:
         raise UsageError("with --export, give the keystore password with --password-file FILE")
     passphrase = (
-        _read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
+        read_secret_file(args.passphrase_file, "passphrase") if args.passphrase_file else ""
     )
     directory: Path | None = None
     password: str | None = None
@@ -316,10 +283,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
     del mnemonic
     if args.json:
-        print_json({**_public(wallet), "exported": exported})
+        print_json({**public(wallet), "exported": exported})
     else:
         print_pairs(
-            [*_wallet_rows(wallet), *[("Exported", p) for p in exported]],
+            [*wallet_rows(wallet), *[("Exported", p) for p in exported]],
             title="Restored wallet",
         )
     return 0

@@ -13,6 +13,8 @@ import os
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from app.onboarding.errors import StrPath
 
 
@@ -42,3 +44,64 @@ def fsync_dir(directory: StrPath) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def copy_aside(source: StrPath, name_for: Callable[[str], str]) -> str:
+    """Copy the regular file ``source`` whole, a megabyte at a time (never all in
+    memory), to ``name_for(digest)``, the first 12 hex digits of its SHA-256: one copy
+    per distinct content. Returns that name; an existing one is left as it is.
+    The source is never opened through a link, nor waited on; raises ``OSError``."""
+    import hashlib
+    import stat
+    import tempfile
+
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    src = os.open(source, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(src).st_mode):
+            raise OSError(f"{os.fspath(source)} is not a regular file")
+        directory, name = os.path.split(os.fspath(source))
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.unreadable-", suffix=".tmp", dir=directory)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out:
+                while chunk := os.read(src, 1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            target = name_for(digest.hexdigest()[:12])
+            if not os.path.lexists(target):
+                os.replace(tmp, target)
+                fsync_dir(directory)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return target
+    finally:
+        os.close(src)
+
+
+def keep_aside(path: str, raw: bytes | None = None) -> str | None:
+    """Copy the unreadable file ``path`` beside it as ``<name>.unreadable-<digest>``, once
+    per distinct content: ``raw`` (what was read of it), or with None the file itself,
+    whole (``copy_aside``: ``offboard --force`` removes the original next, so a copy
+    cut at the read cap would lose the rest). The copy's path; None where none could
+    be made, or where something else holds its name."""
+    import hashlib  # only for a broken file: status's fast path does not pay for it
+
+    directory, name = os.path.split(path)
+
+    def named(digest: str) -> str:
+        return os.path.join(directory, f"{name}.unreadable-{digest}")
+
+    try:
+        if raw is None:
+            target = copy_aside(path, named)
+        else:
+            target = named(hashlib.sha256(raw).hexdigest()[:12])
+            if not os.path.lexists(target):
+                write_atomically(target, raw)
+    except OSError:
+        return None
+    return target if os.path.isfile(target) and not os.path.islink(target) else None

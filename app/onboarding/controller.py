@@ -18,7 +18,7 @@ from app.onboarding.reader import StateReader
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from pathlib import Path
     from typing import Any
 
@@ -140,11 +140,19 @@ class OnboardingController(StateReader):
 
         wallet_ops.warm_library(chain)
 
-    def new_wallet(self, chain: str, *, network: str = "mainnet", words: int = 24) -> NewWallet:
-        """A fresh wallet; its public facts are recorded, its secrets are only returned."""
+    def new_wallet(
+        self,
+        chain: str,
+        *,
+        network: str = "mainnet",
+        words: int = 24,
+        show: Callable[[NewWallet, list[Path]], None] | None = None,
+    ) -> NewWallet:
+        """A fresh wallet; its public facts are recorded (after ``show``, which may
+        refuse by raising), its secrets are only returned."""
         from app.onboarding import wallet_ops
 
-        return wallet_ops.new_wallet(self, chain, network=network, words=words)
+        return wallet_ops.new_wallet(self, chain, network=network, words=words, show=show)
 
     def restore_wallet(
         self,
@@ -202,12 +210,14 @@ class OnboardingController(StateReader):
         network: str = "mainnet",
         words: int = 24,
         kdf: str = "scrypt",
+        show: Callable[[NewWallet, list[Path]], None] | None = None,
     ) -> tuple[NewWallet, list[Path]]:
-        """A fresh wallet and its key files; recorded only once the files are written."""
+        """A fresh wallet and its key files; recorded only once the files are written
+        and ``show`` returned (if it raises, the files are removed)."""
         from app.onboarding import wallet_ops
 
         return wallet_ops.new_exported_wallet(
-            self, chain, directory, password, network=network, words=words, kdf=kdf
+            self, chain, directory, password, network=network, words=words, kdf=kdf, show=show
         )
 
     def restore_exported_wallet(

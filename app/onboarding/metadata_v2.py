@@ -148,13 +148,16 @@ def render(metadata: dict[str, Any]) -> bytes:
 
 
 def _read(target: str) -> bytes | None:
-    """The file's bytes, None when absent; at most ``_MAX_READ`` + 1 bytes."""
+    """The file's bytes, None when absent; at most ``_MAX_READ`` bytes, never from a FIFO,
+    a device or through a link (``safe_read``: each is an ``OSError`` naming it)."""
+    from app.safe_read import TooLarge, read_file
+
     try:
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        return read_file(target, _MAX_READ, what="the metadata file")
     except FileNotFoundError:
         return None
-    with os.fdopen(fd, "rb") as fh:
-        return fh.read(_MAX_READ + 1)
+    except TooLarge:
+        return b""  # not ours, whatever it holds: it differs, and a write replaces it
 
 
 def sync(state_dir: StrPath, state: dict[str, Any]) -> None:
@@ -261,6 +264,10 @@ def disagreement(state_dir: StrPath, metadata: Any) -> str | None:
     try:
         found = _read(target)
     except OSError as exc:
+        from app.safe_read import Refused, kind_of
+
+        if isinstance(exc, Refused) and exc.mode is not None:
+            return f"{target} cannot be read (it is {kind_of(exc.mode)})"
         return f"{target} cannot be read ({exc.strerror or exc})"
     if not isinstance(metadata, dict):
         return None if found is None else f"{target} is left over from an earlier onboarding"

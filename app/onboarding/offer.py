@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from app.hardware import Capacity, MachineInfo
 
 MAX_FILE_BYTES = 64 * 1024
+MAX_CORES = 1 << 20
+"""More cores than any machine has: a larger count is a typo, refused as one."""
 STATES = ("onboarded", "offboarded")
 KEYS: tuple[str, ...] = (
     "state",
@@ -128,14 +130,12 @@ def _parse_json(text: str, name: str) -> dict[str, Any]:
 
 
 def _parse_toml(text: str, name: str) -> dict[str, Any]:
-    import tomllib
+    from app.bounded_toml import TomlRefused, loads
 
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TargetError(f"{name}: not valid TOML ({exc})") from None
-    except RecursionError:
-        raise TargetError(f"{name}: not valid TOML (nested too deeply)") from None
+        return loads(text)
+    except TomlRefused as exc:
+        raise TargetError(f"{name}: {exc}") from None
 
 
 def _key_lines(text: str, is_json: bool) -> dict[str, int]:
@@ -160,8 +160,11 @@ def parse_target(
     lines = lines or {}
 
     def where(key: str) -> str:
+        """The key's place, and the key as typed: escaped and cut (it may be anything)."""
+        from app.shown import shown as plain
+
         line = lines.get(key)
-        return f"{name} line {line}: {key}" if line else f"{name}: {key}"
+        return f"{name} line {line}: {plain(key)}" if line else f"{name}: {plain(key)}"
 
     unknown = [k for k in data if k not in KEYS]
     if unknown:
@@ -225,6 +228,8 @@ def _amount(unit: str, parse_text: Any) -> Any:
 def _cores(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{_show(value)} is not allowed; give a whole number of 1 or more")
+    if value > MAX_CORES:  # the rules would echo it whole: a 4,000-digit number
+        raise ValueError(f"{_show(value)} is more cores than any machine has")
     return value
 
 

@@ -3,9 +3,10 @@
 A state directory holds a node key, so it must be private to the user who runs
 us, the way ssh insists on a private ``~/.ssh``. Two mistakes are refused rather
 than "fixed": a shared directory (``--state-dir /tmp`` used to lose its sticky bit
-to a chmod 0700) is never chmodded unless it is ours (we created it, or it holds
-our files), and a directory owned by another user is never used, since anyone
-who owns it can plant symlinks in it for root to follow.
+to a chmod 0700) is never chmodded: a sticky one is refused, any other only when
+it is ours (we created it, or it holds a file of ours that we own: anyone can plant
+a ``.state.lock`` in /tmp); and a directory owned by another user is never used,
+since anyone who owns it can plant symlinks in it for root to follow.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import stat
 
 from app.onboarding.errors import StateError
+from app.paths import make_private_dirs
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -53,15 +55,30 @@ def describe_os_error(exc: OSError, path: StrPath) -> str:
 
 
 def _is_ours(directory: StrPath, own_files: Iterable[str]) -> bool:
-    return any(os.path.lexists(os.path.join(directory, name)) for name in own_files)
+    """Whether ``directory`` holds one of ``own_files`` owned by the effective user: in
+    a shared directory anyone can plant a ``.state.lock``, which must not make it ours."""
+    euid = os.geteuid()
+    for name in own_files:
+        try:
+            if os.lstat(os.path.join(directory, name)).st_uid == euid:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _create(directory: StrPath) -> os.stat_result | None:
     """Make the directory 0700 (None), or the stat of one that appeared meanwhile."""
     try:
-        os.makedirs(directory, mode=0o700)  # the parents it makes get the umask's mode
-        os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
-        return None
+        os.mkdir(directory, 0o700)
+    except FileNotFoundError:  # a parent is missing too: each made 0700, whatever the umask
+        try:
+            make_private_dirs(directory)
+        except OSError as exc:
+            raise StateError(
+                f"cannot create the state directory: {describe_os_error(exc, directory)}",
+                fix=_CHOOSE,
+            ) from exc
     except FileExistsError:
         return os.stat(directory)
     except OSError as exc:
@@ -69,6 +86,8 @@ def _create(directory: StrPath) -> os.stat_result | None:
             f"cannot create the state directory: {describe_os_error(exc, directory)}",
             fix=_CHOOSE,
         ) from exc
+    os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
+    return None
 
 
 def _refusal(directory: StrPath, st: os.stat_result, own_files: Iterable[str]) -> StateError | None:
@@ -88,6 +107,13 @@ def _refusal(directory: StrPath, st: os.stat_result, own_files: Iterable[str]) -
             fix=_CHOOSE,
         )
     mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o077 and mode & stat.S_ISVTX:
+        return StateError(
+            f"the state directory {directory} is open to other users (mode {mode:04o}) and "
+            "shared (sticky, as /tmp is): nunet-onboard never makes such a directory "
+            f"private, nor uses it; {_CHOOSE}",
+            fix=_CHOOSE,
+        )
     if mode & 0o077 and not _is_ours(directory, own_files):
         return StateError(
             f"the state directory {directory} is open to other users (mode {mode:04o}) and "

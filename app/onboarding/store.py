@@ -34,8 +34,10 @@ import time
 
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
 from app.onboarding.json_depth import _depth_over, _too_deep
+from app.onboarding.metadata_v2 import FILE_NAME as METADATA_FILE
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
+from app.safe_read import Refused, TooLarge, read_file
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -57,6 +59,8 @@ MAX_EXTRA_DEPTH = 32
 STALE_TEMP_S = 60.0
 """A keep-aside temp file older than this is a leftover (state writes hold the lock)."""
 OWN_FILES = (STATE_FILE, LOCK_FILE, "node.key")
+TEMP_PREFIXES = (f".{STATE_FILE}.", f".{METADATA_FILE}.")
+"""The temporary files of the files written under the lock (``write_atomically``'s names)."""
 
 if TYPE_CHECKING:
     State: TypeAlias = dict[str, Any]
@@ -135,39 +139,27 @@ class StateStore:
         return empty_state() if raw is None else self._parse(raw)
 
     def _read_raw(self) -> bytes | None:
+        """The file's bytes (``safe_read``: no FIFO wait, no link, ours, at most the cap)."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+            return read_file(self.path, MAX_STATE_BYTES, what="the state file", own=True)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            raise StateError(
-                f"cannot read the state file: {describe_os_error(exc, self.path)}"
-            ) from exc
-        try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
+        except TooLarge:
+            reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
+            raise StateCorrupt(self.path, reason, self._keep_aside()) from None
+        except Refused as exc:
+            if exc.mode is not None and stat.S_ISDIR(exc.mode):
                 raise StateError(
                     f"the state file {self.path} is a directory; move it away{FORCE_HINT}",
                     fix=f"move the directory {self.path} away",
-                )
-            if not stat.S_ISREG(st.st_mode):
-                raise StateError(
-                    f"the state file {self.path} is not a regular file; move it away",
-                    fix=f"move {self.path} away",
-                )
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                return fh.read(MAX_STATE_BYTES + 1)
+                ) from None
+            raise StateError(f"{exc}; move it away", fix=f"move {self.path} away") from None
         except OSError as exc:
             raise StateError(
                 f"cannot read the state file: {describe_os_error(exc, self.path)}"
             ) from exc
-        finally:
-            os.close(fd)
 
     def _parse(self, raw: bytes) -> State:
-        if len(raw) > MAX_STATE_BYTES:
-            reason = f"over {MAX_STATE_BYTES // (1024 * 1024)} MB, far more than any state"
-            raise StateCorrupt(self.path, reason, self._keep_aside(raw))
         if _too_deep(raw, MAX_EXTRA_DEPTH + 8):
             raise StateCorrupt(self.path, "nested too deeply", self._keep_aside(raw))
         try:
@@ -189,19 +181,12 @@ class StateStore:
         state.update(data)
         return state
 
-    def _keep_aside(self, raw: bytes) -> str | None:
-        """Copy an unreadable file beside it, once per distinct content."""
-        import hashlib  # only for a broken file: status's fast path does not pay for it
+    def _keep_aside(self, raw: bytes | None = None) -> str | None:
+        """Copy the unreadable file beside it, once per distinct content (``raw``: what
+        was read; None: the file is over the cap and is copied whole, never read whole)."""
+        from app.onboarding.atomic import keep_aside  # a broken file only
 
-        digest = hashlib.sha256(raw).hexdigest()[:12]
-        target = os.path.join(self.state_dir, f"{STATE_FILE}.unreadable-{digest}")
-        if os.path.lexists(target):
-            return target if os.path.isfile(target) and not os.path.islink(target) else None
-        try:
-            self._write_bytes_atomically(target, raw)
-        except OSError:
-            return None
-        return target
+        return keep_aside(self.path, raw)
 
     # -- the lock ------------------------------------------------------------
     def cancel_waits(self, *, forever: bool = False) -> None:
@@ -377,18 +362,18 @@ class StateStore:
     # -- leftovers of killed writers --------------------------------------------
     def leftover_temp_files(self, *, older_than_s: float = 0.0) -> list[str]:
         """Temporary files a killed writer left (``older_than_s``: spare one being written):
-        ``.state.json.*.tmp``, the names ``write_atomically`` gives them."""
+        ``.state.json.*.tmp`` and ``.metadataV2.json.*.tmp``, the names ``write_atomically``
+        gives them (both are written under the lock)."""
         now = time.time()
         found = []
         try:
             names = os.listdir(self.state_dir)
         except OSError:
             return []
-        prefix, suffix = f".{STATE_FILE}.", ".tmp"
+        suffix = ".tmp"
         for name in names:
-            if len(name) < len(prefix + suffix) or not (
-                name.startswith(prefix) and name.endswith(suffix)
-            ):
+            prefix = next((p for p in TEMP_PREFIXES if name.startswith(p)), None)
+            if prefix is None or len(name) < len(prefix + suffix) or not name.endswith(suffix):
                 continue
             path = os.path.join(self.state_dir, name)
             try:

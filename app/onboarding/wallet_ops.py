@@ -3,11 +3,13 @@
 Secrets are only returned to the caller; the state keeps what ``public_wallet_facts``
 allows. The wallet libraries are imported here lazily: they cost about a second.
 
-Backup policy: a new wallet is recorded at once with ``backup_checked: false``
-and marked true only when the person has typed back words of its mnemonic
-exactly (``check_backup_words``). Recording at creation, rather than only after
-the check, keeps the address findable (``wallet list``) if the app or the shell
-dies in between; the flag makes sure that such an address never looks usable.
+Backup policy: a new wallet is recorded as soon as its words are shown (the
+command line passes ``show``, which raises when stdout cannot take them: nothing
+is then recorded), with ``backup_checked: false``, and marked true only when the
+person has typed back words of its mnemonic exactly (``check_backup_words``).
+Recording then, rather than only after the check, keeps the address findable
+(``wallet list``) if the app or the shell dies in between; the flag makes sure
+that such an address never looks usable.
 A restored wallet is checked by definition: the person has just typed all of
 its words. A record written before this flag existed counts as unchecked.
 """
@@ -21,14 +23,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.onboarding.errors import ExportFailed, OnboardError, WalletError
+from app.onboarding.pending_exports import PendingExport, clean_unrecorded
 from app.onboarding.records import history_entry, now_iso, public_wallet_facts
+from app.onboarding.wallet_backup import backup_checked as backup_checked
+from app.onboarding.wallet_backup import check_backup_words as check_backup_words
+from app.onboarding.wallet_backup import mark_backup_checked as mark_backup_checked
+from app.onboarding.wallet_backup import unchecked_address_warning as unchecked_address_warning
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from app.onboarding.controller import OnboardingController
     from app.onboarding.store import State
     from app.wallets import NewWallet
+
+    Show = Callable[[NewWallet, list[Path]], None]
+    """Shows a new wallet's words (and its key files) to the user; raises if it cannot."""
 
 log = logging.getLogger("nunet_onboard.controller")
 
@@ -94,10 +104,24 @@ def _restore(
 
 
 def new_wallet(
-    ctl: OnboardingController, chain: str, *, network: str = "mainnet", words: int = 24
+    ctl: OnboardingController,
+    chain: str,
+    *,
+    network: str = "mainnet",
+    words: int = 24,
+    show: Show | None = None,
 ) -> NewWallet:
-    """A fresh wallet; its public facts are recorded, its secrets are only returned."""
+    """A fresh wallet; its public facts are recorded, its secrets are only returned.
+
+    ``show`` (the command line's printing of the words) runs before the record is
+    written: if the words cannot reach the user (stdout full or closed), it raises
+    and nothing is recorded, so no address is ever recorded whose words no one saw.
+    """
+    clean_unrecorded(ctl)
+    ctl.store.read()  # a state that cannot take the record refuses before words are shown
     wallet = _create(chain, network, words)
+    if show is not None:
+        show(wallet, [])
     record_wallet(ctl, wallet, "wallet-new", backup_checked=False)
     return wallet
 
@@ -111,6 +135,7 @@ def restore_wallet(
     passphrase: str = "",
     account: int = 0,
 ) -> NewWallet:
+    clean_unrecorded(ctl)
     wallet = _restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
     record_wallet(ctl, wallet, "wallet-restore", backup_checked=True)
     return wallet
@@ -137,8 +162,10 @@ def new_exported_wallet(
     network: str = "mainnet",
     words: int = 24,
     kdf: str = "scrypt",
+    show: Show | None = None,
 ) -> tuple[NewWallet, list[Path]]:
-    """A fresh wallet whose key files are written first and which is recorded only then.
+    """A fresh wallet whose key files are written first and which is recorded only then
+    (after ``show``, as in ``new_wallet``; if it raises, the key files are removed).
 
     The target is checked before the wallet is made; if the export still fails,
     nothing is recorded and nothing stays on disk, so a caller that shows the
@@ -146,10 +173,11 @@ def new_exported_wallet(
     never shown.
     """
     _require_password(chain, password)
+    clean_unrecorded(ctl)
     directory = check_export_target(chain, directory)
     wallet = _create(chain, network, words)
     paths = _export_then_record(
-        ctl, wallet, (directory, password, kdf), "wallet-new", backup_checked=False
+        ctl, wallet, (directory, password, kdf), "wallet-new", backup_checked=False, show=show
     )
     return wallet, paths
 
@@ -168,6 +196,7 @@ def restore_exported_wallet(
 ) -> tuple[NewWallet, list[Path]]:
     """Restore and export; recorded (as checked) only once the key files are written."""
     _require_password(chain, password)
+    clean_unrecorded(ctl)
     directory = check_export_target(chain, directory)
     wallet = _restore(chain, mnemonic, network=network, passphrase=passphrase, account=account)
     paths = _export_then_record(
@@ -194,26 +223,34 @@ def _export_then_record(
     action: str,
     *,
     backup_checked: bool,
+    show: Show | None = None,
 ) -> list[Path]:
-    """Write the key files (``export``: directory, password, kdf), then record the
-    wallet with them; on any failure, remove what this call wrote or created."""
+    """Write the key files (``export``: directory, password, kdf), ``show`` the wallet,
+    then record it with them; on any failure, remove what this call wrote or created."""
     directory, password, kdf = export
     created = _missing_dirs(directory)
-    try:
-        paths = _write_keys(wallet, directory, password, kdf)
+    ctl.store.ensure_dir()
+    # Noted before the first file is written: a kill before the record leaves a note
+    # from which the next wallet command removes those files (clean_unrecorded).
+    with PendingExport(ctl.directory, wallet.address, created) as pending:
         try:
-            record_wallet(ctl, wallet, action, backup_checked=backup_checked, exports=paths)
-        except BaseException:
-            for path in paths:
-                path.unlink(missing_ok=True)
+            ctl.store.read()  # a state that cannot take the record: refused before any file
+            paths = _write_keys(wallet, directory, password, kdf, pending.note_files)
+            try:
+                if show is not None:
+                    show(wallet, paths)
+                record_wallet(ctl, wallet, action, backup_checked=backup_checked, exports=paths)
+            except BaseException:
+                for path in paths:
+                    path.unlink(missing_ok=True)
+                raise
+        except BaseException as exc:
+            for made in created:  # innermost first; only the ones made here, if empty
+                with contextlib.suppress(OSError):
+                    made.rmdir()
+            if isinstance(exc, OnboardError):
+                raise ExportFailed(str(exc)) from None
             raise
-    except BaseException as exc:
-        for made in created:  # innermost first; only the ones made here, if empty
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        if isinstance(exc, OnboardError):
-            raise ExportFailed(str(exc)) from None
-        raise
     log.info("exported %s wallet %s to %s", wallet.chain, wallet.address, directory)
     return paths
 
@@ -230,14 +267,23 @@ def _missing_dirs(directory: Path) -> list[Path]:
     return missing
 
 
-def _write_keys(wallet: NewWallet, directory: Path, password: str | None, kdf: str) -> list[Path]:
+def _write_keys(
+    wallet: NewWallet,
+    directory: Path,
+    password: str | None,
+    kdf: str,
+    before_write: Callable[[dict[Path, str]], None] | None = None,
+) -> list[Path]:
     from app.wallets import export_cardano_keys, export_ethereum_keystore
 
     with _as_wallet_error():
         if wallet.chain == "ethereum":
             key = _keystore_password(password)
-            return [export_ethereum_keystore(wallet, Path(directory), key, kdf=kdf)]
-        return export_cardano_keys(wallet, Path(directory))
+            path = export_ethereum_keystore(
+                wallet, Path(directory), key, kdf=kdf, before_write=before_write
+            )
+            return [path]
+        return export_cardano_keys(wallet, Path(directory), before_write)
 
 
 def export_wallet(
@@ -323,62 +369,3 @@ def record_wallet(
 
     ctl.store.update(apply)
     log.info("%s: %s %s", action, wallet.chain, wallet.address)
-
-
-def check_backup_words(mnemonic: str, positions: list[int], typed: list[str]) -> list[str]:
-    """Why each typed word is not the word at its position (1-based in the text); [] when all match.
-
-    Exact match only: a blank field, a prefix (``aba`` for ``abandon``), another
-    case or spaces around the word are all refused, each saying which, because
-    a copy that differs in any of these ways is not a copy one can restore from.
-    """
-    words = mnemonic.split()
-    wrong: list[str] = []
-    for position, entered in zip(positions, typed, strict=True):
-        expected = words[position]
-        label = f"word #{position + 1}"
-        if entered == expected:
-            continue
-        if not entered.strip():
-            wrong.append(f"{label} is empty")
-        elif entered.strip() != entered and entered.strip() == expected:
-            wrong.append(f"{label} has spaces around it; type the word alone")
-        elif entered.lower() == expected:
-            wrong.append(f"{label} must be typed in lower case, as shown")
-        else:
-            wrong.append(f"{label} does not match")
-    return wrong
-
-
-def mark_backup_checked(ctl: OnboardingController, address: str) -> None:
-    """Record that the words of the wallet at ``address`` were typed back correctly."""
-
-    def apply(s: State) -> None:
-        for record in s["wallets"]:
-            if record.get("address") == address:
-                record["backup_checked"] = True
-                break
-        else:
-            raise WalletError(f"no wallet {address} is recorded here")
-        s["history"].append(history_entry("wallet-backup-checked", detail=address))
-
-    ctl.store.update(apply)
-    log.info("backup checked: %s", address)
-
-
-def backup_checked(ctl: OnboardingController, address: str) -> bool | None:
-    """True or False for a wallet made here, None for an address not made here."""
-    for record in ctl.wallets():
-        if record.get("address") == address:
-            return bool(record.get("backup_checked", False))
-    return None
-
-
-def unchecked_address_warning(ctl: OnboardingController, address: str) -> str | None:
-    """A warning when an offer pays to a wallet made here whose backup was never checked."""
-    if not address or backup_checked(ctl, address.strip()) is not False:
-        return None
-    return (
-        f"the wallet {address.strip()} was made here but its backup was never checked: "
-        "if its words are lost, so is everything paid to it"
-    )

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from app.paths import make_private_dirs
+from app.safe_read import read_file
 from app.wallets.errors import WalletError
 from app.wallets.model import NewWallet
 
 KDFS: Final = ("scrypt", "pbkdf2")
 CARDANO_KEY_FILES: Final = ("payment.skey", "payment.vkey", "stake.skey", "stake.vkey")
+MAX_KEYSTORE_BYTES: Final = 1 << 20
+"""A V3 keystore is under 1 KB; a bigger file (or a FIFO, a device) is not one."""
 _FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -65,7 +69,7 @@ def _prepare_directory(directory: Path) -> Path:
     if directory.exists() and not directory.is_dir():
         raise WalletError(f"{directory} exists and is not a directory")
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(directory)  # its parents too: 0700 under any umask
     except OSError as exc:
         raise WalletError(f"cannot create {directory}: {exc.strerror}") from None
     return directory
@@ -100,9 +104,16 @@ def _write_exclusive(path: Path, content: str) -> None:
         raise
 
 
-def _write_all(files: dict[Path, str]) -> list[Path]:
+BeforeWrite = Callable[[dict[Path, str]], None]
+"""Told each file and its content just before the first is written (the controller
+notes them, so that the files of a wallet a crash left unrecorded can be removed)."""
+
+
+def _write_all(files: dict[Path, str], before_write: BeforeWrite | None = None) -> list[Path]:
     """Write every file or none: check all targets first, roll back on any failure."""
     _refuse_existing(files)
+    if before_write is not None:
+        before_write(files)
     written: list[Path] = []
     try:
         for path, content in files.items():
@@ -141,6 +152,7 @@ def export_ethereum_keystore(
     *,
     kdf: str = "scrypt",
     iterations: int | None = None,
+    before_write: BeforeWrite | None = None,
 ) -> Path:
     """Encrypt the wallet's key into a V3 keystore in ``directory`` and return its path.
 
@@ -179,7 +191,7 @@ def export_ethereum_keystore(
     if f"0x{keystore.get('address', '')}".lower() != wallet.address.lower():
         raise WalletError("the wallet's private key does not give its address; nothing exported")
     path = directory / keystore_name(wallet.address)
-    _write_all({path: json.dumps(keystore) + "\n"})
+    _write_all({path: json.dumps(keystore) + "\n"}, before_write)
     return path
 
 
@@ -190,7 +202,8 @@ def verify_ethereum_keystore(path: Path, password: str) -> str:
     nor the key.
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = read_file(str(path), MAX_KEYSTORE_BYTES, what="the keystore", follow=True)
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         raise WalletError(f"{path} is not a readable keystore file") from None
 
@@ -206,7 +219,9 @@ def verify_ethereum_keystore(path: Path, password: str) -> str:
     return str(Account.from_key(key).address)
 
 
-def export_cardano_keys(wallet: NewWallet, directory: Path) -> list[Path]:
+def export_cardano_keys(
+    wallet: NewWallet, directory: Path, before_write: BeforeWrite | None = None
+) -> list[Path]:
     """Write payment.skey/.vkey and stake.skey/.vkey (cardano-cli text envelopes).
 
     The envelopes are the extended BIP32-Ed25519 ones cardano-cli and pycardano read
@@ -223,4 +238,4 @@ def export_cardano_keys(wallet: NewWallet, directory: Path) -> list[Path]:
     files = {
         directory / name: json.dumps(envelopes[name], indent=4) + "\n" for name in CARDANO_KEY_FILES
     }
-    return _write_all(files)
+    return _write_all(files, before_write)

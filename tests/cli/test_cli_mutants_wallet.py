@@ -540,7 +540,7 @@ def hardhat_address(passphrase: str) -> str:
         ("pass phrase X\n", "pass phrase X"),  # only the line ending is taken off
         ("pass phrase \r\n", "pass phrase "),  # spaces are part of a passphrase
         ("\npass phrase", "\npass phrase"),  # and so is a line before it
-        ("a" * 65536 + "b" * 10, "a" * 65536),  # a secret file is read up to 64 KiB
+        ("a" * 65536, "a" * 65536),  # a secret file of 64 KiB is read whole (more is refused)
     ],
 )
 def test_a_passphrase_file_is_taken_as_it_is(

@@ -178,8 +178,8 @@ def test_a_second_cardano_export_to_the_same_place_makes_no_wallet(
 def test_an_export_that_fails_after_the_wallet_is_made_leaves_nothing(
     capsys: Capsys, state: str, tmp_path: Path
 ) -> None:
-    """The target is fine, but the state cannot take the record: the key files just
-    written are removed again, the folder made for them too, and no words are shown."""
+    """The target is fine, but the state cannot take the record: that is found before
+    any key file is written, the folder is not left, and no words are shown."""
     Path(state).mkdir(mode=0o700)
     (Path(state) / "state.json").write_text("{ not json")
     keys = tmp_path / "new" / "keys"

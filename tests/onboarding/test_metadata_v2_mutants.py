@@ -26,7 +26,7 @@ def test_a_metadata_file_that_cannot_be_read_says_why_in_words(
     (problem,) = controller.status().problems
     assert problem.kind == "metadata_file"
     assert problem.message.startswith(
-        f"{controller.metadata_path} cannot be read (Is a directory); it is derived from "
+        f"{controller.metadata_path} cannot be read (it is a directory); it is derived from "
     )
 
 

@@ -13,6 +13,7 @@ import resource
 import sys
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -257,7 +258,10 @@ def test_a_fifo_in_the_state_files_place_is_refused_without_waiting_for_a_writer
     reader.join(timeout=10)
     assert not reader.is_alive(), "reading the state waited on a FIFO"
     (err,) = found
-    assert str(err).startswith(f"the state file {store.path} is not a regular file; move it away")
+    assert str(err).startswith(
+        f"the state file {store.path} is a FIFO (named pipe); nunet-onboard reads only a "
+        "regular file; move it away"
+    )
     assert isinstance(err, StateError) and err.fix == f"move {store.path} away"
 
 
@@ -272,30 +276,48 @@ def _free_fd_numbers_below(limit: int) -> int:
     return limit - used
 
 
-def test_a_read_that_fails_after_the_open_names_the_file(
+def test_a_read_the_system_refuses_names_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With one file descriptor left, the open succeeds and reading (which needs a second)
-    fails: the error is the system's, naming the file."""
+    """With no file descriptor left, the open fails: the error is the system's, naming
+    the file. One left is enough: the file is read through the descriptor it opened."""
     store = StateStore(tmp_path / "state")
     store.update(lambda s: None)
-    limit = next(n for n in range(1, 4096) if _free_fd_numbers_below(n) == 1)
+    lowest_free = os.dup(0)
+    os.close(lowest_free)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
     try:
         err = read_error(store)
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert str(err) == f"cannot read the state file: Too many open files ({store.path})"
+    limit = next(n for n in range(1, 4096) if _free_fd_numbers_below(n) == 1)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    try:
+        assert store.read()["revision"] == 1
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-def test_a_file_over_the_cap_is_read_only_to_one_byte_past_it(tmp_path: Path) -> None:
-    """Never read whole: what is kept aside is the part read, the cap and one byte."""
+def test_a_file_over_the_cap_is_kept_aside_whole_but_never_held_in_memory_whole(
+    tmp_path: Path,
+) -> None:
+    """The copy is made a megabyte at a time and is the whole file: ``offboard --force``
+    removes the original next, so a copy of its first 8 MB would lose the rest."""
     store = StateStore(tmp_path / "state")
     head = b'{"schema_version":1}'
-    err = refused(store, head + b" " * (MAX_STATE_BYTES + 4096))
+    raw = head + b" " * (MAX_STATE_BYTES + 4096) + b"tail"
+    tracemalloc.start()
+    try:
+        err = refused(store, raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert err.kept_at is not None
-    assert Path(err.kept_at).read_bytes() == Path(store.path).read_bytes()[: MAX_STATE_BYTES + 1]
+    assert Path(err.kept_at).read_bytes() == raw
+    assert err.kept_at.endswith(f"unreadable-{hashlib.sha256(raw).hexdigest()[:12]}")
+    assert peak < MAX_STATE_BYTES // 2, "the file was read into memory whole"
 
 
 @pytest.mark.parametrize("occupant", ["directory", "symlink"])
@@ -343,3 +365,15 @@ def test_depth_is_measured_outside_strings_whatever_they_hold(
     structure does (the text is what json.dumps writes, escaped either way)."""
     raw = json.dumps(value, ensure_ascii=ascii_only).encode()
     assert _too_deep(raw, limit) == (nesting(value) > limit)
+
+
+def test_a_write_removes_a_dead_writers_metadata_temp_file_too(tmp_path: Path) -> None:
+    """metadataV2.json is written under the same lock, the same way: a temp file of
+    it that a kill left is a dead writer's, removed by the next write."""
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: None)
+    temp = Path(store.state_dir) / ".metadataV2.json.dead1234.tmp"
+    temp.write_bytes(b"{")
+    assert store.leftover_temp_files() == [str(temp)]
+    store.update(lambda s: None)
+    assert not temp.exists()

@@ -14,6 +14,7 @@ the offered GPUs rather than call them missing. "Not found" is not a fault.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -47,6 +48,8 @@ MAX_GPUS = 64
 """More cards than any one machine has: a tool that lists more is broken."""
 MAX_TEXT = 120
 """The longest name, driver or UUID we keep; the rest is cut."""
+MAX_VRAM_MB = 1 << 24
+"""16 TiB, about a hundred times the largest GPU's memory: a tool that reports more is broken."""
 
 
 class Fault(str):
@@ -71,6 +74,17 @@ def cut(text: str, limit: int = MAX_TEXT) -> str:
     if len(clean) <= limit and not dropped:
         return clean
     return clean[: limit - 3] + "..."
+
+
+def vram_mb(value: float, said: str) -> int:
+    """A GPU's memory in MB as a tool reported it (``said``: its words), made whole.
+
+    A value no GPU has (negative, NaN, infinite, ``1e30``) is the tool's fault, raised
+    as ValueError; kept, it would be a state no write accepts, stopping every write.
+    """
+    if not 0 <= value <= MAX_VRAM_MB:  # NaN fails this too
+        raise ValueError(f"it reported {cut(said, 40)} MB of GPU memory, which no GPU has")
+    return int(value)
 
 
 def check_indices(indices: list[int], tool: str) -> None:
@@ -162,18 +176,21 @@ def _read_bounded(
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the tool without reading another byte: the pipes are closed first (a child
+    that left the group, ``setsid yes &``, then dies of SIGPIPE rather than fill our
+    memory, as draining the pipes for a second once let it do: 2 GB), then the group
+    is killed and the tool reaped, waiting at most a second (a process stuck in the
+    driver cannot be killed; it is reaped later)."""
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
-        proc.kill()
-    try:
-        proc.communicate(timeout=1.0)
-    except subprocess.TimeoutExpired:
-        # Something outside the group still holds the pipes; do not wait on it.
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        proc.wait()
+        with contextlib.suppress(OSError):
+            proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=1.0)
 
 
 def probe_with_tool(

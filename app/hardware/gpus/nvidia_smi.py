@@ -6,7 +6,7 @@ stderr, so it always runs through `run_tool` with a timeout and captured streams
 
 from __future__ import annotations
 
-from app.hardware.gpus._run import MAX_GPUS, cut, probe_with_tool
+from app.hardware.gpus._run import MAX_GPUS, cut, probe_with_tool, vram_mb
 from app.hardware.model import GpuDevice
 
 QUERY = "index,name,memory.total,memory.free,driver_version,uuid,utilization.gpu,temperature.gpu"
@@ -45,8 +45,8 @@ def parse_csv(text: str) -> list[GpuDevice]:
                 index=int(index),
                 name=cut(name) or "NVIDIA GPU",
                 vendor="nvidia",
-                total_vram_mb=int(_number(total) or 0),
-                free_vram_mb=int(_number(free) or 0),
+                total_vram_mb=vram_mb(_number(total) or 0, total),
+                free_vram_mb=vram_mb(_number(free) or 0, free),
                 driver=_optional(driver),
                 uuid=_optional(uuid),
                 utilisation_pct=_number(util),

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from app.hardware.gpus._run import MAX_GPUS, cut, probe_with_tool
+from app.hardware.gpus._run import MAX_GPUS, cut, probe_with_tool, vram_mb
 from app.hardware.model import GpuDevice
 
 ARGV = ["rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json"]
@@ -24,10 +24,12 @@ def _field(card: dict[str, Any], *names: str) -> str | None:
 
 
 def _mb(text: str | None) -> int:
+    """Bytes as rocm-smi prints them, in MB; a size no GPU has is a ValueError (a fault)."""
     try:
-        return int(text or 0) // 1024 // 1024
+        count = int(text or 0)
     except ValueError:
         return 0
+    return vram_mb(count // 1024 // 1024, str(text))
 
 
 def parse_json(text: str) -> list[GpuDevice]:
