@@ -78,6 +78,14 @@ def _isolated_config(
     monkeypatch.setenv("XDG_DATA_HOME", str(cfg / "xdg-data"))
 
 
+@pytest.fixture(autouse=True)
+def _idle_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The host's load average reads 0: every write's warnings include "the CPU is busy
+    now" from it, and no test may depend on how busy the machine running it is. A test
+    of the busy warning gives its own (``load_average=`` or its own ``getloadavg``)."""
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
 @pytest.fixture
 def state_dir(tmp_path: Path) -> Path:
     return tmp_path / "state"

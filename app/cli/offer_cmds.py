@@ -8,6 +8,7 @@ here, before anything is asked or written.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from app.cli.args import FIELD_FLAGS, flag_for
@@ -17,7 +18,7 @@ from app.cli.session import at_terminal, confirm, make_controller
 from app.onboarding.units import decimal_text
 
 if TYPE_CHECKING:
-    from app.onboarding.controller import OnboardingController
+    from app.onboarding.errors import Problem
     from app.onboarding.models import CapacityForNunet
 
 # The offer's fields that a flag may set (their flags are in args.FIELD_FLAGS); what is
@@ -53,9 +54,9 @@ def _note_ignored(args: argparse.Namespace) -> None:
         )
 
 
-def print_warnings(controller: OnboardingController, capacity: CapacityForNunet) -> None:
+def print_warnings(warnings: Iterable[Problem]) -> None:
     """Each warning on stderr, naming the flag: the offer is accepted as it is."""
-    for problem in controller.warnings(capacity):
+    for problem in warnings:
         warn(f"warning: {problem.said_as(flag_for(problem.field))}")
 
 
@@ -78,47 +79,43 @@ def _show_offer(capacity: CapacityForNunet) -> None:
 
 
 def cmd_onboard(args: argparse.Namespace) -> int:
-    from app.onboarding.errors import AlreadyOnboarded, RuleViolation
-
     _note_ignored(args)
     controller = make_controller(args, log=True)
     capacity = capacity_from_args(args)
     ask = not args.yes and at_terminal() and not args.json
-    # The revision the user looks at, when asked: a change made meanwhile refuses.
-    base = controller.revision() if ask else None
-    # Refuse before warning or asking: nobody should weigh an offer that cannot be
-    # onboarded. controller.onboard makes these same checks again under the lock.
-    if controller.is_onboarded():
-        raise AlreadyOnboarded()
-    problems = controller.validate(capacity)
-    if problems:
-        raise RuleViolation(problems)
-    print_warnings(controller, capacity)
+    # One read of the state: refused before warning or asking (nobody should weigh an
+    # offer that cannot be onboarded); the commit checks again under the lock.
+    prepared = controller.prepare(capacity, "onboard")
+    prepared.refuse()
+    print_warnings(prepared.warnings)
     if ask:
         _show_offer(capacity)
         if not confirm("Onboard this machine with this offer?"):
             warn("not onboarded: cancelled")
             return 1
-    metadata = controller.onboard(capacity, base_revision=base)
+    # The revision the user looked at, when asked: a change made meanwhile refuses.
+    base = prepared.revision if ask else None
+    metadata = controller.onboard(capacity, base_revision=base, prepared=prepared)
     print_metadata(metadata, args.json, "Onboarded", capacity)
     return 0
 
 
 def cmd_resource_config(args: argparse.Namespace) -> int:
     """Change only the parts of the offer given; the merge with the stored offer happens
-    inside the store's lock, so two runs at once changing different fields both stick."""
+    inside the store's lock, so two runs at once changing different fields both stick.
+    Nothing is asked (``--yes`` is taken, as by every write, and changes nothing)."""
     _note_ignored(args)
     controller = make_controller(args, log=True)
     changes = {
         name: getattr(args, name) for name in _FIELDS if getattr(args, name, None) is not None
     }
-    before = controller.revision()
-    metadata = controller.change_offer(changes)
+    prepared = controller.prepare_change(changes)
+    prepared.refuse()
+    print_warnings(prepared.warnings)
+    metadata = controller.change_offer(changes, prepared=prepared)
     offer = controller.current_offer()
-    if offer is not None:
-        print_warnings(controller, offer)
     # A change that would write what is stored writes nothing (no revision, no history).
-    changed = controller.revision() != before
+    changed = controller.revision() != prepared.revision
     title = "Resource configuration changed" if changed else "No change: the offer is already so"
     print_metadata(metadata, args.json, title, offer)
     return 0

@@ -140,8 +140,14 @@ def _extra_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None
         metavar="NAME",
         help="DMS's plugin flag: accepted and ignored",
     )
-    if onboard:
-        p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="do not ask for confirmation"
+        if onboard
+        else "accepted, as by every write: nothing is asked",
+    )
 
 
 def register(sub: Any) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.hardware.model import whole_mhz
 from app.onboarding.errors import Problem
@@ -90,12 +90,19 @@ def address_warnings(
 
 
 def warnings(
-    ctl: OnboardingController, capacity: CapacityForNunet, *, load: HostLoad | None = None
+    ctl: OnboardingController,
+    capacity: CapacityForNunet,
+    *,
+    load: HostLoad | None = None,
+    wallets: list[dict[str, Any]] | None = None,
 ) -> list[Problem]:
-    """Every warning for this offer on this machine; ``load`` defaults to the host's now."""
+    """Every warning for this offer on this machine; ``load`` defaults to the host's now,
+    ``wallets`` (the state's wallet records, when the caller has read them) to a read."""
+    from app.onboarding.wallet_backup import unchecked_address_warning
+
     machine = ctl.machine(gpus=bool(capacity.gpus))
     found = address_warnings(ctl, capacity.payment_addr)
-    unchecked = ctl.unchecked_address_warning(capacity.payment_addr)
+    unchecked = unchecked_address_warning(ctl, capacity.payment_addr, wallets)
     if unchecked:  # a wallet made here whose backup was never checked
         found.append(Problem("payment_addr", f"payment address: {unchecked}", unchecked))
     found.extend(

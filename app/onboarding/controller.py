@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     )
     from app.onboarding.offboarding import OffboardPlan, OffboardResult
     from app.onboarding.offer import Target
+    from app.onboarding.offer_ops import Prepared
     from app.onboarding.plan import Plan
     from app.onboarding.records import public_wallet_facts
     from app.wallets import AddressCheck, NewWallet
@@ -68,27 +69,56 @@ class OnboardingController(StateReader):
 
         return offer_ops.validate(self, capacity)
 
-    def warnings(self, capacity: CapacityForNunet) -> list[Problem]:
-        """What deserves a second look but is accepted (as DMS accepts it): never a refusal."""
+    def warnings(
+        self, capacity: CapacityForNunet, *, wallets: list[dict[str, Any]] | None = None
+    ) -> list[Problem]:
+        """What deserves a second look but is accepted (as DMS accepts it): never a refusal.
+        ``wallets``: the state's wallet records, when the caller has read the state."""
         from app.onboarding import advice
 
         if self._load_average is None:
-            return advice.warnings(self, capacity)
+            return advice.warnings(self, capacity, wallets=wallets)
         machine = self.machine(gpus=bool(capacity.gpus))
         load = advice.host_load(machine, self._load_average())
-        return advice.warnings(self, capacity, load=load)
+        return advice.warnings(self, capacity, load=load, wallets=wallets)
 
-    def onboard(self, capacity: CapacityForNunet, *, base_revision: int | None = None) -> Metadata:
+    def prepare(self, capacity: CapacityForNunet, action: str | None = None) -> Prepared:
+        """The one prepare step of every write (``offer_ops.prepare``): the problems, the
+        warnings and the revision read; ``action`` "onboard" or "resource-config" also
+        refuses a machine in the wrong state, None (the app's form) checks the offer alone."""
         from app.onboarding import offer_ops
 
-        return offer_ops.onboard(self, capacity, base_revision=base_revision)
+        return offer_ops.prepare(self, capacity, action)
 
-    def resource_config(
-        self, capacity: CapacityForNunet, *, base_revision: int | None = None
+    def prepare_change(self, changes: Mapping[str, Any]) -> Prepared:
+        """``prepare`` for a change of the named fields over the stored offer."""
+        from app.onboarding import offer_ops
+
+        return offer_ops.prepare_change(self, changes)
+
+    def onboard(
+        self,
+        capacity: CapacityForNunet,
+        *,
+        base_revision: int | None = None,
+        prepared: Prepared | None = None,
     ) -> Metadata:
         from app.onboarding import offer_ops
 
-        return offer_ops.resource_config(self, capacity, base_revision=base_revision)
+        return offer_ops.onboard(self, capacity, base_revision=base_revision, prepared=prepared)
+
+    def resource_config(
+        self,
+        capacity: CapacityForNunet,
+        *,
+        base_revision: int | None = None,
+        prepared: Prepared | None = None,
+    ) -> Metadata:
+        from app.onboarding import offer_ops
+
+        return offer_ops.resource_config(
+            self, capacity, base_revision=base_revision, prepared=prepared
+        )
 
     def apply(self, target: Target, *, check: bool = False) -> Plan:
         """Converge to a declarative offer (``apply``): plan, and unless ``check``, do it."""
@@ -97,7 +127,11 @@ class OnboardingController(StateReader):
         return plan.apply(self, target, check=check)
 
     def change_offer(
-        self, changes: Mapping[str, Any], *, base_revision: int | None = None
+        self,
+        changes: Mapping[str, Any],
+        *,
+        base_revision: int | None = None,
+        prepared: Prepared | None = None,
     ) -> Metadata:
         """Change only the named fields of the offer, merged with the stored one under the lock.
 
@@ -106,7 +140,7 @@ class OnboardingController(StateReader):
         """
         from app.onboarding import offer_ops
 
-        return offer_ops.change_offer(self, changes, base_revision=base_revision)
+        return offer_ops.change_offer(self, changes, base_revision=base_revision, prepared=prepared)
 
     def cancel_waits(self, *, forever: bool = False) -> None:
         """Give up every wait for the state lock now (the app's cancel and quit)."""

@@ -103,6 +103,9 @@ class Resolved(Record):
     percents: dict[str, str] = {}
     """Field -> the percentage written ("60%"), for messages."""
     warnings: tuple[str, ...] = ()
+    address_warnings: tuple[str, ...] = ()
+    """Hints about the address that need no wallet library: for a plan that writes
+    nothing, where the full address check (whose warnings cover these) is not run."""
 
 
 # -- reading the file ------------------------------------------------------------------
@@ -328,7 +331,6 @@ def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
             percents[name] = amount.text
     gpus, warnings = _resolve_gpus(target.gpus, machine)
     address = normal_address(target.address)
-    warnings.extend(_address_warnings(address))
     offer = {
         "memory": sizes["memory"],
         "cpu": sizes["cpu"],
@@ -342,7 +344,12 @@ def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
         "gpus": list(gpus),
         "cores": target.cores,
     }
-    return Resolved(offer=offer, percents=percents, warnings=tuple(warnings))
+    return Resolved(
+        offer=offer,
+        percents=percents,
+        warnings=tuple(warnings),
+        address_warnings=tuple(_address_warnings(address)),
+    )
 
 
 def _resolve_gpus(

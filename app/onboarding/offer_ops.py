@@ -1,8 +1,13 @@
 """Validating an offer, onboarding with it, and changing it (resource-config).
 
-Each write names the state revision it was prepared from (``base_revision``),
-so an offer made from a form or prompt that has since gone stale is refused by
-the store rather than written over a change made elsewhere.
+Every way in (``onboard``, ``resource-config``, ``apply`` and the app's review)
+goes through one prepare step, ``prepare``: one read of the state, the rules the
+offer breaks, the warnings it deserves and the revision read, the same for each
+of them. The write is then one commit under the lock, which alone decides
+"already onboarded" and "not onboarded" for good. Each write names the state
+revision it was prepared from (``base_revision``), so an offer made from a form
+or prompt that has since gone stale is refused by the store rather than written
+over a change made elsewhere.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from app.onboarding.errors import (
 from app.onboarding.lock import deferred_signals
 from app.onboarding.records import build_records, describe, history_entry
 from app.onboarding.state_dir import describe_os_error
+from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -33,6 +39,85 @@ if TYPE_CHECKING:
     from app.onboarding.store import State
 
 log = logging.getLogger("nunet_onboard.controller")
+
+ONBOARD, CHANGE = "onboard", "resource-config"
+"""The writes ``prepare`` prepares; any other action (the app's live form) checks the
+offer alone, whatever the state."""
+
+
+class Prepared(Record):
+    """An offer prepared for one write: what every way in shows before it writes."""
+
+    capacity: CapacityForNunet
+    problems: tuple[Problem, ...]
+    """The rules it breaks: the write is refused while there is one."""
+    warnings: tuple[Problem, ...]
+    """What the rules accept but deserves a second look (as DMS accepts it)."""
+    revision: int
+    """The state's revision read: pass it back as ``base_revision`` to refuse a write
+    over a change made meanwhile."""
+    kept_gpus: tuple[Any, ...] | None = None
+    """The stored ``gpu_info`` kept when the GPUs cannot be read now (see ``_check_offer``)."""
+
+    def refuse(self) -> None:
+        """Raise ``RuleViolation`` when a rule is broken; nothing has been written."""
+        if self.problems:
+            raise RuleViolation(list(self.problems))
+
+
+def prepare(
+    ctl: OnboardingController,
+    capacity: CapacityForNunet,
+    action: str | None = None,
+    *,
+    state: State | None = None,
+    warn: bool = True,
+) -> Prepared:
+    """The one prepare step of every write: one read of the state (unless ``state`` is
+    the one the caller read), the problems, the warnings and the revision read.
+
+    For ``ONBOARD`` a machine already onboarded (or inconsistent) is refused at once,
+    for ``CHANGE`` one not onboarded, so that nobody weighs an offer that cannot be
+    written; the commit checks both again under the lock, and only that check counts.
+    With no ``action`` an unreadable state is no refusal: the offer is checked alone.
+    """
+    if state is None:
+        try:
+            state = ctl.store.read()
+        except OnboardError:
+            if action is not None:
+                raise
+            state = {}
+    if action == ONBOARD:
+        _refuse_unless_new(ctl, state)
+    elif action == CHANGE:
+        _require_onboarded(ctl, state)
+    if action == CHANGE:
+        problems, kept = _check_offer(ctl, capacity, state)
+    else:
+        problems, kept = validate(ctl, capacity, state), None
+    found = ctl.warnings(capacity, wallets=list(state.get("wallets") or [])) if warn else []
+    return Prepared(
+        capacity,
+        tuple(problems),
+        tuple(found),
+        int(state.get("revision") or 0),
+        None if kept is None else tuple(kept),
+    )
+
+
+def prepare_change(
+    ctl: OnboardingController, changes: Mapping[str, Any], *, warn: bool = True
+) -> Prepared:
+    """``prepare`` for a change of some fields: the stored offer with ``changes`` over it."""
+    state = ctl.store.read()
+    _require_onboarded(ctl, state)
+    return prepare(ctl, _merged(state.get("offer"), changes), CHANGE, state=state, warn=warn)
+
+
+def _require_onboarded(ctl: OnboardingController, state: State) -> None:
+    if state.get("metadata") is None or not identity.identity_exists(ctl.directory):
+        raise NotOnboarded("changing the resource configuration")
 
 
 def validate(
@@ -104,20 +189,24 @@ def _refuse_unless_new(ctl: OnboardingController, state: State) -> None:
 
 
 def onboard(
-    ctl: OnboardingController, capacity: CapacityForNunet, *, base_revision: int | None = None
+    ctl: OnboardingController,
+    capacity: CapacityForNunet,
+    *,
+    base_revision: int | None = None,
+    prepared: Prepared | None = None,
 ) -> Metadata:
     """Validate everything, then create the identity and write the offer; nothing on failure.
 
-    The identity and the state are written under one hold of the lock, with
-    SIGINT, SIGTERM and SIGHUP held back, so neither a concurrent ``offboard
-    --force`` nor a signal can leave a key without metadata (or the reverse).
-    The slow part (probing, address checks) runs before the lock is taken.
+    ``prepared`` is this offer's ``prepare(..., ONBOARD)`` when the caller made it
+    (to show its warnings first); else it is made here. The identity and the state
+    are written under one hold of the lock, with SIGINT, SIGTERM and SIGHUP held
+    back, so neither a concurrent ``offboard --force`` nor a signal can leave a key
+    without metadata (or the reverse). The slow part (probing, address checks)
+    runs before the lock is taken.
     """
-    state = ctl.store.read()
-    _refuse_unless_new(ctl, state)
-    problems = validate(ctl, capacity, state)
-    if problems:
-        raise RuleViolation(problems)
+    if prepared is None or prepared.capacity != capacity:
+        prepared = prepare(ctl, capacity, ONBOARD, warn=False)
+    prepared.refuse()
     # Every GPU of the machine goes into gpu_info, offered or not (as DMS and the app do).
     machine = ctl.machine(gpus=True)
     with ctl.store.locked(), deferred_signals():
@@ -239,15 +328,17 @@ def _write_offer(
 
 
 def resource_config(
-    ctl: OnboardingController, capacity: CapacityForNunet, *, base_revision: int | None = None
+    ctl: OnboardingController,
+    capacity: CapacityForNunet,
+    *,
+    base_revision: int | None = None,
+    prepared: Prepared | None = None,
 ) -> Metadata:
     """Change the offer of an onboarded machine, recomputing ``available`` (DMS forgot to)."""
-    state = ctl.store.read()
-    if state.get("metadata") is None or not identity.identity_exists(ctl.directory):
-        raise NotOnboarded("changing the resource configuration")
-    problems, kept = _check_offer(ctl, capacity, state)
-    if problems:
-        raise RuleViolation(problems)
+    if prepared is None or prepared.capacity != capacity:
+        prepared = prepare(ctl, capacity, CHANGE, warn=False)
+    prepared.refuse()
+    kept = None if prepared.kept_gpus is None else list(prepared.kept_gpus)
     ctl.machine(gpus=True)  # for gpu_info, probed before the lock: a slow tool never holds it
     written: list[Metadata] = []
     try:
@@ -284,20 +375,23 @@ def _merged(offer: dict[str, Any] | None, changes: Mapping[str, Any]) -> Capacit
 
 
 def change_offer(
-    ctl: OnboardingController, changes: Mapping[str, Any], *, base_revision: int | None = None
+    ctl: OnboardingController,
+    changes: Mapping[str, Any],
+    *,
+    base_revision: int | None = None,
+    prepared: Prepared | None = None,
 ) -> Metadata:
     """Change only the fields in ``changes``; the rest of the offer stays as stored.
 
     The merge happens inside the store's update, from the state read under the
     lock, so two changes at once (two ``resource-config`` runs, the app and the
-    CLI) each keep the other's fields. A first check outside the lock warms the
-    probe and the address libraries, so the lock is held for milliseconds.
+    CLI) each keep the other's fields. A first check outside the lock
+    (``prepared``, from ``prepare_change``, or made here) warms the probe and the
+    address libraries, so the lock is held for milliseconds.
     """
-    stored = ctl.store.read()
-    first = _merged(stored.get("offer"), changes)
-    problems, _ = _check_offer(ctl, first, stored)
-    if problems:
-        raise RuleViolation(problems)
+    if prepared is None:
+        prepared = prepare_change(ctl, changes, warn=False)
+    prepared.refuse()
     ctl.machine(gpus=True)  # for gpu_info, probed before the lock: a slow tool never holds it
     written: list[Metadata] = []
 

@@ -155,7 +155,11 @@ def make_plan(current: Current, wanted: dict[str, Any] | None, *, force: bool) -
 
 
 def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolved | None]:
-    """Plan ``target`` on this node; a rule the offer breaks raises ``RuleViolation``."""
+    """Plan ``target`` on this node; a rule the offer breaks raises ``RuleViolation``.
+
+    A plan that writes an offer is prepared as ``onboard`` and ``resource-config``
+    prepare theirs (``offer_ops.prepare``), so it carries the very warnings they give.
+    """
     current = read_current(ctl)
     resolved = None
     if target.state == "onboarded":
@@ -166,8 +170,9 @@ def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolve
         plan = _with_warnings(plan, resolved.warnings)
         if plan.action == "none":
             _check_unchanged(ctl, resolved)
+            plan = _with_warnings(plan, resolved.address_warnings)
         elif plan.action in ("onboard", "resource-config"):
-            _check_changed(ctl, resolved)
+            plan = _with_warnings(plan, _check_changed(ctl, resolved))
     return plan, resolved
 
 
@@ -202,11 +207,15 @@ def _check_unchanged(ctl: OnboardingController, resolved: Resolved) -> None:
         raise _refuse(problems, resolved)
 
 
-def _check_changed(ctl: OnboardingController, resolved: Resolved) -> None:
-    """Every rule, as onboard and resource-config check them, before anything is written."""
-    problems = ctl.validate(capacity_of(resolved))
-    if problems:
-        raise _refuse(problems, resolved)
+def _check_changed(ctl: OnboardingController, resolved: Resolved) -> tuple[str, ...]:
+    """Every rule, as onboard and resource-config check them, before anything is written;
+    their warnings, worded as the file wrote the sizes ("cpu 30% = 780 MHz is ...")."""
+    from app.onboarding.offer_ops import prepare
+
+    prepared = prepare(ctl, capacity_of(resolved))
+    if prepared.problems:
+        raise _refuse(list(prepared.problems), resolved)
+    return tuple(explain(w.field, w.message, resolved) for w in prepared.warnings)
 
 
 def capacity_of(resolved: Resolved) -> CapacityForNunet:

@@ -8,7 +8,7 @@ never checked.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.onboarding.errors import WalletError
 from app.onboarding.records import history_entry
@@ -61,17 +61,22 @@ def mark_backup_checked(ctl: OnboardingController, address: str) -> None:
     log.info("backup checked: %s", address)
 
 
-def backup_checked(ctl: OnboardingController, address: str) -> bool | None:
-    """True or False for a wallet made here, None for an address not made here."""
-    for record in ctl.wallets():
+def backup_checked(
+    ctl: OnboardingController, address: str, wallets: list[dict[str, Any]] | None = None
+) -> bool | None:
+    """True or False for a wallet made here, None for an address not made here.
+    ``wallets`` are the state's wallet records when the caller has read them."""
+    for record in ctl.wallets() if wallets is None else wallets:
         if record.get("address") == address:
             return bool(record.get("backup_checked", False))
     return None
 
 
-def unchecked_address_warning(ctl: OnboardingController, address: str) -> str | None:
+def unchecked_address_warning(
+    ctl: OnboardingController, address: str, wallets: list[dict[str, Any]] | None = None
+) -> str | None:
     """A warning when an offer pays to a wallet made here whose backup was never checked."""
-    if not address or backup_checked(ctl, address.strip()) is not False:
+    if not address or backup_checked(ctl, address.strip(), wallets) is not False:
         return None
     return (
         f"the wallet {address.strip()} was made here but its backup was never checked: "

@@ -85,8 +85,9 @@ def test_gpus_all_none_and_a_machine_without_gpus() -> None:
     assert resolve(load_target(text), fake_machine(gpus=2)).offer["gpus"] == [0, 1]
     bare = resolve(load_target(text), fake_machine(gpus=0))
     assert bare.offer["gpus"] == []
-    assert len(bare.warnings) == 2 and "no GPU" in bare.warnings[0]
-    assert bare.warnings[1] == ETHEREUM_REFUSED_BY_DMS  # the address is an Ethereum one
+    assert len(bare.warnings) == 1 and "no GPU" in bare.warnings[0]
+    # The address is an Ethereum one: the cheap hint, for a plan that writes nothing.
+    assert bare.address_warnings == (ETHEREUM_REFUSED_BY_DMS,)
     assert "nvidia-smi not found" in bare.warnings[0]
     none = toml('cpu = "50%"\nmemory = "50%"\ngpus = "none"\n')
     assert resolve(load_target(none), fake_machine(gpus=2)).offer["gpus"] == []
@@ -112,7 +113,8 @@ def test_an_unchecksummed_ethereum_address_is_a_warning_not_a_refusal() -> None:
     )
     resolved = resolve(load_target(text), fake_machine())
     assert resolved.offer["payment_addr"] == ETH_ADDRESS.lower()
-    assert any("EIP-55" in w for w in resolved.warnings)
+    assert any("EIP-55" in w for w in resolved.address_warnings)
+    assert resolved.warnings == ()
 
 
 def test_offboarded_needs_no_offer() -> None:

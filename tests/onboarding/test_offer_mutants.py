@@ -325,5 +325,5 @@ def test_all_gpus_on_a_machine_that_reports_no_reason() -> None:
     assert resolved.offer["gpus"] == []
     assert resolved.warnings == (
         'gpus = "all" but this machine has no GPU (none found); none offered',
-        ETHEREUM_REFUSED_BY_DMS,  # the address is an Ethereum one
     )
+    assert resolved.address_warnings == (ETHEREUM_REFUSED_BY_DMS,)  # an Ethereum address

@@ -198,17 +198,35 @@ def test_a_change_the_rules_refuse_is_refused_by_check_too(
 
 # -- warnings --------------------------------------------------------------------------------
 def test_the_resolved_offers_warnings_reach_the_plan(state_dir: Path) -> None:
-    ctl = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=0))
+    ctl = OnboardingController(
+        state_dir, probe=lambda: fake_machine(gpus=0), load_average=lambda: 0.0
+    )
     lower = ETH_ADDRESS.lower()
     text = FILE.replace(ETH_ADDRESS, lower) + 'gpus = "all"\n'
     plan = ctl.apply(load_target(text), check=True)
     assert plan.to_dict()["warnings"] == [
         'gpus = "all" but this machine has no GPU (NVML library not found; nvidia-smi not '
         "found); none offered",
+        "payment address: this Ethereum address has no checksum (all one case), so a typo "
+        "would not be caught: check it character by character",
+        f"payment address: {ETHEREUM_REFUSED_BY_DMS}",
+    ]
+
+
+def test_a_node_already_so_still_hears_of_an_unchecksummed_address(state_dir: Path) -> None:
+    """The plan that writes nothing runs no wallet library; the cheap hint stands in."""
+    ctl = OnboardingController(
+        state_dir, probe=lambda: fake_machine(gpus=0), load_average=lambda: 0.0
+    )
+    lower = ETH_ADDRESS.lower()
+    ctl.apply(load_target(FILE.replace(ETH_ADDRESS, lower)))
+    plan = ctl.apply(load_target(FILE.replace(ETH_ADDRESS, lower)), check=True)
+    assert plan.action == "none"
+    assert plan.warnings == (
         f"address {lower} has no EIP-55 checksum (all one case), so a typo in it would not be "
         "caught; prefer the checksummed form",
         ETHEREUM_REFUSED_BY_DMS,
-    ]
+    )
 
 
 def test_a_forced_clean_up_notes_it_before_the_offers_warnings(state_dir: Path) -> None:
@@ -220,7 +238,7 @@ def test_a_forced_clean_up_notes_it_before_the_offers_warnings(state_dir: Path) 
     assert len(plan.warnings) == 3
     assert plan.warnings[0].startswith("the state was inconsistent (the metadata is present ")
     assert plan.warnings[1].startswith('gpus = "all" but this machine has no GPU')
-    assert plan.warnings[2] == ETHEREUM_REFUSED_BY_DMS
+    assert plan.warnings[2] == f"payment address: {ETHEREUM_REFUSED_BY_DMS}"
 
 
 # -- carrying out a stale plan -----------------------------------------------------------------
@@ -321,7 +339,8 @@ def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
 
     with_gpus = OnboardingController(state_dir, gpu_timeout_s=1.0)
     plan = with_gpus.apply(load_target(PERCENT_FILE + 'gpus = "all"\n'), check=True)
-    assert plan.after["gpus"] == [0] and plan.warnings == (ETHEREUM_REFUSED_BY_DMS,)
+    assert plan.after["gpus"] == [0] and not [w for w in plan.warnings if "GPU" in w]
+    assert f"payment address: {ETHEREUM_REFUSED_BY_DMS}" in plan.warnings
     assert nvml.state["init"] == 1  # type: ignore[attr-defined]
 
     # Onboarding without GPUs still lists every card in gpu_info (as DMS and the app do),

@@ -45,8 +45,11 @@ def check_form(
         if not parse_errors:
             result.capacity, model_problems = build_capacity(values)
             problems.update(model_problems)
-        if result.capacity is not None:
-            for problem in controller.validate(result.capacity):
+        # The one prepare step of every write, as onboard, resource-config and apply
+        # take it: the same rules, the same warnings.
+        prepared = None if result.capacity is None else controller.prepare(result.capacity)
+        if prepared is not None:
+            for problem in prepared.problems:
                 message = in_words(problem.message)
                 if problem.field in problems:
                     problems[problem.field] += "; " + message
@@ -55,8 +58,8 @@ def check_form(
         address = values.get("payment_addr", "")
         if address and "payment_addr" not in problems:
             result.address_note = _address_note(controller, address)
-        if result.capacity is not None and not problems:
-            result.warnings = offer_warnings(controller, result.capacity)
+        if prepared is not None and not problems:
+            result.warnings = offer_warnings(prepared.warnings)
     except Exception as exc:  # noqa: BLE001 - shown beside the form, not as a traceback
         problems["form"] = describe_error(exc)
         result.capacity = None

@@ -36,7 +36,8 @@ def nice_step(total: float) -> int:
 
 
 def form_defaults(limits: rules.OfferLimits, offer: CapacityForNunet | None) -> dict[str, Any]:
-    """The stored offer's values, or the middle of each allowed range before onboarding."""
+    """The stored offer's values, or the middle of the CPU and memory ranges before
+    onboarding; no disk, as the command line and DMS (disk is offered when asked)."""
     if offer is not None:
         return {
             "cpu": offer.cpu,
@@ -52,7 +53,7 @@ def form_defaults(limits: rules.OfferLimits, offer: CapacityForNunet | None) -> 
     return {
         "cpu": (limits.cpu_min + limits.cpu_max) // 2,
         "memory": (limits.memory_min + limits.memory_max) // 2,
-        "disk": limits.disk_free // 2,
+        "disk": 0,
         "gpus": (),
         "channel": "",
         "ntx_price": 0.0,
