@@ -37,16 +37,19 @@ class SettingsModel(BaseSettings):
 
     state_dir: str = Field(default_factory=paths.default_state_dir)
     """Always given, from ``app.paths.resolve_state_dir``: one answer for every command."""
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    gpu_timeout_s: float = Field(default=5.0, gt=0, le=60)
-    lock_timeout: float = Field(
-        default=paths.DEFAULT_LOCK_TIMEOUT_S, ge=0, le=paths.MAX_LOCK_TIMEOUT_S
+    # Each default is the one declared in ``app.config.Settings``; here only what is allowed.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default=Settings.log_level  # type: ignore[arg-type]  # Settings says str
     )
+    gpu_timeout_s: float = Field(default=Settings.gpu_timeout_s, gt=0, le=60)
+    lock_timeout: float = Field(default=Settings.lock_timeout, ge=0, le=paths.MAX_LOCK_TIMEOUT_S)
     """Seconds a write waits for the state lock; the store reads it via paths.lock_timeout_s."""
-    cardano_network: Literal["mainnet", "testnet"] = "mainnet"
-    usage_interval_s: float = Field(default=1.0, ge=0.2, le=60)
-    log_max_bytes: int = Field(default=1_000_000, ge=10_000)
-    log_backups: int = Field(default=3, ge=0, le=20)
+    cardano_network: Literal["mainnet", "testnet"] = Field(
+        default=Settings.cardano_network  # type: ignore[arg-type]  # Settings says str
+    )
+    usage_interval_s: float = Field(default=Settings.usage_interval_s, ge=0.2, le=60)
+    log_max_bytes: int = Field(default=Settings.log_max_bytes, ge=10_000)
+    log_backups: int = Field(default=Settings.log_backups, ge=0, le=20)
 
     @field_validator("log_level", mode="before")
     @classmethod

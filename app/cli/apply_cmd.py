@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import sys
 
-from app.cli.exits import UsageError
+from app.cli.exits import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError
 from app.cli.output import PROG, error, print_json, print_pairs, warn
 from app.cli.session import at_terminal, make_controller
+from app.onboarding.offer_fields import FIELDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:  # a fleet runs apply on every node: it loads no typing, argparse or pathlib
@@ -25,8 +26,6 @@ if TYPE_CHECKING:  # a fleet runs apply on every node: it loads no typing, argpa
 
     from app.onboarding.offer import Target
     from app.onboarding.plan import Plan
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def register(sub: Any) -> None:
@@ -139,7 +138,7 @@ def _report(plan: Plan, args: argparse.Namespace) -> None:
         print_pairs(rows)
 
 
-FILE_KEYS = {"payment_addr": "address", "is_available": "available"}
+FILE_KEYS = {f.name: f.file_key for f in FIELDS if f.file_key}
 """The stored offer's names that the offer file spells otherwise: a person reads the
 plan in the words of the file they wrote (``--json`` keeps the stored names)."""
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from app.cli.pflag import go_int_first
+from app.onboarding.offer_fields import FIELDS
 from app.onboarding.units import (
     UnitError,
     parse_cpu_mhz,
@@ -67,20 +68,8 @@ def flag_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"{shown(text)} is not true or false")
 
 
-# The offer's fields and the flags that set them (first: the one shown by default).
-FIELD_FLAGS: dict[str, tuple[str, ...]] = {
-    "cpu": ("-c", "--cpu"),
-    "memory": ("-m", "--memory"),
-    "channel": ("-n", "--nunet-channel", "--channel"),
-    "payment_addr": ("-a", "--address"),
-    "ntx_price": ("-x", "--ntx-price"),
-    "cardano": ("-C", "--cardano"),
-    "is_available": ("-u", "--unavailable", "--available"),
-    "server_mode": ("-l", "--local-enable"),
-    "disk": ("--disk",),
-    "gpus": ("--gpus",),
-    "cores": ("--cores",),
-}
+FIELD_FLAGS: dict[str, tuple[str, ...]] = {f.name: f.flags for f in FIELDS if f.flags}
+"""The offer's fields and the flags that set them (first: the one shown by default)."""
 
 
 def was_typed(field: str, argv: Sequence[str]) -> bool:

@@ -42,8 +42,10 @@ def capacity_from_args(args: argparse.Namespace) -> CapacityForNunet:
     except ValidationError as exc:
         # The flags' types already checked every value; what is left is a missing or
         # stored value of the wrong kind. Never show pydantic's own words.
-        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "offer"
-        raise UsageError(f"{flag_for(field)}: this value is missing or not allowed") from None
+        from app.onboarding.offer_fields import refused_values
+
+        first = refused_values(exc.errors())[0]
+        raise UsageError(first.said_as(flag_for(first.field))) from None
 
 
 def _note_ignored(args: argparse.Namespace) -> None:

@@ -1,7 +1,8 @@
 """The offer's flags for ``onboard`` and ``resource-config``: one table, two commands.
 
 DMS's spellings (``-n/--nunet-channel``, ``-C``, ``-u``, ``-l``, ``-p``) sit beside
-ours so that a DMS-era script runs unchanged. Values are parsed by ``app.cli.args``
+ours so that a DMS-era script runs unchanged; each field's flags are its row's in
+``app.onboarding.offer_fields``, and only the help is written here. Values are parsed by ``app.cli.args``
 (ASCII numbers and sizes only), so a bad value is a usage error naming the flag.
 """
 
@@ -11,6 +12,7 @@ import argparse
 from typing import Any
 
 from app.cli import args as types
+from app.cli.args import FIELD_FLAGS as FLAGS
 from app.cli.parser import common_options
 
 
@@ -27,16 +29,14 @@ def _offer_args(p: argparse.ArgumentParser, *, onboard: bool) -> None:
 def _share_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None:
     """CPU and memory: the two sizes every offer has."""
     p.add_argument(
-        "-c",
-        "--cpu",
+        *FLAGS["cpu"],
         type=types.cpu_mhz,
         required=onboard,
         metavar="MHZ",
         help=f"CPU to offer: MHz (5200) or GHz (2.6GHz); 10-90 %% of the total{keep}",
     )
     p.add_argument(
-        "-m",
-        "--memory",
+        *FLAGS["memory"],
         type=types.memory_mb,
         required=onboard,
         metavar="SIZE",
@@ -47,33 +47,28 @@ def _share_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None
 def _terms_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None:
     """Where the offer is listed and paid, and whether it takes jobs."""
     p.add_argument(
-        "-n",
-        "--nunet-channel",
-        "--channel",
+        *FLAGS["channel"],
         dest="channel",
         required=onboard,
         metavar="NAME",
         help=f"nunet-staging, nunet-test, nunet-team or nunet-edge{keep}",
     )
     p.add_argument(
-        "-a",
-        "--address",
+        *FLAGS["payment_addr"],
         dest="payment_addr",
         required=onboard,
         metavar="ADDRESS",
         help=f"payment address: Ethereum 0x... or Cardano addr1.../addr_test1...{keep}",
     )
     p.add_argument(
-        "-x",
-        "--ntx-price",
+        *FLAGS["ntx_price"],
         dest="ntx_price",
         type=types.price,
         metavar="NTX",
         help="price in NTX per minute" + (" (default 0)" if onboard else keep),
     )
     p.add_argument(
-        "-C",
-        "--cardano",
+        *FLAGS["cardano"],
         type=types.flag_bool,
         nargs="?",
         const=True,
@@ -87,23 +82,21 @@ def _availability_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) 
     """Whether the node takes jobs, and DMS's server mode."""
     group = p.add_mutually_exclusive_group()
     group.add_argument(
-        "-u",
-        "--unavailable",
+        *FLAGS["is_available"][:-1],
         dest="is_available",
         action="store_const",
         const=False,
         help="do not take jobs (e.g. for maintenance)" + keep,
     )
     group.add_argument(
-        "--available",
+        FLAGS["is_available"][-1],
         dest="is_available",
         action="store_const",
         const=True,
         help="take jobs" + (" (the default)" if onboard else " again" + keep),
     )
     p.add_argument(
-        "-l",
-        "--local-enable",
+        *FLAGS["server_mode"],
         dest="server_mode",
         type=types.flag_bool,
         nargs="?",
@@ -116,19 +109,19 @@ def _availability_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) 
 def _extra_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None:
     """Disk, GPUs and cores (optional for both commands), DMS's plugin flag, --yes."""
     p.add_argument(
-        "--disk",
+        *FLAGS["disk"],
         type=types.disk_gb,
         metavar="SIZE",
         help="disk to offer: GB (100) or a size (50GiB, 100GB)" + keep,
     )
     p.add_argument(
-        "--gpus",
+        *FLAGS["gpus"],
         type=types.gpu_list,
         metavar="LIST",
         help="GPU indices to offer, e.g. 0,1 ('' for none)" + keep,
     )
     p.add_argument(
-        "--cores",
+        *FLAGS["cores"],
         type=types.whole,
         metavar="N",
         help="cores to offer (default: as many as the CPU share spans)" + keep,

@@ -13,10 +13,9 @@ import argparse
 from collections.abc import Callable, Container
 from typing import Any, NoReturn
 
+from app.cli.exits import EXIT_USAGE
 from app.cli.output import PROG
 from app.cli.probe import ProbingParser
-
-EXIT_USAGE = 2
 
 
 class Parser(ProbingParser):

@@ -19,6 +19,7 @@ import re
 
 from app.onboarding import rules
 from app.onboarding.addresses import dms_address_warnings, normal_address
+from app.onboarding.offer_fields import FIELDS
 from app.onboarding.state_schema import finite
 from app.onboarding.units import (
     UnitError,
@@ -40,22 +41,9 @@ MAX_FILE_BYTES = 64 * 1024
 MAX_CORES = 1 << 20
 """More cores than any machine has: a larger count is a typo, refused as one."""
 STATES = ("onboarded", "offboarded")
-KEYS: tuple[str, ...] = (
-    "state",
-    "cpu",
-    "memory",
-    "disk",
-    "cores",
-    "gpus",
-    "channel",
-    "address",
-    "ntx_price",
-    "cardano",
-    "available",
-    "server_mode",
-    "force",
-)
-REQUIRED_TO_ONBOARD = ("cpu", "memory", "channel", "address")
+KEYS: tuple[str, ...] = ("state", *(f.key for f in FIELDS), "force")
+"""The file's keys: what it asks (``state``, ``force``) and the offer's fields."""
+REQUIRED_TO_ONBOARD = tuple(f.key for f in FIELDS if f.required)
 # Compiled by re when first used (and then cached): a plan of plain numbers does not.
 _PERCENT = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$"
 
@@ -331,19 +319,8 @@ def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
             percents[name] = amount.text
     gpus, warnings = _resolve_gpus(target.gpus, machine)
     address = normal_address(target.address)
-    offer = {
-        "memory": sizes["memory"],
-        "cpu": sizes["cpu"],
-        "ntx_price": float(target.ntx_price),
-        "channel": target.channel,
-        "payment_addr": address,
-        "cardano": target.cardano,
-        "server_mode": target.server_mode,
-        "is_available": target.available,
-        "disk": sizes["disk"],
-        "gpus": list(gpus),
-        "cores": target.cores,
-    }
+    offer = {f.name: getattr(target, f.key) for f in FIELDS}
+    offer.update(sizes, ntx_price=float(target.ntx_price), payment_addr=address, gpus=list(gpus))
     return Resolved(
         offer=offer,
         percents=percents,

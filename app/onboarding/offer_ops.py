@@ -363,15 +363,9 @@ def _merged(offer: dict[str, Any] | None, changes: Mapping[str, Any]) -> Capacit
         return CapacityForNunet.model_validate({**offer, **changes})
     except ValidationError as exc:
         # pydantic's own words never reach a person: name the field and the value.
-        problems = [
-            Problem(
-                str(e["loc"][0]) if e["loc"] else "offer",
-                f"{'.'.join(map(str, e['loc'])) or 'offer'}: the value {e.get('input')!r:.40} "
-                "is not allowed there",
-            )
-            for e in exc.errors()
-        ]
-        raise RuleViolation(problems) from None
+        from app.onboarding.offer_fields import refused_values
+
+        raise RuleViolation(refused_values(exc.errors())) from None
 
 
 def change_offer(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from app.onboarding import identity, leftovers, rules
 from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
 from app.onboarding.offer import Resolved, Target, explain, resolve
+from app.onboarding.offer_fields import DEFAULTS, NAMES
 from app.onboarding.status import inconsistency
 from app.record import Record
 
@@ -30,19 +31,7 @@ if TYPE_CHECKING:
 
 
 ACTIONS = ("onboard", "resource-config", "offboard", "none")
-OFFER_KEYS = (
-    "memory",
-    "cpu",
-    "ntx_price",
-    "channel",
-    "payment_addr",
-    "cardano",
-    "server_mode",
-    "is_available",
-    "disk",
-    "gpus",
-    "cores",
-)
+OFFER_KEYS = NAMES
 
 
 class Current(Record):
@@ -118,16 +107,7 @@ def _classify(ctl: OnboardingController) -> Current:
 
 def offer_view(offer: dict[str, Any]) -> dict[str, Any]:
     """The stored offer in the resolved offer's shape, so the two compare key by key."""
-    defaults: dict[str, Any] = {
-        "ntx_price": 0.0,
-        "cardano": False,
-        "server_mode": True,
-        "is_available": True,
-        "disk": 0,
-        "gpus": [],
-        "cores": None,
-    }
-    view = {key: offer.get(key, defaults.get(key)) for key in OFFER_KEYS}
+    view = {key: offer.get(key, DEFAULTS.get(key)) for key in OFFER_KEYS}
     view["gpus"] = list(view["gpus"] or [])
     return view
 

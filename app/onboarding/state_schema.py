@@ -4,9 +4,10 @@
 budget), yet every command, ``status`` and ``offboard --force`` included, must be
 able to trust what it reads: a file that parses as JSON but has the wrong shape
 (``"cpu": null``, NaN, ``1e400``, a list where an object belongs) used to crash
-them with a traceback. So the shape is written down here once, by hand, mirroring
-``models.py`` (a test keeps the two in step), and ``check_state`` names the first
-bad field by its path: ``offer.cpu: expected a whole number, got null``.
+them with a traceback. So the shape is written down here, by hand for DMS's records
+mirroring ``models.py`` (a test keeps the two in step), and for the offer from its
+table of fields (``offer_fields``); ``check_state`` names the first bad field by its
+path: ``offer.cpu: expected a whole number, got null``.
 
 The checker walks the schema, not the data, so its depth is bounded by the schema
 whatever the file holds; values are described with a cut-down repr so that a
@@ -14,6 +15,8 @@ whatever the file holds; values are described with a cut-down repr so that a
 """
 
 from __future__ import annotations
+
+from app.onboarding.offer_fields import FIELDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -139,22 +142,17 @@ def record(required: dict[str, Check], optional_fields: dict[str, Check], *, clo
 
 _cpu_memory = record({"cpu": whole(), "memory": whole()}, {}, closed=True)
 
-# CapacityForNunet (models.py): required fields, then those with defaults.
-OFFER_REQUIRED: dict[str, Check] = {
-    "memory": whole(0),
-    "cpu": whole(0),
-    "channel": text,
-    "payment_addr": text,
+# The check of each kind of offer field (offer_fields.KINDS).
+_KIND_CHECKS: dict[str, Check] = {
+    "whole": whole(0),
+    "number": number(0),
+    "text": text,
+    "flag": flag,
+    "indices": list_of(whole(0)),
+    "count": optional(whole(0)),
 }
-OFFER_OPTIONAL: dict[str, Check] = {
-    "ntx_price": number(0),
-    "cardano": flag,
-    "server_mode": flag,
-    "is_available": flag,
-    "disk": whole(0),
-    "gpus": list_of(whole(0)),
-    "cores": optional(whole(0)),
-}
+OFFER_REQUIRED: dict[str, Check] = {f.name: _KIND_CHECKS[f.kind] for f in FIELDS if f.required}
+OFFER_OPTIONAL: dict[str, Check] = {f.name: _KIND_CHECKS[f.kind] for f in FIELDS if not f.required}
 GPU_INFO_REQUIRED: dict[str, Check] = {"name": text, "tot_vram": whole(), "free_vram": whole()}
 GPU_INFO_OPTIONAL: dict[str, Check] = {
     "index": optional(whole()),

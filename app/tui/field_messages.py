@@ -1,8 +1,10 @@
 """What the Allocate form and the review say about each field, in the user's words.
 
 The controller names fields by their DMS JSON names (``payment_addr``,
-``ntx_price``); a person sees labels ("Pay to", "Price"). This module holds the
-one mapping from field to label and unit, turns the controller's messages and
+``ntx_price``); a person sees labels ("Pay to", "Price"), declared with each field
+in ``app.onboarding.offer_fields``, in front of the controller's words for a problem
+(``said``, by ``Problem.said_as``, as the command line puts the flag there). This
+module holds what is allowed in each box, turns the controller's messages and
 the model's validation errors into sentences that use the label and say what
 is allowed, and builds the hints shown under each field. It imports no
 Textual, so it can be tested on its own.
@@ -10,28 +12,16 @@ Textual, so it can be tested on its own.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding import rules
-from app.onboarding.errors import OnboardError
+from app.onboarding import offer_fields, rules
+from app.onboarding.errors import OnboardError, Problem
 
 if TYPE_CHECKING:
     from app.onboarding.models import CapacityForNunet
 
-LABELS: dict[str, str] = {
-    "cpu": "CPU",
-    "memory": "Memory",
-    "disk": "Disk",
-    "cores": "Cores",
-    "gpus": "GPUs",
-    "channel": "Channel",
-    "payment_addr": "Pay to",
-    "ntx_price": "Price",
-    "cardano": "Cardano node",
-    "is_available": "Available",
-    "server_mode": "Server mode",
-}
+LABELS: dict[str, str] = {f.name: f.label for f in offer_fields.FIELDS}
+"""Each field's label, from its row in the table of the offer's fields."""
 ALLOWED: dict[str, str] = {
     "cpu": "a whole number of MHz",
     "memory": "a whole number of MB",
@@ -44,31 +34,15 @@ ALLOWED: dict[str, str] = {
 FIELDS = ("cpu", "memory", "disk", "gpus", "channel", "ntx_price", "payment_addr", "cardano")
 """The form's fields with a message line, top to bottom."""
 
-_NAME = re.compile(
-    r"\b(payment_addr|ntx_price|server_mode|is_available)\b"
-    r"|(?:^|(?<=; ))(cpu|memory|disk|gpus|gpu|cores|channel)\b"
-    r"|\b(cpu|memory|disk|gpus|gpu|cores)(?= [\d\[])"
-)
-
 
 def label(field: str) -> str:
     return LABELS.get(field, field.replace("_", " "))
 
 
-def in_words(message: str) -> str:
-    """The controller's message with each internal field name replaced by its label.
-
-    ``cpu 500 MHz is below …`` reads ``CPU 500 MHz is below …``; ``payment_addr is
-    not valid`` reads ``Pay to is not valid``. The controller's text already says
-    what is allowed; only the names change.
-    """
-
-    def swap(match: re.Match[str]) -> str:
-        name = next(g for g in match.groups() if g)
-        return "GPU" if name == "gpu" else label(name)
-
-    text = _NAME.sub(swap, message)
-    return text[:1].upper() + text[1:]
+def said(problem: Problem) -> str:
+    """A refusal or a warning introduced by the field's label ("CPU: 500 MHz is below
+    ..."), as the command line introduces it by the flag typed."""
+    return problem.said_as(label(problem.field))
 
 
 def unreadable(field: str, text: str) -> str:
@@ -100,13 +74,12 @@ def build_capacity(values: dict[str, Any]) -> tuple[CapacityForNunet | None, dic
         )
     except ValidationError as exc:
         problems: dict[str, str] = {}
-        for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else "form"
-            allowed = ALLOWED.get(key, "a valid value")
-            problems.setdefault(key, f"{label(key)} must be {allowed}")
+        for problem in offer_fields.refused_values(exc.errors()):
+            problems.setdefault(problem.field, said(problem))
         return None, problems
     except (KeyError, OnboardError) as exc:
-        return None, {"form": in_words(str(exc))}
+        text = str(exc)
+        return None, {"form": text[:1].upper() + text[1:]}
     return capacity, {}
 
 

@@ -220,7 +220,7 @@ def test_capacity_from_args_names_a_missing_value_by_its_flag() -> None:
     given = argparse.Namespace(cpu=None, memory=100, channel="nunet-team", payment_addr="x")
     with pytest.raises(UsageError) as caught:
         capacity_from_args(given)
-    assert str(caught.value) == "-c/--cpu: this value is missing or not allowed"
+    assert str(caught.value) == "-c/--cpu: missing; allowed: a whole number of MHz, 0 or more"
     offer = capacity_from_args(
         argparse.Namespace(cpu=5, memory=6, channel="c", payment_addr="a", disk=None, gpus=(1,))
     )

@@ -127,7 +127,7 @@ def test_offboarded_needs_no_offer() -> None:
     [
         (
             toml('cpu = "50%"\nmemory = "60%"\ncpus = 4\n'),
-            "line 5: cpus is not a known key; allowed: state, cpu",
+            "line 5: cpus is not a known key; allowed: state, memory, cpu",
         ),
         (toml('cpu = "150%"\nmemory = "60%"\n'), "line 3: cpu: '150%' is more than 100%"),
         (
@@ -160,7 +160,7 @@ def test_offboarded_needs_no_offer() -> None:
         ),
         (
             toml('cpu = "50%"\n'),
-            'memory missing; state = "onboarded" needs cpu, memory, channel, address',
+            'memory missing; state = "onboarded" needs memory, cpu, channel, address',
         ),
         ("cpu = \n", "not valid TOML"),
         ('{"cpu": }', "line 1: not valid JSON"),

@@ -229,8 +229,8 @@ def test_a_percentage_outside_10_to_90_is_not_pulled_inside() -> None:
 
 # -- the file as a whole: names, lines, formats -------------------------------------------
 ALLOWED = (
-    "allowed: state, cpu, memory, disk, cores, gpus, channel, address, ntx_price, cardano, "
-    "available, server_mode, force"
+    "allowed: state, memory, cpu, ntx_price, channel, address, cardano, server_mode, "
+    "available, disk, gpus, cores, force"
 )
 
 
@@ -263,7 +263,7 @@ ALLOWED = (
         (
             'channel = "nunet-team"\naddress = "x"\n',
             "-",
-            '-: cpu, memory missing; state = "onboarded" needs cpu, memory, channel, address',
+            '-: memory, cpu missing; state = "onboarded" needs memory, cpu, channel, address',
         ),
         (
             'state = "offboarded"\nchannel = "bogus"\n',

@@ -11,12 +11,13 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.widgets import Button, Checkbox, Input, Static
 
+from app.onboarding.errors import Problem
 from app.tui import keymap
 from app.tui.dialogs.base import NunetDialog
 from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.offboard import OffboardDialog
 from app.tui.dialogs.review import ReviewDialog
-from app.tui.field_messages import in_words
+from app.tui.field_messages import said
 from app.tui.screens.allocate import AllocateScreen
 from app.tui.screens.help import HelpScreen, help_text
 from app.tui.screens.too_small import TooSmallScreen
@@ -250,8 +251,10 @@ async def test_review_is_readable_and_cancel_is_the_default(app_factory: AppFact
 async def test_messages_use_labels_and_cardano_says_when_it_cannot(
     app_factory: AppFactory,
 ) -> None:
-    assert in_words("payment_addr is not valid: x") == "Pay to is not valid: x"
-    assert in_words("cpu 500 MHz is below the minimum") == "CPU 500 MHz is below the minimum"
+    bad_address = Problem("payment_addr", "payment address is not valid: x", "not valid: x")
+    assert said(bad_address) == "Pay to: not valid: x"
+    low = Problem("cpu", "cpu 500 MHz is below the minimum", "500 MHz is below the minimum")
+    assert said(low) == "CPU: 500 MHz is below the minimum"
     app = app_factory(cores=2, mhz=2000.0, memory_mb=8192)  # at most 3600 MHz, 7372 MB
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_allocate(pilot)

@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 from app.onboarding.errors import RuleViolation, StateChanged
 from app.onboarding.units import parse_decimal
 from app.tui import keymap
-from app.tui.field_messages import FIELDS, hints, in_words, label, unreadable
+from app.tui.field_messages import FIELDS, hints, label, said, unreadable
 from app.tui.messages import OnboardingChanged
 from app.tui.screens.allocate_check import FormCheck, check_form
 from app.tui.screens.allocate_load import LoadedForm
@@ -285,7 +285,7 @@ class AllocateScreen(LoadedForm):
         self.app.call_from_thread(self._written, message)
 
     def _refused(self, exc: RuleViolation) -> None:
-        self.problems = {p.field: in_words(p.message) for p in exc.problems}
+        self.problems = {p.field: said(p) for p in exc.problems}
         self.touched.update(FIELDS)
         self._show_messages()
         self._show_summary()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.tui.field_messages import build_capacity, in_words
+from app.tui.field_messages import build_capacity, said
 from app.tui.offer_warnings import offer_warnings
 from app.tui.screens.base import describe_error
 
@@ -50,7 +50,7 @@ def check_form(
         prepared = None if result.capacity is None else controller.prepare(result.capacity)
         if prepared is not None:
             for problem in prepared.problems:
-                message = in_words(problem.message)
+                message = said(problem)
                 if problem.field in problems:
                     problems[problem.field] += "; " + message
                 else:

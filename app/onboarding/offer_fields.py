@@ -1,0 +1,135 @@
+"""The offer's fields, declared once: every other description of the offer comes from here.
+
+One row per field of ``CapacityForNunet`` (DMS's offer, plus ``disk``, ``gpus`` and
+``cores``): its stored (DMS JSON) name, the kind of value, its default, its unit, the
+command-line flags (ours and DMS's), its label in the app, its key in an offer file.
+From the table come the state file's shape check (``state_schema``), ``apply``'s keys
+and its plan (``offer``, ``plan``), the flags (``app.cli.args``) and the app's labels
+(``app.tui.field_messages``). The pydantic model (``models.py``) is written out for
+the type checker, and a test holds it to this table (name, required, default).
+
+It is read on ``status``'s path (the shape check), so it imports nothing and its rows
+are ``Record``s: a plain class, cheap to define.
+"""
+
+from __future__ import annotations
+
+from app.onboarding.errors import Problem
+from app.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+REQUIRED = None
+"""The default of a field that has none: onboarding must be given it."""
+
+KINDS = ("whole", "number", "text", "flag", "indices", "count")
+"""``whole``: a whole number, 0 or more; ``number``: a finite number, 0 or more;
+``text``; ``flag``: true or false; ``indices``: a list of whole numbers (GPU indices);
+``count``: a whole number or none (none: as many as the share needs)."""
+
+
+class OfferField(Record):
+    """One field of the offer and every name it goes by."""
+
+    name: str
+    """As stored and as DMS's JSON names it."""
+    kind: str
+    """One of ``KINDS``: the value's type and the check of its form."""
+    required: bool
+    default: Any = REQUIRED
+    """The value when not given (None: required, or ``count``'s "as many as needed")."""
+    unit: str = ""
+    """The unit of a stored number, as the history and the messages write it."""
+    flags: tuple[str, ...] = ()
+    """The command line's flags that set it, ours and DMS's; the first short one is shown."""
+    dms_flags: tuple[str, ...] = ()
+    """Which of ``flags`` DMS's own ``onboard`` takes (a DMS-era script uses these)."""
+    label: str = ""
+    """The app's name for it."""
+    file_key: str = ""
+    """The key in an ``apply`` offer file (the stored name when not given)."""
+
+    @property
+    def key(self) -> str:
+        return self.file_key or self.name
+
+    @property
+    def allowed(self) -> str:
+        """What the field takes, in words, from its kind and unit."""
+        unit = f" {self.unit}" if self.unit else ""
+        return {
+            "whole": f"a whole number{' of' + unit if unit else ''}, 0 or more",
+            "number": f"a number{' of' + unit if unit else ''}, 0 or more",
+            "text": "text",
+            "flag": "true or false",
+            "indices": "a list of GPU indices (0, 1, ...)",
+            "count": "a whole number, or none (as many as the share needs)",
+        }[self.kind]
+
+
+# In the order of the stored JSON (DMS's CapacityForNunet, then ours): the state file,
+# the plan and an offer file's list of keys follow it.
+FIELDS: tuple[OfferField, ...] = (
+    OfferField(
+        "memory", "whole", True, unit="MB", flags=("-m", "--memory"),
+        dms_flags=("-m", "--memory"), label="Memory",
+    ),
+    OfferField(
+        "cpu", "whole", True, unit="MHz", flags=("-c", "--cpu"), dms_flags=("-c", "--cpu"),
+        label="CPU",
+    ),
+    OfferField(
+        "ntx_price", "number", False, 0.0, unit="NTX/min", flags=("-x", "--ntx-price"),
+        dms_flags=("-x", "--ntx-price"), label="Price",
+    ),
+    OfferField(
+        "channel", "text", True, flags=("-n", "--nunet-channel", "--channel"),
+        dms_flags=("-n", "--nunet-channel"), label="Channel",
+    ),
+    OfferField(
+        "payment_addr", "text", True, flags=("-a", "--address"), dms_flags=("-a", "--address"),
+        label="Pay to", file_key="address",
+    ),
+    OfferField(
+        "cardano", "flag", False, False, flags=("-C", "--cardano"),
+        dms_flags=("-C", "--cardano"), label="Cardano node",
+    ),
+    OfferField(
+        "server_mode", "flag", False, True, flags=("-l", "--local-enable"),
+        dms_flags=("-l", "--local-enable"), label="Server mode",
+    ),
+    OfferField(
+        "is_available", "flag", False, True, flags=("-u", "--unavailable", "--available"),
+        dms_flags=("-u", "--unavailable"), label="Available", file_key="available",
+    ),
+    OfferField("disk", "whole", False, 0, unit="GB", flags=("--disk",), label="Disk"),
+    OfferField("gpus", "indices", False, (), flags=("--gpus",), label="GPUs"),
+    OfferField("cores", "count", False, None, flags=("--cores",), label="Cores"),
+)  # fmt: skip
+BY_NAME: dict[str, OfferField] = {f.name: f for f in FIELDS}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+DEFAULTS: dict[str, Any] = {f.name: f.default for f in FIELDS if not f.required}
+"""The value of each field that may be left out: the same for every way in."""
+
+
+def refused_values(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
+    """The model's refusals (pydantic's ``ValidationError.errors()``) as ``Problem``s in
+    our words: the field, the value given and what the field takes; never the library's
+    own text. Every way in words a refused value so (the flag, the label or the key in
+    front, by ``Problem.said_as``)."""
+    problems = []
+    for error in errors:
+        loc = tuple(error.get("loc") or ())
+        field = str(loc[0]) if loc else "offer"
+        where = ".".join(map(str, loc)) or "offer"
+        row = BY_NAME.get(field)
+        allowed = f"; allowed: {row.allowed}" if row else "; it is not a field of the offer"
+        if error.get("type") == "missing":
+            detail = f"missing{allowed}"
+        else:
+            detail = f"the value {error.get('input')!r:.40} is not allowed{allowed}"
+        problems.append(Problem(field, f"{where}: {detail}", detail))
+    return problems
