@@ -96,18 +96,18 @@ def warnings(
     load: HostLoad | None = None,
     wallets: list[dict[str, Any]] | None = None,
 ) -> list[Problem]:
-    """Every warning for this offer on this machine; ``load`` defaults to the host's now,
-    ``wallets`` (the state's wallet records, when the caller has read them) to a read."""
+    """Every warning for this offer on this machine; ``load`` defaults to the host's now
+    (the controller's load average, if it was given one), ``wallets`` (the state's wallet
+    records, when the caller has read them) to a read."""
     from app.onboarding.wallet_backup import unchecked_address_warning
 
     machine = ctl.machine(gpus=bool(capacity.gpus))
+    load = load or host_load(machine, ctl.load_average())
     found = address_warnings(ctl, capacity.payment_addr)
     unchecked = unchecked_address_warning(ctl, capacity.payment_addr, wallets)
     if unchecked:  # a wallet made here whose backup was never checked
         found.append(Problem("payment_addr", f"payment address: {unchecked}", unchecked))
-    found.extend(
-        free_now_warnings(capacity.cpu, capacity.memory, machine, load or host_load(machine))
-    )
+    found.extend(free_now_warnings(capacity.cpu, capacity.memory, machine, load))
     per_core = machine.cpu.mhz_per_core
     if 0 < capacity.cpu < per_core:  # DMS's vcpu = cpu // clock of one core
         detail = (

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import os
 
+from app.onboarding.store import StateStore
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -184,6 +186,14 @@ def _write(state_dir: StrPath, metadata: dict[str, Any]) -> None:
     from app.onboarding.atomic import write_atomically  # writers only
 
     write_atomically(target, data)
+
+
+def kept_store(state_dir: str) -> StateStore:
+    """The state store of ``state_dir``, built with metadataV2.json kept in step with
+    every write it makes (``hooks``): the one place a store for the controller is built."""
+    store = StateStore(state_dir)
+    store.before_commit, store.after_commit = hooks(state_dir)
+    return store
 
 
 def _unlink(target: str) -> None:

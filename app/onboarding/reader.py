@@ -16,7 +16,7 @@ from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.errors import NotOnboarded
 from app.onboarding.status import OnboardingStatus, build_status
 from app.onboarding.status import machine_uuid as _machine_uuid
-from app.onboarding.store import State, StateStore, _changes_since
+from app.onboarding.store import State, _changes_since
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -57,13 +57,17 @@ class StateReader:
         self.directory = os.fspath(state_dir)
         """The state directory as text: what the domain modules take."""
         self._load_average = load_average
-        self.store = StateStore(self.directory)
-        self.store.before_commit, self.store.after_commit = metadata_v2.hooks(self.directory)
+        self.store = metadata_v2.kept_store(self.directory)
         self._probe = probe
         self._gpu_timeout_s = gpu_timeout_s
         self._machine: MachineInfo | None = None
         self._capacity: Capacity | None = None
         self._gpu_sampler: GpuSampler | None = None
+
+    def load_average(self) -> float | None:
+        """The host's one-minute load average as given to the constructor (a test's, a
+        screenshot's), or None: the warnings then read the host's own."""
+        return None if self._load_average is None else self._load_average()
 
     # -- paths ---------------------------------------------------------------
     @property

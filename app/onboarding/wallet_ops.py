@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from app.onboarding.controller import OnboardingController
+    from app.onboarding.models import BlockchainAddressPrivKey
     from app.onboarding.store import State
     from app.wallets import NewWallet
 
@@ -369,3 +370,15 @@ def record_wallet(
 
     ctl.store.update(apply)
     log.info("%s: %s %s", action, wallet.chain, wallet.address)
+
+
+def create_payment_address(
+    ctl: OnboardingController, wallet: str, *, network: str = "mainnet", words: int = 24
+) -> BlockchainAddressPrivKey:
+    """DMS's ``CreatePaymentAddress``: a new address with its private key and mnemonic."""
+    from app.onboarding.models import BlockchainAddressPrivKey
+
+    new = new_wallet(ctl, wallet, network=network, words=words)
+    return BlockchainAddressPrivKey(
+        address=new.address, private_key=new.private_key or "", mnemonic=new.mnemonic
+    )

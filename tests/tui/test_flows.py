@@ -77,7 +77,7 @@ async def test_onboard_with_sliders_and_typing_refusal_then_fixed(
         await type_on_slider(pilot, "#memory-slider", "1000")
         assert screen.query_one("#memory-slider", Slider).value == 1000
         assert "below the minimum 1638" in text_of(app, "#memory-message")
-        assert "Memory 1000 MB" in text_of(app, "#memory-message")
+        assert "Memory: 1000 MB is below the minimum" in text_of(app, "#memory-message")
         assert review.disabled
 
         # Fixed by typing an allowed value.
@@ -90,7 +90,7 @@ async def test_onboard_with_sliders_and_typing_refusal_then_fixed(
         await settle(pilot)
         assert screen.values["channel"] == "nunet-test"
         await type_into(pilot, "#payment_addr", "0xnot-an-address")
-        assert "not valid" in text_of(app, "#payment_addr-message")
+        assert "Pay to: not a valid address" in text_of(app, "#payment_addr-message")
         assert review.disabled
         await type_into(pilot, "#payment_addr", ETH_ADDRESS)
         assert "valid ethereum" in text_of(app, "#payment_addr-message")
