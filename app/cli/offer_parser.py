@@ -13,7 +13,7 @@ from typing import Any
 
 from app.cli import args as types
 from app.cli.args import FIELD_FLAGS as FLAGS
-from app.cli.parser import common_options
+from app.cli.parser import common_options, handler
 
 
 def _offer_args(p: argparse.ArgumentParser, *, onboard: bool) -> None:
@@ -145,8 +145,6 @@ def _extra_args(p: argparse.ArgumentParser, *, onboard: bool, keep: str) -> None
 
 def register(sub: Any) -> None:
     """``onboard`` and ``resource-config``: one table of flags, required or kept."""
-    from app.cli.offer_cmds import cmd_onboard, cmd_resource_config
-
     p = sub.add_parser(
         "onboard",
         parents=[common_options()],
@@ -155,7 +153,7 @@ def register(sub: Any) -> None:
         "failure. DMS's flags work unchanged.",
     )
     _offer_args(p, onboard=True)
-    p.set_defaults(handler=cmd_onboard)
+    p.set_defaults(handler=handler("app.cli.offer_cmds", "cmd_onboard"))
     p.pflag_grammar = True
 
     p = sub.add_parser(
@@ -165,5 +163,5 @@ def register(sub: Any) -> None:
         description="Change any part of the onboarded offer; what is not given stays as it is.",
     )
     _offer_args(p, onboard=False)
-    p.set_defaults(handler=cmd_resource_config)
+    p.set_defaults(handler=handler("app.cli.offer_cmds", "cmd_resource_config"))
     p.pflag_grammar = True

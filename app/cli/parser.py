@@ -5,20 +5,38 @@ taking the shared options from ``common_options()``. The big tables have their o
 modules: the offer's flags (``offer_parser``), the wallet commands (``wallet_parser``). DMS's own spellings
 (``-n/--nunet-channel``, ``-C``, ``-u``, ``-l``, ``-p``) sit beside ours so that a
 DMS-era script runs unchanged.
+
+Each command's handler is named here, not imported (``handler``): the whole parser
+is built for every line that ``quick.py`` does not read, and only the module of the
+command that runs is imported, when it runs.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from app.cli.exits import EXIT_USAGE
 from app.cli.output import PROG
-from app.cli.probe import ProbingParser
 
 
-class Parser(ProbingParser):
+def handler(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The command ``module.name``, imported when the command runs (not when the
+    parser is built): building the parser then costs no command's imports."""
+
+    def run(args: argparse.Namespace) -> int:
+        command: Callable[[argparse.Namespace], int] = getattr(
+            __import__(module, fromlist=(name,)), name
+        )
+        return command(args)
+
+    # Named as the command itself, so that it reads as the command wherever it is shown.
+    run.__module__, run.__qualname__, run.__name__ = module, name, name
+    return run
+
+
+class Parser(argparse.ArgumentParser):
     """argparse that reports bad usage in one line, never echoing a wallet command's values."""
 
     redact_values = False
@@ -91,14 +109,8 @@ def common_options(*, json: bool = True) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser(
-    version_action: type[argparse.Action], commands: Container[str] | None = None
-) -> Parser:
-    """The parser; with ``commands``, only the groups of the commands named there are built.
-
-    Building all twelve subcommands costs more than ``status`` may, and imports
-    every command's module; ``app.cli.parse`` builds just what the line names.
-    """
+def build_parser(version_action: type[argparse.Action]) -> Parser:
+    """The whole parser: every command, each handler named but not imported."""
     parser = Parser(
         prog=PROG,
         description=(
@@ -111,18 +123,16 @@ def build_parser(
     parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
     parser.add_argument("--version", action=version_action, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    groups: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
-        (("capacity",), register_capacity),
-        (("onboard", "resource-config"), register_offer),
-        (("status", "info"), register_status),
-        (("offboard",), register_offboard),
-        (("apply",), register_apply),
-        (("wallet",), register_wallet),
-        (("metrics",), register_metrics),
-    )
-    for names, register in groups:
-        if commands is None or any(name in commands for name in names):
-            register(sub)
+    for register in (
+        register_capacity,
+        register_offer,
+        register_status,
+        register_offboard,
+        register_apply,
+        register_wallet,
+        register_metrics,
+    ):
+        register(sub)
     return parser
 
 
@@ -151,8 +161,6 @@ def register_metrics(sub: Any) -> None:
 
 
 def register_capacity(sub: Any) -> None:
-    from app.cli.capacity_cmds import cmd_capacity
-
     p = sub.add_parser(
         "capacity",
         parents=[common_options()],
@@ -164,13 +172,11 @@ def register_capacity(sub: Any) -> None:
     p.add_argument("-f", "--full", action="store_true", help="the machine's usable total (default)")
     p.add_argument("-a", "--available", action="store_true", help="what the node offers to jobs")
     p.add_argument("-o", "--onboarded", action="store_true", help="what is reserved for NuNet")
-    p.set_defaults(handler=cmd_capacity)
+    p.set_defaults(handler=handler("app.cli.capacity_cmds", "cmd_capacity"))
     p.pflag_grammar = True
 
 
 def register_status(sub: Any) -> None:
-    from app.cli.status_cmds import cmd_info, cmd_status
-
     p = sub.add_parser(
         "status", parents=[common_options()], help="onboarding status and problems found"
     )
@@ -179,18 +185,16 @@ def register_status(sub: Any) -> None:
         action="store_true",
         help="exit 1 unless onboarded with no problem found (for scripts and monitoring)",
     )
-    p.set_defaults(handler=cmd_status)
+    p.set_defaults(handler=handler("app.cli.status_cmds", "cmd_status"))
 
     p = sub.add_parser(
         "info", parents=[common_options()], help="the stored metadata (DMS MetadataV2)"
     )
-    p.set_defaults(handler=cmd_info)
+    p.set_defaults(handler=handler("app.cli.status_cmds", "cmd_info"))
     p.pflag_grammar = True
 
 
 def register_offboard(sub: Any) -> None:
-    from app.cli.offboard_cmds import cmd_offboard
-
     p = sub.add_parser(
         "offboard",
         parents=[common_options()],
@@ -204,5 +208,5 @@ def register_offboard(sub: Any) -> None:
         help="go on past errors (corrupt or inconsistent state)",
     )
     p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-    p.set_defaults(handler=cmd_offboard)
+    p.set_defaults(handler=handler("app.cli.offboard_cmds", "cmd_offboard"))
     p.pflag_grammar = True

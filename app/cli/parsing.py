@@ -1,6 +1,8 @@
-"""The argparse side of the command line: the whole parser, and the probing parse.
+"""The argparse side of the command line: the whole parser and its parse.
 
-Imported for every line except the plain ``status`` lines that ``quick.py`` reads.
+Imported for every line except the plain ``status`` and ``apply`` lines that
+``quick.py`` reads. The parser names each command's handler without importing it
+(``parser.handler``), so building all of it costs no command's imports.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from typing import Any
 
 from app.cli.output import PROG
 from app.cli.parser import Parser, build_parser
-from app.cli.probe import ProbeMissed
 
 
 class _VersionAction(argparse.Action):
@@ -39,20 +40,6 @@ def build() -> argparse.ArgumentParser:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    """``argv`` parsed, building only the command groups whose names it holds.
-
-    A command's name must be on the line for it to run, so the parser with just
-    those groups parses every line that can succeed exactly as the whole one
-    does. Anything it would print instead (help, usage, version, an error, with
-    the list of commands in it) makes it give up, and the whole parser parses
-    the line again: what the user sees is always the whole parser's.
-    """
+    """``argv`` parsed by the whole parser; a wallet command's errors echo no value."""
     Parser.redact_values = "wallet" in argv
-    Parser.probing = True
-    try:
-        return build_parser(_VersionAction, commands=set(argv)).parse_args(argv)
-    except ProbeMissed:
-        pass
-    finally:
-        Parser.probing = False
     return build().parse_args(argv)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.parser import Parser, common_options
+from app.cli.parser import Parser, common_options, handler
 
 WALLET_CHAINS = ("ethereum", "cardano")
 WALLET_NETWORKS = ("mainnet", "testnet")
@@ -39,8 +39,6 @@ def _account(text: str) -> int:
 
 def register(sub: Any) -> None:
     """``wallet new|restore|check|list``."""
-    from app.cli import wallet_cmds
-
     wallet = sub.add_parser(
         "wallet",
         help="create, restore, check and list payment addresses",
@@ -50,13 +48,13 @@ def register(sub: Any) -> None:
         dest="wallet_command", metavar="ACTION", required=True, parser_class=Parser
     )
 
-    _register_new(wsub, wallet_cmds.cmd_new)
-    _register_restore(wsub, wallet_cmds.cmd_restore)
-    _register_check(wsub, wallet_cmds.cmd_check)
+    _register_new(wsub, handler("app.cli.wallet_cmds", "cmd_new"))
+    _register_restore(wsub, handler("app.cli.wallet_cmds", "cmd_restore"))
+    _register_check(wsub, handler("app.cli.wallet_cmds", "cmd_check"))
     p = wsub.add_parser(
         "list", parents=[common_options()], help="wallets made here (public facts only)"
     )
-    p.set_defaults(handler=wallet_cmds.cmd_list)
+    p.set_defaults(handler=handler("app.cli.wallet_cmds", "cmd_list"))
 
 
 def _register_new(wsub: Any, handler: Any) -> None:

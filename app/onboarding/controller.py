@@ -62,11 +62,10 @@ else:
             self.where, self.bind = where, bind
 
         def __get__(self, obj, owner=None):
-            from importlib import import_module
-
             module, name = self.where
             # Looked up at each use, not kept: the module's function is the one truth.
-            function = getattr(import_module(module), name)
+            # __import__, not importlib (which imports warnings: apply's fast path).
+            function = getattr(__import__(module, fromlist=(name,)), name)
             if obj is None or not self.bind:
                 return function
             return function.__get__(obj, owner)  # a function is a descriptor: bound
