@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import os
 
-from app.onboarding.store import StateStore
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
     from app.onboarding.errors import StrPath
+    from app.onboarding.store import StateStore
 
 FILE_NAME = "metadataV2.json"
 _MAX_READ = 1 << 20  # a metadata file is a few hundred bytes; never read a huge one whole
@@ -191,6 +190,8 @@ def _write(state_dir: StrPath, metadata: dict[str, Any]) -> None:
 def kept_store(state_dir: str) -> StateStore:
     """The state store of ``state_dir``, built with metadataV2.json kept in step with
     every write it makes (``hooks``): the one place a store for the controller is built."""
+    from app.onboarding.store import StateStore  # the store imports this module
+
     store = StateStore(state_dir)
     store.before_commit, store.after_commit = hooks(state_dir)
     return store
