@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.cli.exits import EXIT_OK, UsageError
-from app.cli.parsing import version
-from app.onboarding.status import PROBLEM_KINDS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parser imports this module to build its table: the rest comes later
     import argparse
 
     from prometheus_client import CollectorRegistry
@@ -44,7 +41,7 @@ BYTES_PER_GB = 1024**3  # the offer's disk GB is bytes / 1024**3
 
 
 def register(sub: Any) -> None:
-    from app.cli.parser import common_options
+    from app.cli.parser import common_options, handler
 
     p = sub.add_parser(
         "metrics",
@@ -60,7 +57,7 @@ def register(sub: Any) -> None:
         help=f"write DIR/{TEXTFILE_NAME} atomically (node_exporter's "
         "--collector.textfile.directory) instead of printing",
     )
-    p.set_defaults(handler=cmd_metrics)
+    p.set_defaults(handler=handler("app.cli.metrics_cmd", "cmd_metrics"))
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
@@ -97,6 +94,9 @@ def _textfile_dir(directory: str) -> str:
 def build_registry(reader: StateReader, *, bad_settings: bool = False) -> CollectorRegistry:
     """Every metric of this node, read once, in a registry of their own."""
     from prometheus_client import CollectorRegistry, Gauge, Info
+
+    from app.cli.parsing import version
+    from app.onboarding.status import PROBLEM_KINDS
 
     registry = CollectorRegistry(auto_describe=True)
 
@@ -182,6 +182,8 @@ def _machine_gauges(gauge: Any, reader: StateReader) -> None:
 
 def _last_change(history: list[dict[str, Any]]) -> float | None:
     """The time of the newest history entry, or None when there is none (or it is unreadable)."""
+    from datetime import datetime
+
     for entry in reversed(history):
         try:
             return datetime.fromisoformat(str(entry.get("time"))).timestamp()
