@@ -22,6 +22,11 @@ CARDANO_MAINNET = "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmy
 CARDANO_TESTNET = "addr_test1qz2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3n0d3vllmyqwsx5wktcd8cc3sq835lu7drv2xwl2wywfgs68faae"
 
 
+HANG_S = 30.0
+"""The only wall-clock bound a test may assert: long enough that nothing but a hang reaches
+it on a loaded machine (what is meant to take milliseconds, or a wait of a second or two).
+How fast something is belongs in benchmarks/, not here."""
+
 # DMS MetadataV2's keys, in its order: `info --json` must print exactly these.
 DMS_METADATA_KEYS = [
     "name",

@@ -23,6 +23,7 @@ import pytest
 
 from app.onboarding.controller import OnboardingController
 from tests.ansible.helpers import ETH_ADDRESS, ansible_env, playbook, task_results
+from tests.conftest import HANG_S
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,7 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     log = (base / "sshd.log").open("w")
     server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
     try:
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + HANG_S
         while True:
             if server.poll() is not None:
                 pytest.skip(f"sshd could not start here: {(base / 'sshd.log').read_text()[-300:]}")

@@ -22,6 +22,7 @@ import app.hardware
 from app.hardware import sample_usage
 from app.hardware.cpu import read_cpu
 from app.hardware.gpus.sampler import GpuSampler
+from tests.conftest import HANG_S
 from tests.hardware.boundaries import make_fake_pynvml, write
 
 GiB = 1024**3
@@ -128,7 +129,7 @@ def test_usage_that_psutil_cannot_read_is_zero(monkeypatch: pytest.MonkeyPatch) 
 def test_usage_says_why_there_are_no_gpu_figures() -> None:
     sampler = GpuSampler(0.01, nvml=make_fake_pynvml(init_error="NVMLError_DriverNotLoaded"))
     try:
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + HANG_S
         usage = sample_usage(sampler)
         while usage.gpu_note is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -239,7 +240,7 @@ def test_the_probe_passes_its_gpu_timeout_to_the_tools(
     fake_bin: Callable[[str, str], Path],
 ) -> None:
     fake_bin("nvidia-smi", "echo '0, NVIDIA L4, 23034, 22000, 550.54.14, GPU-0, 5, 40'\n")
-    info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=5, **fake_roots)
+    info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=HANG_S, **fake_roots)
     assert [gpu.name for gpu in info.gpus.devices] == ["NVIDIA L4"]
     assert info.gpus.problems == ()
 
@@ -424,7 +425,7 @@ def test_a_gpu_probe_that_breaks_beyond_its_own_net_costs_only_the_gpus(
     monkeypatch.delitem(sys.modules, "pynvml", raising=False)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     with caplog.at_level(logging.DEBUG, logger="app.hardware.probe"):
-        info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=5, **fake_roots)
+        info = app.hardware.probe_machine(tmp_path, gpus=True, gpu_timeout_s=HANG_S, **fake_roots)
     assert info.gpus == app.hardware.GpuReport(
         problems=("GPU probe failed",), faults=("GPU probe failed",)
     )

@@ -12,6 +12,7 @@ import pytest
 
 from app.hardware.gpus.sampler import GpuSampler
 from app.hardware.model import GpuUsage
+from tests.conftest import HANG_S
 from tests.hardware.boundaries import make_fake_pynvml, write
 
 GiB = 1024**3
@@ -34,7 +35,7 @@ def card(**change: object) -> dict[str, object]:
 def wait_for(
     sampler: GpuSampler, done: Callable[[tuple[tuple[GpuUsage, ...], str | None]], bool]
 ) -> tuple[tuple[GpuUsage, ...], str | None]:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_S
     answer = sampler.latest()
     while not done(answer) and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -21,6 +21,7 @@ import pytest
 from app.hardware import probe_gpus
 from app.hardware.gpus.nvidia_smi import parse_csv
 from app.hardware.gpus.rocm_smi import parse_json
+from tests.conftest import HANG_S
 from tests.hardware.boundaries import make_fake_pynvml, write
 
 MakeTool = Callable[[str, str], Path]
@@ -152,12 +153,12 @@ def test_at_most_four_entries_a_gpu_are_read() -> None:
 
 def test_rocm_smi_without_json_or_without_cards(no_nvml: object, fake_bin: MakeTool) -> None:
     fake_bin("rocm-smi", "echo 'WARNING: No AMD GPUs specified'\n")
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert report.problems[-1] == (
         "rocm-smi gave an answer we cannot read: no JSON object in its output"
     )
     fake_bin("rocm-smi", 'echo \'{"system": {"Driver version": "6.7.0"}}\'\n')
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert report.problems[-1] == "rocm-smi found no AMD GPU"
     assert report.faults == ()  # no card is not a broken tool
 
@@ -175,7 +176,7 @@ def test_nvml_names_in_bytes_are_decoded_leniently_up_to_400_bytes(
             {**card, "name": ("\U0001f642" * 100).encode() + b"!"},
         ]
     )
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert [gpu.name for gpu in report.devices] == ["Tesla \ufffd", "\U0001f642" * 100]
 
 
@@ -201,7 +202,7 @@ def test_nvml_readings_a_card_does_not_support_are_none(
         raise nvml.NVMLError_NotSupported()  # type: ignore[attr-defined]
 
     nvml.nvmlSystemGetDriverVersion = unsupported  # type: ignore[attr-defined]
-    (gpu,) = probe_gpus(timeout_s=5).devices
+    (gpu,) = probe_gpus(timeout_s=HANG_S).devices
     assert (gpu.driver, gpu.uuid, gpu.temperature_c, gpu.utilisation_pct) == (
         None,
         None,
@@ -222,7 +223,7 @@ def test_nvml_is_asked_for_the_gpu_temperature_sensor(
         return 40
 
     nvml.nvmlDeviceGetTemperature = temperature  # type: ignore[attr-defined]
-    (gpu,) = probe_gpus(timeout_s=5).devices
+    (gpu,) = probe_gpus(timeout_s=HANG_S).devices
     assert gpu.temperature_c == 40.0
 
 
@@ -235,16 +236,16 @@ def test_a_failed_nvml_shutdown_does_not_lose_the_cards(
         raise nvml.NVMLError_Unknown()  # type: ignore[attr-defined]
 
     nvml.nvmlShutdown = shutdown  # type: ignore[attr-defined]
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
     assert report.problems == ()
 
 
 def test_nvml_with_64_and_with_65_cards(fake_nvml: MakeNvml, fake_bin: MakeTool) -> None:
     fake_nvml(devices=[_nvml_card() for _ in range(64)])
-    assert len(probe_gpus(timeout_s=5).devices) == 64
+    assert len(probe_gpus(timeout_s=HANG_S).devices) == 64
     fake_nvml(devices=[_nvml_card() for _ in range(65)])
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert report.problems[0] == (
         "NVML failed: ValueError: NVML reported 65 GPUs, more than the 64 we accept"
     )
@@ -252,14 +253,14 @@ def test_nvml_with_64_and_with_65_cards(fake_nvml: MakeNvml, fake_bin: MakeTool)
 
 def test_nvml_not_installed_is_said(monkeypatch: pytest.MonkeyPatch, fake_bin: MakeTool) -> None:
     monkeypatch.setitem(sys.modules, "pynvml", None)  # `import pynvml` raises ImportError
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert report.problems[0] == "NVML unavailable: nvidia-ml-py is not installed"
     assert report.faults == ()
 
 
 def test_the_nvml_module_given_is_the_one_asked(no_nvml: object, fake_bin: MakeTool) -> None:
     given = make_fake_pynvml(devices=[_nvml_card()])
-    report = probe_gpus(timeout_s=5, nvml=given)
+    report = probe_gpus(timeout_s=HANG_S, nvml=given)
     assert [gpu.name for gpu in report.devices] == ["NVIDIA L4"]
     assert given.state["init"] == 1  # type: ignore[attr-defined]
 
@@ -267,7 +268,7 @@ def test_the_nvml_module_given_is_the_one_asked(no_nvml: object, fake_bin: MakeT
 def test_nvml_that_blocks_is_given_up_after_the_probes_timeout(fake_bin: MakeTool) -> None:
     release = threading.Event()
     nvml = make_fake_pynvml(devices=[_nvml_card()])
-    nvml.nvmlInit = lambda: release.wait(10)  # type: ignore[attr-defined]
+    nvml.nvmlInit = lambda: release.wait(HANG_S * 2)  # type: ignore[attr-defined]
     started = time.monotonic()
     try:
         report = probe_gpus(timeout_s=0.3, nvml=nvml)
@@ -278,7 +279,7 @@ def test_nvml_that_blocks_is_given_up_after_the_probes_timeout(fake_bin: MakeToo
     finally:
         release.set()
     assert report.problems[0] == "NVML did not answer in 0.3 s"
-    assert elapsed < 5
+    assert elapsed < HANG_S  # given up on: the call itself would block until released
 
 
 def test_an_nvml_binding_that_fails_to_load_is_a_fault_with_its_reason(
@@ -292,7 +293,7 @@ def test_an_nvml_binding_that_fails_to_load_is_a_fault_with_its_reason(
     monkeypatch.delitem(sys.modules, "pynvml", raising=False)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     with caplog.at_level(logging.DEBUG, logger="app.hardware.gpus"):
-        report = probe_gpus(timeout_s=5)
+        report = probe_gpus(timeout_s=HANG_S)
     reason = "GPU probe failed: RuntimeError: " + ("libnvidia-ml " * 20)[:120]
     assert (report.devices, report.problems, report.faults) == ((), (reason,), (reason,))
     (record,) = [r for r in caplog.records if r.name == "app.hardware.gpus"]
@@ -320,7 +321,7 @@ def test_nvml_errors_by_code_say_whether_a_tool_broke(
         raise cls(int(code.rstrip(")"))) if code.rstrip(")") else cls()
 
     nvml.nvmlInit = init  # type: ignore[attr-defined]
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert report.problems[0] == problem
     assert (problem in report.faults) == fault
 
@@ -328,7 +329,7 @@ def test_nvml_errors_by_code_say_whether_a_tool_broke(
 def test_an_unexpected_nvml_failure_is_quoted(fake_nvml: MakeNvml, fake_bin: MakeTool) -> None:
     nvml = fake_nvml(devices=[_nvml_card()])
     nvml.nvmlDeviceGetCount = lambda: "two"  # type: ignore[attr-defined]
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     problem = "NVML failed: ValueError: invalid literal for int() with base 10: 'two'"
     assert report.problems[0] == problem
     assert problem in report.faults
@@ -348,6 +349,6 @@ def test_an_nvml_error_without_a_code(fake_nvml: MakeNvml, fake_bin: MakeTool) -
         raise Odd()
 
     nvml.nvmlInit = init  # type: ignore[attr-defined]
-    report = probe_gpus(timeout_s=5)
+    report = probe_gpus(timeout_s=HANG_S)
     assert report.problems[0] == "NVML failed: odd"
     assert report.problems[0] in report.faults

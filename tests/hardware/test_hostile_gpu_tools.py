@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.hardware.gpus import probe_gpus
 from app.hardware.gpus._run import MAX_GPUS, MAX_TEXT
 from app.onboarding.controller import OnboardingController
+from tests.conftest import HANG_S
 from tests.fakes import fake_machine
 from tests.tui.conftest import offer
 
@@ -18,16 +19,15 @@ MakeTool = Callable[[str, str], Path]
 LINE = "{i}, NVIDIA GeForce RTX 3090, 24576, 23000, 550.54.14, GPU-{i}, 3, 41\n"
 
 
-def _probe(timeout_s: float = 3.0) -> tuple[object, float]:
-    start = time.monotonic()
-    report = probe_gpus(timeout_s=timeout_s)
-    return report, time.monotonic() - start
+def _probe(timeout_s: float = HANG_S) -> Any:
+    """The GPUs, with a timeout that only a hang reaches: a tool that is cut short says so
+    ("printed more than"), one that ran into the timeout says "did not answer"."""
+    return probe_gpus(timeout_s=timeout_s)
 
 
 def test_endless_output_is_cut_and_the_tool_stopped(no_nvml: object, fake_bin: MakeTool) -> None:
     fake_bin("nvidia-smi", "exec /usr/bin/yes '0, GPU, 1, 1, d, u, 1, 1'\n")
-    report, elapsed = _probe()
-    assert elapsed < 2.5
+    report = _probe()
     assert report.devices == ()  # type: ignore[attr-defined]
     assert "printed more than 1024 KB of output; it was stopped" in " ".join(report.problems)  # type: ignore[attr-defined]
     assert not report.readable  # type: ignore[attr-defined]
@@ -35,16 +35,15 @@ def test_endless_output_is_cut_and_the_tool_stopped(no_nvml: object, fake_bin: M
 
 def test_one_huge_line_is_cut(no_nvml: object, fake_bin: MakeTool) -> None:
     fake_bin("nvidia-smi", "/usr/bin/head -c 10000000 /dev/zero | /usr/bin/tr '\\0' x\n")
-    report, elapsed = _probe()
-    assert elapsed < 2.5
+    report = _probe()
     assert all(len(p) < 400 for p in report.problems)  # type: ignore[attr-defined]
     assert "printed more than" in " ".join(report.problems)  # type: ignore[attr-defined]
 
 
 def test_endless_error_output_is_cut(no_nvml: object, fake_bin: MakeTool) -> None:
     fake_bin("nvidia-smi", "exec /usr/bin/yes oops >&2\n")
-    report, elapsed = _probe()
-    assert elapsed < 2.5 and "of error output" in " ".join(report.problems)  # type: ignore[attr-defined]
+    report = _probe()
+    assert "of error output" in " ".join(report.problems)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -56,7 +55,7 @@ def test_repeated_or_negative_indices_are_a_tool_fault(
 ) -> None:
     body = "".join(LINE.format(i=i) for i in indices)
     fake_bin("nvidia-smi", f"/bin/cat <<'EOF'\n{body}EOF\n")
-    report, _ = _probe()
+    report = _probe()
     assert report.devices == ()  # type: ignore[attr-defined]
     assert says in " ".join(report.problems) and report.faults  # type: ignore[attr-defined]
 
@@ -64,17 +63,17 @@ def test_repeated_or_negative_indices_are_a_tool_fault(
 def test_too_many_gpus_and_long_names_are_bounded(no_nvml: object, fake_bin: MakeTool) -> None:
     body = "".join(LINE.format(i=i) for i in range(MAX_GPUS + 1))
     fake_bin("nvidia-smi", f"/bin/cat <<'EOF'\n{body}EOF\n")
-    report, _ = _probe()
+    report = _probe()
     assert report.devices == () and report.faults  # type: ignore[attr-defined]
     long = "0, " + "N" * 5000 + ", 1, 1, " + "d" * 5000 + ", u, 1, 1\n"
     fake_bin("nvidia-smi", f"/bin/cat <<'EOF'\n{long}EOF\n")
-    report, _ = _probe()
+    report = _probe()
     (gpu,) = report.devices  # type: ignore[attr-defined]
     assert len(gpu.name) <= MAX_TEXT and len(gpu.driver) <= MAX_TEXT
 
 
 def test_a_missing_tool_is_absence_not_a_fault(no_nvml: object, fake_bin: MakeTool) -> None:
-    report, _ = _probe()
+    report = _probe()
     assert report.faults == () and report.readable  # type: ignore[attr-defined]
 
 
@@ -115,8 +114,8 @@ def test_status_does_not_run_the_gpu_tools(state_dir: Path, fake_bin: MakeTool) 
     ctl = OnboardingController(state_dir, probe=lambda: fake_machine(gpus=1))
     ctl.onboard(offer(gpus=(0,)))
     fresh = OnboardingController(state_dir)  # the real probe: GPUs only when asked
-    fake_bin("nvidia-smi", "/bin/sleep 30\n")
-    start = time.monotonic()
+    ran = state_dir.parent / "nvidia-smi-ran"
+    fake_bin("nvidia-smi", f"/usr/bin/touch {ran}\n/bin/sleep 30\n")
     status = fresh.status()
-    assert time.monotonic() - start < 1.0
+    assert not ran.exists()  # the tool was never started, however long status took
     assert any("were not checked" in n for n in status.notes)

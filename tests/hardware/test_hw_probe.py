@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from app.hardware import (
 from app.hardware import probe as probe_module
 from app.hardware.disk import nearest_existing, read_disk
 from app.hardware.osinfo import parse_os_release, read_os
+from tests.conftest import HANG_S
 from tests.fakes import fake_machine
 from tests.hardware.boundaries import cpuinfo_x86, write
 
@@ -76,7 +76,7 @@ def test_fast_path_runs_no_gpu_tool(
 def test_gpu_problems_stay_in_the_gpu_report(
     fake_roots: dict[str, Path], tmp_path: Path, no_nvml: object, fake_bin: object
 ) -> None:
-    info = probe_machine(tmp_path, gpus=True, gpu_timeout_s=1, **fake_roots)
+    info = probe_machine(tmp_path, gpus=True, gpu_timeout_s=HANG_S, **fake_roots)
     assert info.gpus.probed
     assert "nvidia-smi not found" in info.gpus.problems
     assert info.problems == ()
@@ -188,12 +188,11 @@ def test_fake_machine_agrees_with_the_probe(tmp_path: Path) -> None:
 
 
 def test_sample_usage_does_not_block(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real psutil call, watched: it is asked not to sleep, and it returns at once.
+    """The real psutil call, watched: it is asked not to sleep.
 
     psutil.cpu_percent sleeps for `interval` seconds unless interval is None or 0; the
     gauges sample on a timer in the event loop, so a blocking sample would freeze the app.
-    The time bound is far above a non-blocking call (microseconds) and far below the
-    1 s that a blocking ``cpu_percent(interval=1)`` would take.
+    The interval asked for is what load cannot change, so that is what is checked.
     """
     real = psutil.cpu_percent
     intervals: list[object] = []
@@ -203,11 +202,8 @@ def test_sample_usage_does_not_block(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(psutil, "cpu_percent", watched)
-    started = time.perf_counter()
     usage = sample_usage()
-    elapsed = time.perf_counter() - started
     assert intervals and all(i in (None, 0) for i in intervals), intervals
-    assert elapsed < 0.5, f"sample_usage took {elapsed:.2f} s"
     assert 0.0 <= usage.cpu_percent <= 100.0 * (psutil.cpu_count() or 1)
     assert 0.0 < usage.memory_percent <= 100.0
     assert usage.memory_used_mb > 0

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.onboarding import identity
+from tests.conftest import HANG_S
 
 BEGIN = b"-----BEGIN PRIVATE KEY-----"
 END = b"-----END PRIVATE KEY-----"
@@ -120,7 +121,7 @@ def test_a_fifo_in_the_key_files_place_is_no_identity_and_no_wait(tmp_path: Path
         target=lambda: found.append(identity.identity_exists(tmp_path)), daemon=True
     )
     reader.start()
-    reader.join(timeout=10)
+    reader.join(timeout=HANG_S)  # a hang only: an open that blocked never returns
     assert not reader.is_alive(), "reading the key waited on a FIFO"
     assert found == [False]
 

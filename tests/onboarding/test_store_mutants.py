@@ -30,6 +30,7 @@ from app.onboarding.store import (
     StateStore,
     _too_deep,
 )
+from tests.conftest import HANG_S
 
 TEXT_DEPTH_LIMIT = MAX_EXTRA_DEPTH + 8  # the depth _parse counts on the raw text
 
@@ -255,7 +256,7 @@ def test_a_fifo_in_the_state_files_place_is_refused_without_waiting_for_a_writer
     found: list[BaseException] = []
     reader = threading.Thread(target=lambda: found.append(read_error(store)), daemon=True)
     reader.start()
-    reader.join(timeout=10)
+    reader.join(timeout=HANG_S)  # a hang only: an open that blocked never returns
     assert not reader.is_alive(), "reading the state waited on a FIFO"
     (err,) = found
     assert str(err).startswith(

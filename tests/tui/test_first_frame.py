@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from app.hardware.model import MachineInfo
 from app.tui.app import NunetOnboardApp
+from tests.conftest import HANG_S
 from tests.tui.conftest import SIZE, make_app
 
 
@@ -46,7 +47,7 @@ async def test_a_stuck_probe_does_not_hold_the_app(
     start = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:
         assert "20800 MHz" not in cpu_panel(app)
-        assert time.perf_counter() - start < 5
+        assert time.perf_counter() - start < HANG_S  # the never-resolved probe was not waited for
         app.machine_future.set_result(app.controller.machine(gpus=False))
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -16,6 +16,7 @@ from app.hardware.model import GpuUsage, Usage
 from app.onboarding.controller import OnboardingController
 from app.tui.app import NunetOnboardApp
 from app.tui.usage_history import UsageHistory
+from tests.conftest import HANG_S
 from tests.fakes import fake_machine
 from tests.hardware.boundaries import make_fake_pynvml
 from tests.tui.conftest import SIZE, settle
@@ -40,7 +41,7 @@ def panel(app: NunetOnboardApp, selector: str) -> str:
 async def sample_until(pilot: Pilot[Any], done: str, times: int = 1) -> str:
     """Take samples as the timer does until `done` shows in the usage panel, then `times` more."""
     app = pilot.app
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_S
     while done not in panel(app, "#usage-panel") and time.monotonic() < deadline:
         app.screen.sample()  # type: ignore[attr-defined]
         await pilot.pause(0.02)
@@ -106,7 +107,7 @@ async def test_a_machine_without_gpus_shows_no_gpu_line(
     app = app_with_nvml(state_dir, gpus=0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + HANG_S
         while app.sample_usage().gpu_note is None and time.monotonic() < deadline:
             await pilot.pause(0.02)  # until the sampler has given up on NVML
         assert app.sample_usage().gpu_note == "NVML library not found"

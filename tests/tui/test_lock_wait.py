@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from app.onboarding.controller import OnboardingController
 from app.tui.dialogs.offboard import OffboardDialog
+from tests.conftest import HANG_S
 from tests.tui.conftest import SIZE, AppFactory, offer, settle
 
 
@@ -24,12 +28,31 @@ def lock_held_elsewhere(ctl: OnboardingController) -> Iterator[None]:
         os.close(fd)
 
 
-async def _confirm_offboard(app: object, pilot: object) -> None:
-    await pilot.press("x")  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    assert isinstance(app.screen, OffboardDialog)  # type: ignore[attr-defined]
-    await pilot.press("tab", "enter")  # type: ignore[attr-defined]
-    await asyncio.sleep(0.3)  # the worker is now waiting for the lock
+def _lock_file_opens(ctl: OnboardingController) -> int:
+    """How many of this process's file descriptors are open on the state's lock file."""
+    target = os.path.realpath(ctl.store.lock_path)
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}") == target
+    return count
+
+
+async def _confirm_offboard(app: Any, pilot: Any) -> None:
+    """Confirm an offboard and return once its worker waits for the lock held elsewhere.
+
+    The writer opens the lock file only after it has its cancel event, so once a second
+    descriptor is open on it, a cancel reaches the wait: no sleep to guess at.
+    """
+    await pilot.press("x")
+    await settle(pilot)
+    assert isinstance(app.screen, OffboardDialog)
+    opened = _lock_file_opens(app.controller)
+    await pilot.press("tab", "enter")
+    deadline = time.monotonic() + HANG_S
+    while _lock_file_opens(app.controller) <= opened and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert _lock_file_opens(app.controller) > opened, "the offboard never waited for the lock"
 
 
 async def test_closing_the_dialog_drops_an_offboard_waiting_for_the_lock(
@@ -37,7 +60,7 @@ async def test_closing_the_dialog_drops_an_offboard_waiting_for_the_lock(
 ) -> None:
     app = app_factory()
     app.controller.onboard(offer())
-    app.controller.store.lock_timeout_s = 30
+    app.controller.store.lock_timeout_s = 3600  # only the cancel can end the wait
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         with lock_held_elsewhere(app.controller):
@@ -54,7 +77,7 @@ async def test_quitting_while_a_write_waits_for_the_lock_quits_and_runs_nothing(
 ) -> None:
     app = app_factory()
     app.controller.onboard(offer())
-    app.controller.store.lock_timeout_s = 30
+    app.controller.store.lock_timeout_s = 3600  # only the quit can end the wait
     with lock_held_elsewhere(app.controller):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -63,6 +86,6 @@ async def test_quitting_while_a_write_waits_for_the_lock_quits_and_runs_nothing(
             start = loop.time()
             await pilot.press("ctrl+q")  # q is the screens' key; ctrl+q quits from a dialog too
             await app.workers.wait_for_complete()
-            assert loop.time() - start < 2
+            assert loop.time() - start < HANG_S  # the quit ended the hour's wait
     await asyncio.sleep(0.3)
     assert app.controller.is_onboarded()
