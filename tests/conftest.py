@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from tests.fakes import fake_machine
+from tests.fakes import FakeHost, fake_machine
 
 # Published vectors (the Hardhat account #0; CIP-19's type-00 base addresses), so tests do not
 # depend on our own wallet code to make addresses.
@@ -89,6 +90,29 @@ def _idle_host(monkeypatch: pytest.MonkeyPatch) -> None:
     now" from it, and no test may depend on how busy the machine running it is. A test
     of the busy warning gives its own (``load_average=`` or its own ``getloadavg``)."""
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
+@pytest.fixture
+def fake_host(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> FakeHost:
+    """The real probe, here and in any command run in a subprocess, reads `FakeHost`.
+
+    ``FakeHost()`` unless the test parametrizes this fixture (indirect) with another.
+    In this process the two boundaries that no directory can stand for are patched:
+    ``os.statvfs`` (the disk) and ``pynvml`` (absent, so NVML finds no GPU).
+    """
+    host: FakeHost = getattr(request, "param", FakeHost())
+    root = tmp_path_factory.mktemp("host")
+    host.write(root)
+    for name, value in host.environment(root).items():
+        monkeypatch.setenv(name, value)
+    figures = host.statvfs()
+    monkeypatch.setattr(os, "statvfs", lambda path: figures)
+    monkeypatch.setitem(sys.modules, "pynvml", None)
+    return host
 
 
 @pytest.fixture

@@ -152,7 +152,9 @@ def test_a_home_relative_state_dir_is_the_same_for_every_command(
     assert paths.resolve_state_dir(None) == str(wanted)
 
 
-def test_onboard_then_status_with_a_home_relative_state_dir(tmp_path: Path) -> None:
+def test_onboard_then_status_with_a_home_relative_state_dir(
+    tmp_path: Path, fake_host: object
+) -> None:
     """The installed command line, as a provider's unit file would run it."""
     import subprocess
     import sys

@@ -94,6 +94,26 @@ def _gpu_report(timeout_s: float) -> GpuReport:
     return report
 
 
+HARDWARE_ROOT_ENV = "NUNET_HARDWARE_ROOT"
+"""A directory that stands for ``/``: the probe reads its ``proc``, ``sys`` and
+``sys/fs/cgroup`` instead of the machine's own. It lets the whole program, run as a
+command, describe another machine from a copy of that machine's files (how the tests
+run the command line on a machine with known figures); unset, the real ones are read.
+Not ``NUNET_ONBOARD_*``: it is no setting (those are validated, and cost a start-up)."""
+
+
+def _roots(
+    cgroup_root: StrPath | None, proc_root: StrPath | None, sys_root: StrPath | None
+) -> tuple[StrPath, StrPath, StrPath]:
+    """The cgroup, /proc and /sys roots: those given, else under ``HARDWARE_ROOT_ENV``."""
+    base = os.environ.get(HARDWARE_ROOT_ENV) or "/"
+    return (
+        cgroup_root if cgroup_root is not None else os.path.join(base, "sys", "fs", "cgroup"),
+        proc_root if proc_root is not None else os.path.join(base, "proc"),
+        sys_root if sys_root is not None else os.path.join(base, "sys"),
+    )
+
+
 class Capacity(Record):
     """What may be offered: the part of the probe that the rules need (no GPUs).
 
@@ -117,14 +137,16 @@ class Capacity(Record):
 def probe_capacity(
     data_path: StrPath,
     *,
-    cgroup_root: StrPath = "/sys/fs/cgroup",
-    proc_root: StrPath = "/proc",
-    sys_root: StrPath = "/sys",
+    cgroup_root: StrPath | None = None,
+    proc_root: StrPath | None = None,
+    sys_root: StrPath | None = None,
 ) -> Capacity:
     """The CPU, memory total, disk and container limits, and what a container may use.
 
     Never raises, never prints: each fact is guarded on its own (see ``_guarded``).
+    A root left out is the machine's own (see ``HARDWARE_ROOT_ENV``).
     """
+    cgroup_root, proc_root, sys_root = _roots(cgroup_root, proc_root, sys_root)
     problems: list[str] = []
     cpu, found = _guarded("CPU", lambda: read_cpu(proc_root, sys_root), _unknown_cpu)
     problems += found
@@ -165,9 +187,9 @@ def probe_machine(
     *,
     gpus: bool = True,
     gpu_timeout_s: float = 5.0,
-    cgroup_root: StrPath = "/sys/fs/cgroup",
-    proc_root: StrPath = "/proc",
-    sys_root: StrPath = "/sys",
+    cgroup_root: StrPath | None = None,
+    proc_root: StrPath | None = None,
+    sys_root: StrPath | None = None,
 ) -> MachineInfo:
     """What this machine has and what a container on it may use.
 
@@ -180,6 +202,7 @@ def probe_machine(
     """
     from app.hardware.osinfo import read_os  # platform, socket, shlex: not for status
 
+    cgroup_root, proc_root, sys_root = _roots(cgroup_root, proc_root, sys_root)
     capacity = probe_capacity(
         data_path, cgroup_root=cgroup_root, proc_root=proc_root, sys_root=sys_root
     )

@@ -1,7 +1,7 @@
 """The command line as a drop-in for DMS's: its flags, its units, scripts that rely on it.
 
-In-process (``app.cli.main``) for speed, on this machine's real hardware and a tmp
-state; the closed pipe and the top-level handler also once as a real subprocess.
+In-process (``app.cli.main``) for speed, on the fake host (tests/cli/conftest.py) and a
+tmp state; the closed pipe and the top-level handler also once as a real subprocess.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from app.onboarding.controller import OnboardingController
 from app.onboarding.rules import OfferLimits
 from tests.cli.helpers import REPO
 from tests.conftest import CARDANO_MAINNET, ETH_ADDRESS
+from tests.fakes import FakeHost
 
 
-@pytest.fixture(scope="module")
-def limits() -> OfferLimits:
+@pytest.fixture
+def limits(fake_host: FakeHost) -> OfferLimits:
+    """The fake host's bounds, as the real probe reads them."""
     return OnboardingController(Path("/nonexistent")).limits()
 
 
@@ -78,9 +80,8 @@ def test_long_dms_spellings_and_pflag_booleans(
 def test_sizes_with_units(
     tmp_path: Path, limits: OfferLimits, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    gib = limits.memory_min // 1024 + 1
-    if gib * 1024 > limits.memory_max or limits.disk_free < 1:
-        pytest.skip("this machine's memory range holds no whole GiB")
+    gib = limits.memory_min // 1024 + 1  # the fake host's 1234-11110 MB: 2 GiB
+    assert gib * 1024 <= limits.memory_max and limits.disk_free >= 1
     code, _, err = run(
         capsys,
         "onboard", "-m", f"{gib}GiB", "-c", str(limits.cpu_min), "-n", "nunet-test",

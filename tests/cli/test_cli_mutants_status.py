@@ -22,6 +22,7 @@ import pytest
 from app.onboarding.identity import KEY_FILE
 from tests.cli.helpers import Terminal, main_cli, main_json, smallest_offer
 from tests.conftest import ETH_ADDRESS
+from tests.fakes import FakeHost
 from tests.hardware.boundaries import make_fake_pynvml
 
 Capsys = pytest.CaptureFixture[str]
@@ -279,7 +280,15 @@ def test_capacity_without_gpu_tools_says_why_there_are_none(
     assert re.search(r"^  GPUs {18}none \(.*nvidia-smi not found; .*\)$", out, re.M), out
 
 
-def test_available_capacity_with_units(capsys: Capsys, state: str, machine: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("fake_host", "clock"),
+    [(FakeHost(), "2596.14 MHz"), (FakeHost(mhz=2100.0), "2100 MHz")],
+    indirect=["fake_host"],
+    ids=["fractional-clock", "whole-clock"],
+)
+def test_available_capacity_with_units(
+    capsys: Capsys, state: str, fake_host: FakeHost, machine: dict[str, Any], clock: str
+) -> None:
     onboard(capsys, machine, state)
     data = main_json(capsys, "capacity", "--available", "--state-dir", state)
     code, out, err = main_cli(capsys, "capacity", "--available", "--state-dir", state)
@@ -297,7 +306,7 @@ def test_available_capacity_with_units(capsys: Capsys, state: str, machine: dict
             ("NTX price", "0.25 NTX/min"),
         ],
     )
-    assert not out.splitlines()[3].endswith(".0 MHz")  # 2100, not 2100.0
+    assert out.splitlines()[3] == f"  Clock per core  {clock}"  # as measured: not 2596, not 2100.0
 
 
 def test_onboarded_capacity(capsys: Capsys, state: str, machine: dict[str, Any]) -> None:

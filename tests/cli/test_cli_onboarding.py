@@ -1,4 +1,4 @@
-"""The command line end to end in a subprocess, on this machine's real hardware and a tmp state."""
+"""The command line end to end in a subprocess, on the fake host (tests/cli/conftest.py), a tmp state."""
 
 from __future__ import annotations
 
@@ -10,21 +10,6 @@ import pytest
 
 from tests.cli.helpers import run_cli, run_json
 from tests.conftest import CARDANO_TESTNET, DMS_METADATA_KEYS, ETH_ADDRESS
-
-
-@pytest.fixture(scope="module")
-def machine() -> dict[str, Any]:
-    result = run_cli("capacity", "--json")
-    assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = json.loads(result.stdout)
-    allowed = data["allowed"]  # capacity --json carries the ranges the table shows
-    data["cpu_min"], data["cpu_max"] = allowed["cpu"]["min"], allowed["cpu"]["max"]
-    data["mem_min"], data["mem_max"] = allowed["memory"]["min"], allowed["memory"]["max"]
-    # DMS's formula: refused when offer < int64(total/10) or offer > int64(total*9/10)
-    exact = data["cpu_exact"]  # the CPU's bounds are on the float total of its clocks
-    assert (data["cpu_min"], data["cpu_max"]) == (int(exact / 10), int(exact * 9 / 10))
-    assert (data["mem_min"], data["mem_max"]) == (data["memory"] // 10, data["memory"] * 9 // 10)
-    return data
 
 
 def onboard_args(machine: dict[str, Any], **kw: str) -> list[str]:

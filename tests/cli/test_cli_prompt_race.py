@@ -14,13 +14,14 @@ import pytest
 
 from tests.cli.helpers import run_cli, run_json
 from tests.conftest import ETH_ADDRESS
+from tests.fakes import FakeHost
 from tests.pty_child import PtyChild
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def bounds() -> dict[str, Any]:
+@pytest.fixture
+def bounds(fake_host: FakeHost) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(run_cli("capacity", "--json").stdout)
     return {"cpu": -(-data["cpu"] // 10), "memory": -(-data["memory"] // 10)}
 

@@ -12,10 +12,11 @@ import pytest
 from app.onboarding.controller import OnboardingController
 from tests.cli.helpers import REPO
 from tests.conftest import ETH_ADDRESS
+from tests.fakes import FakeHost
 
 
-@pytest.fixture(scope="module")
-def offer_args() -> list[str]:
+@pytest.fixture
+def offer_args(fake_host: FakeHost) -> list[str]:
     limits = OnboardingController(Path("/nonexistent")).limits()
     return [
         "onboard", "-c", str(limits.cpu_min), "-m", str(limits.memory_min),

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -27,7 +27,7 @@ from app.hardware import probe as probe_module
 from app.hardware.disk import nearest_existing, read_disk
 from app.hardware.osinfo import parse_os_release, read_os
 from tests.conftest import HANG_S
-from tests.fakes import fake_machine
+from tests.fakes import FakeHost, fake_machine
 from tests.hardware.boundaries import cpuinfo_x86, write
 
 GIB = 1024**3
@@ -113,13 +113,40 @@ def test_the_real_machine_never_prints(tmp_path: Path, capfd: pytest.CaptureFixt
     assert capfd.readouterr() == ("", "")
 
 
-def test_disk_of_a_directory_that_does_not_exist_yet(tmp_path: Path) -> None:
+def test_the_command_line_answers_on_the_real_machine(tmp_path: Path) -> None:
+    """A smoke test on whatever machine runs it: only what holds everywhere."""
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "capacity", "--json", "--state-dir", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=HANG_S,
+        cwd=Path(app.__file__).parents[1],
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["cpu"] > 0 and data["memory"] > 0 and data["total_cores"] >= 1
+    assert data["disk_free_gb"] >= 0
+
+
+def test_disk_of_a_directory_that_does_not_exist_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measured on the nearest parent that exists, and what a user may write is offered:
+    the kernel's f_bavail (173 GB), not f_bfree (197 GB, which counts root's reserve)."""
     missing = tmp_path / "not" / "yet" / "state"
     assert nearest_existing(missing) == str(tmp_path)
+    asked: list[str] = []
+    figures = FakeHost().statvfs()
+
+    def statvfs(path: str) -> os.statvfs_result:
+        asked.append(os.fspath(path))
+        return figures
+
+    monkeypatch.setattr(os, "statvfs", statvfs)  # the kernel's answer for the partition
     disk, problems = read_disk(missing)
-    usage = shutil.disk_usage(tmp_path)
     assert problems == []
-    assert (disk.total_gb, disk.free_gb) == (usage.total // GIB, usage.free // GIB)
+    assert asked == [str(tmp_path)]
+    assert (disk.total_gb, disk.free_gb) == (457, 173)
     assert Path(disk.path) in (tmp_path, *tmp_path.parents)
 
 

@@ -13,6 +13,7 @@ from app.hardware import MachineInfo
 from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import NotOnboarded
+from tests.conftest import HANG_S
 from tests.fakes import fake_machine
 from tests.hardware.boundaries import make_fake_pynvml
 
@@ -40,7 +41,7 @@ def test_gpus_are_probed_only_when_asked(
     monkeypatch.setitem(
         sys.modules, "pynvml", make_fake_pynvml(init_error="NVMLError_LibraryNotFound")
     )
-    ctl = OnboardingController(state_dir, gpu_timeout_s=1.0)
+    ctl = OnboardingController(state_dir, gpu_timeout_s=HANG_S)
     fast = ctl.machine(gpus=False)
     assert fast.gpus.probed is False and ctl.machine(gpus=False) is fast
     full = ctl.machine()

@@ -5,7 +5,6 @@ with the load average given to the controller."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -120,7 +119,7 @@ def test_a_history_entry_without_a_revision_is_not_a_change_since(
 
 # -- the machine status checks against ---------------------------------------------------------
 def test_without_a_probe_status_reads_the_capacity_of_the_state_dirs_disk(
-    tmp_path: Path,
+    tmp_path: Path, fake_host: object
 ) -> None:
     """No probe given and none run yet: the GPU-less Capacity of this machine, its disk the
     one the state directory is on (not psutil's whole MachineInfo)."""
@@ -130,8 +129,7 @@ def test_without_a_probe_status_reads_the_capacity_of_the_state_dirs_disk(
     fit = ctl.fit_machine()
     assert type(fit) is Capacity
     assert [p for p in fit.problems if "disk" in p] == []
-    vfs = os.statvfs(tmp_path)
-    assert fit.disk.total_gb == vfs.f_blocks * vfs.f_frsize // 1024**3 > 0
+    assert (fit.disk.total_gb, fit.disk.free_gb) == (457, 173)  # the fake host's statvfs
 
 
 def test_a_machine_already_probed_is_the_one_status_checks_against(tmp_path: Path) -> None:

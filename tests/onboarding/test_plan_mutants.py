@@ -17,7 +17,7 @@ from app.onboarding.errors import RuleViolation, StateChanged, StateError
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.offer import load_target
 from app.onboarding.plan import Current, carry_out, offer_view, plan_apply, read_current
-from tests.conftest import ETH_ADDRESS
+from tests.conftest import ETH_ADDRESS, HANG_S
 from tests.fakes import fake_machine
 from tests.onboarding.log_lines import logged
 
@@ -337,7 +337,7 @@ def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
     nvml = make_fake_pynvml(devices=[{**card, "temp": 30}])
     monkeypatch.setitem(sys.modules, "pynvml", nvml)
 
-    with_gpus = OnboardingController(state_dir, gpu_timeout_s=1.0)
+    with_gpus = OnboardingController(state_dir, gpu_timeout_s=HANG_S)
     plan = with_gpus.apply(load_target(PERCENT_FILE + 'gpus = "all"\n'), check=True)
     assert plan.after["gpus"] == [0] and not [w for w in plan.warnings if "GPU" in w]
     assert f"payment address: {ETHEREUM_REFUSED_BY_DMS}" in plan.warnings
@@ -345,14 +345,14 @@ def test_apply_runs_the_gpu_tools_only_for_an_offer_with_gpus(
 
     # Onboarding without GPUs still lists every card in gpu_info (as DMS and the app do),
     # so the write probes them; a run that finds nothing to change does not.
-    OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+    OnboardingController(state_dir, gpu_timeout_s=HANG_S).apply(load_target(PERCENT_FILE))
     assert nvml.state["init"] == 2  # type: ignore[attr-defined]
     metadata = json.loads((state_dir / "metadataV2.json").read_text())
     assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
-    again = OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+    again = OnboardingController(state_dir, gpu_timeout_s=HANG_S).apply(load_target(PERCENT_FILE))
     assert again.action == "none"
     assert nvml.state["init"] == 2  # type: ignore[attr-defined]  # no change: no probe
-    OnboardingController(state_dir, gpu_timeout_s=1.0).change_offer({"ntx_price": 1.0})
+    OnboardingController(state_dir, gpu_timeout_s=HANG_S).change_offer({"ntx_price": 1.0})
     metadata = json.loads((state_dir / "metadataV2.json").read_text())
     assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
 
@@ -373,7 +373,7 @@ def test_a_gpu_tool_that_hangs_keeps_the_recorded_gpu_info_of_an_offer_without_g
     monkeypatch.setenv("PATH", str(bin_dir))
     card = {"name": "NVIDIA RTX", "uuid": "GPU-1", "total": 2**34, "free": 2**34, "util": 0}
     monkeypatch.setitem(sys.modules, "pynvml", make_fake_pynvml(devices=[{**card, "temp": 30}]))
-    OnboardingController(state_dir, gpu_timeout_s=1.0).apply(load_target(PERCENT_FILE))
+    OnboardingController(state_dir, gpu_timeout_s=HANG_S).apply(load_target(PERCENT_FILE))
 
     monkeypatch.setitem(
         sys.modules, "pynvml", make_fake_pynvml(init_error="NVMLError_LibraryNotFound")

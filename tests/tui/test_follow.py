@@ -1,8 +1,8 @@
 """The open app follows what the command line writes, and never writes over it unseen.
 
 Two processes on one state directory: the app through Pilot in this one, the
-real CLI in a subprocess. Both see this machine's real hardware (the CLI cannot
-be handed a fake one), so the offers are chosen from its limits. The app polls
+real CLI in a subprocess. Both probe the fake host (tests/fakes.py) for real, so the
+offers are chosen from its limits. The app polls
 the state files, so each test waits for the change to show rather than sleeping a
 fixed time; how soon it shows is the poll's interval, not something a loaded machine
 can be held to here.
@@ -30,7 +30,7 @@ from tests.cli.helpers import run_cli
 from tests.conftest import ETH_ADDRESS, HANG_S
 from tests.tui.conftest import FIXED_USAGE, SIZE, settle, type_on_slider
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fake_host")]
 
 FOLLOW_WITHIN_S = HANG_S
 """The poll is every 0.5 s; only an app that never follows takes this long."""
