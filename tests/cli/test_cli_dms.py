@@ -92,6 +92,20 @@ def test_sizes_with_units(
     assert offer["memory"] == gib * 1024 and offer["disk"] == 1
 
 
+def test_decimal_megabytes_are_stored_as_dms_binary_megabytes(
+    tmp_path: Path, limits: OfferLimits, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-m 8000MB is 8e9 bytes: 7629 of DMS's MB (MiB), never 8000; --disk 100GB is 93 GB."""
+    code, _, err = run(
+        capsys,
+        "onboard", "-m", "8000MB", "-c", str(limits.cpu_min), "-n", "nunet-test",
+        "-a", ETH_ADDRESS, "--disk", "100GB", "--yes", "--state-dir", str(tmp_path / "s"),
+    )  # fmt: skip
+    assert code == 0, err
+    offer = state_of(tmp_path / "s")["offer"]
+    assert (offer["memory"], offer["disk"]) == (7629, 93)
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [

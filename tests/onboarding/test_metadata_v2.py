@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -164,3 +167,43 @@ def test_an_onboard_that_cannot_write_the_file_writes_nothing(state_dir: object)
     )
     ctl.onboard(offer())
     assert ctl.status().problems == ()
+
+
+def test_the_file_is_synced_while_the_write_still_holds_the_lock(
+    controller: OnboardingController,
+) -> None:
+    """Synced outside the lock, a second writer could commit state.json between a
+    write's two steps, and the first writer's late sync would leave metadataV2.json a
+    revision behind. So while the file is written or removed, no one else may take
+    the lock."""
+    store = controller.store
+    before, after = store.before_commit, store.after_commit
+    assert before is not None and after is not None
+    lock_free: list[bool] = []
+
+    def lock_is_free() -> bool:
+        fd = os.open(store.lock_path, os.O_RDWR)  # another open file description
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    def before_watched(old: dict[str, Any], new: dict[str, Any]) -> None:
+        lock_free.append(lock_is_free())
+        before(old, new)
+
+    def after_watched(state: dict[str, Any]) -> None:
+        lock_free.append(lock_is_free())
+        after(state)
+
+    store.before_commit, store.after_commit = before_watched, after_watched
+    controller.onboard(offer())
+    controller.change_offer({"cpu": 11000})
+    state = json.loads(controller.state_path.read_text())
+    assert controller.metadata_path.read_bytes() == metadata_v2.render(state["metadata"])
+    controller.offboard()
+    assert not controller.metadata_path.exists()
+    assert len(lock_free) >= 6 and not any(lock_free)

@@ -41,6 +41,21 @@ def test_disk_sizes(text: str, gb: int) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "mb", "gb"),
+    [
+        # Decimal units are powers of 1000, stored in DMS's binary MB and GB (floored).
+        ("8000000KB", 7629, 7),  # 8e9 bytes / 2**20 = 7629.39, / 2**30 = 7.45
+        ("8000MB", 7629, 7),  # not 8000: MB is not MiB
+        ("2500MB", 2384, 2),
+        ("1TB", 953674, 931),  # 1e12 / 2**20, 1e12 / 2**30
+        ("1PB", 953674316, 931322),
+    ],
+)
+def test_decimal_units_are_powers_of_a_thousand(text: str, mb: int, gb: int) -> None:
+    assert (parse_memory_mb(text), parse_disk_gb(text)) == (mb, gb)
+
+
+@pytest.mark.parametrize(
     "text", ["\uff14\uff10\uff10\uff10", "४०००", "-1", "8XB", "", "1.5", "x" * 20000]
 )
 def test_bad_sizes_are_refused_with_a_short_message(text: str) -> None:

@@ -231,6 +231,13 @@ async def test_wallet_create_word_check_export_and_use(
         await settle(pilot)
         assert "written" in text_of(app, "#export-message"), text_of(app, "#export-message")
         assert len(list((tmp_path / "keys").iterdir())) == 1
+        # The password is gone from the form once used: a second export must ask again,
+        # never silently reuse it.
+        assert [screen.query_one(f, Input).value for f in ("#password", "#password2")] == ["", ""]
+        screen.query_one("#export", Button).press()
+        await settle(pilot)
+        assert "needs at least 8 characters" in text_of(app, "#export-message")
+        assert len(list((tmp_path / "keys").iterdir())) == 1
 
         screen.query_one("#use-new", Button).press()
         await settle(pilot)
