@@ -11,6 +11,7 @@ import asyncio
 import inspect
 import random
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from app.tui.app import NunetOnboardApp
 
 if TYPE_CHECKING:
     from app.tui.screens.allocate import AllocateScreen
-from tests.conftest import ETH_ADDRESS
+from tests.conftest import ETH_ADDRESS, HANG_S
 from tests.fakes import fake_machine
 
 FIXED_USAGE = Usage(cpu_percent=12.0, memory_percent=40.0, memory_used_mb=6553)
@@ -106,6 +107,35 @@ async def settle(pilot: Pilot[Any]) -> None:
                 continue
             break
         await pilot.pause()
+
+
+async def run_from_palette(pilot: Pilot[Any], query: str) -> None:
+    """Open the command palette, type ``query`` and press Enter on the command it found.
+
+    The palette searches in the background and lists its hits after a short batch
+    delay; Enter before the list shows does nothing. So Enter waits until the top hit
+    names ``query`` (a hang only: bounded by HANG_S), not a fixed pause.
+    """
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    results = palette.query_one(CommandList)
+
+    def top_hit() -> str:
+        index = results.highlighted
+        if index is None or index >= results.option_count:
+            return ""
+        return str(results.get_option_at_index(index).prompt).lower()
+
+    deadline = time.monotonic() + HANG_S
+    while query.lower() not in top_hit() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    assert query.lower() in top_hit(), f"the palette never listed {query!r}"
+    await pilot.press("enter")
 
 
 async def open_allocate(pilot: Pilot[Any]) -> AllocateScreen:

@@ -21,6 +21,7 @@ from tests.tui.conftest import (
     make_app,
     offer,
     open_allocate,
+    run_from_palette,
     settle,
     type_into,
     type_on_slider,
@@ -341,11 +342,7 @@ async def test_help_palette_and_keys(app_factory: AppFactory) -> None:
         assert app.current_mode == "overview"
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"status")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "status")
         await settle(pilot)
         assert app.current_mode == "status"
         assert "not onboarded" in text_of(app, "#metadata-panel")

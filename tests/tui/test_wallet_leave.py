@@ -20,7 +20,7 @@ from app.tui.dialogs.confirm import ConfirmDialog
 from app.tui.dialogs.offboard import OffboardDialog
 from app.tui.screens.wallet import WalletScreen
 from tests.cli.helpers import run_cli
-from tests.tui.conftest import SIZE, AppFactory, settle, type_into
+from tests.tui.conftest import SIZE, AppFactory, run_from_palette, settle, type_into
 
 
 def text_of(app: Any, selector: str) -> str:
@@ -47,11 +47,7 @@ async def generate(pilot: Pilot[Any]) -> tuple[WalletScreen, str, str]:
 
 async def press_exit(pilot: Pilot[Any], key: str) -> None:
     if key == "palette":
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"status")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "status")
     else:
         await pilot.press(key)
     await settle(pilot)
@@ -188,7 +184,7 @@ async def test_no_screenshot_can_carry_the_words_on_screen(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"screenshot")
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # the palette lists no such command: Enter finds nothing
         await pilot.press("enter")
         await pilot.pause(0.4)  # the command saves on a 0.1 s timer
         assert not [p for p in tmp_path.rglob("*") if p.suffix == ".svg"]
