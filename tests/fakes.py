@@ -117,6 +117,8 @@ SITE = Path(__file__).parent / "fake_host_site"
 """Holds the sitecustomize that gives a command run in a subprocess the fake disk and no NVML."""
 STATVFS_ENV = "NUNET_TEST_FAKE_STATVFS"
 NO_NVML_ENV = "NUNET_TEST_NO_NVML"
+# The two names above are spelled out again in SITE's sitecustomize: it runs at every
+# start-up of a child, before anything could be imported from here.
 
 
 class FakeHost(Record):

@@ -190,6 +190,32 @@ def test_fake_machine_matches_the_real_rules() -> None:
     assert len(fake_machine(gpus=2).gpus.devices) == 2
 
 
+def test_the_fake_host_probed_is_its_fake_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FakeHost's files, read by the real probe, and ``FakeHost.machine()`` given to a
+    controller are one machine: the command-line tests and the controller tests agree."""
+    host = FakeHost(gpus=0)
+    host.write(tmp_path / "host")
+    figures = host.statvfs()
+    monkeypatch.setattr(os, "statvfs", lambda path: figures)
+    monkeypatch.setenv(probe_module.HARDWARE_ROOT_ENV, str(tmp_path / "host"))
+    probed = probe_machine(tmp_path / "state", gpus=False)
+    faked = host.machine()
+    assert probed.problems == ()
+    for got in (probed, faked):
+        assert (got.cpu.logical_cores, got.cpu.total_mhz, got.cpu.mhz_per_core) == (
+            8,
+            20769,
+            2596.14,
+        )
+        assert (got.usable_cores, got.usable_cpu_mhz, got.usable_memory_mb) == (6, 15576, 12345)
+        assert (got.memory.total_mb, got.disk.total_gb, got.disk.free_gb) == (15923, 457, 173)
+        assert got.limits == CgroupLimits(
+            version=2, cpu_quota_cores=6.5, cpuset_cores=7, memory_limit_mb=12345
+        )
+
+
 def test_fake_machine_agrees_with_the_probe(tmp_path: Path) -> None:
     """The same hardware, once faked in tests.fakes and once probed from /proc and cgroup
     files: every figure the rules use (totals and usable totals) must be the same."""
