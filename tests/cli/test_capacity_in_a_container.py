@@ -30,7 +30,8 @@ def test_capacity_is_what_the_container_may_use() -> None:
     )
     assert data["gpus"] == []
     allowed = data["allowed"]
-    assert (allowed["cpu"]["min"], allowed["cpu"]["max"]) == (1557, 14018)
+    # DMS's bounds on the float total 6 x 2596.14 = 15576.84: 1557.684 and 14019.156.
+    assert (allowed["cpu"]["min"], allowed["cpu"]["max"]) == (1557, 14019)
     assert (allowed["memory"]["min"], allowed["memory"]["max"]) == (1234, 11110)
     assert allowed["cores"] == {"min": 1, "max": 6}
     assert allowed["disk"]["max"] == 173
@@ -43,7 +44,7 @@ def test_the_table_shows_what_the_container_may_use() -> None:
     lines[6] = lines[6].rsplit(" (", 1)[0]  # the mount point is the real one (/, /tmp...)
     assert lines[1:8] == [
         "  CPU                   15576 MHz (6 cores x 2596 MHz)",
-        "  CPU you can offer     1557-14018 MHz",
+        "  CPU you can offer     1557-14019 MHz",
         "  Memory                12345 MB (12.1 GiB)",
         "  Memory you can offer  1234-11110 MB",
         "  Cores you can offer   1-6",

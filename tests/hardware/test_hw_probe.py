@@ -204,12 +204,12 @@ def test_the_fake_host_probed_is_its_fake_machine(
     faked = host.machine()
     assert probed.problems == ()
     for got in (probed, faked):
-        assert (got.cpu.logical_cores, got.cpu.total_mhz, got.cpu.mhz_per_core) == (
-            8,
-            20769,
-            2596.14,
+        assert (got.cpu.logical_cores, got.cpu.total_mhz, got.cpu.mhz_per_core) == pytest.approx(
+            (8, 20769.12, 2596.14)
         )
-        assert (got.usable_cores, got.usable_cpu_mhz, got.usable_memory_mb) == (6, 15576, 12345)
+        assert (got.usable_cores, got.usable_cpu_mhz, got.usable_memory_mb) == pytest.approx(
+            (6, 15576.84, 12345)
+        )
         assert (got.memory.total_mb, got.disk.total_gb, got.disk.free_gb) == (15923, 457, 173)
         assert got.limits == CgroupLimits(
             version=2, cpu_quota_cores=6.5, cpuset_cores=7, memory_limit_mb=12345

@@ -33,14 +33,14 @@ def test_a_container_limit_is_the_total_a_percentage_is_of() -> None:
 
 
 def test_a_cpu_quota_is_the_total_a_cpu_percentage_is_of() -> None:
-    """8 CPUs at 2596.14 MHz (20769 MHz) in a container allowed 2.5 of them: a
-    percentage is of the 2 whole cores it may use (5192 MHz), not of the host."""
+    """8 CPUs at 2596.14 MHz (20769.12 MHz) in a container allowed 2.5 of them: a
+    percentage is of the 2 whole cores it may use (5192.28 MHz), not of the host."""
     target = load_target(toml('cpu = "50%"\nmemory = 4096\n'))
     host = fake_machine(cores=8, mhz=2596.14)
     container = fake_machine(cores=8, mhz=2596.14, cpu_quota_cores=2.5, cpuset_cores=6)
-    assert (host.cpu.total_mhz, container.usable_cpu_mhz) == (20769, 5192)
-    assert resolve(target, container).offer["cpu"] == 2596  # 5192 / 2
-    assert resolve(target, host).offer["cpu"] == 10384  # 20769 / 2, truncated
+    assert (host.cpu.total_mhz, container.usable_cpu_mhz) == pytest.approx((20769.12, 5192.28))
+    assert resolve(target, container).offer["cpu"] == 2596  # 5192.28 / 2, truncated
+    assert resolve(target, host).offer["cpu"] == 10384  # 20769.12 / 2, truncated
 
 
 def test_ten_and_ninety_percent_always_land_inside_the_rules_whole_bounds() -> None:
