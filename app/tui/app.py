@@ -10,9 +10,10 @@ which keeps the first frame as fast as a bare Textual app's.
 from __future__ import annotations
 
 import random
+from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -21,6 +22,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from app.tui import keymap
+from app.tui.guard import app_exiting, one_line_crash, unexpected
+from app.tui.key_guard import KeyGuard
 from app.tui.keymap import bindings, key_name
 from app.tui.messages import OnboardingChanged, StateFileChanged, UseAddress
 
@@ -134,6 +137,9 @@ class NunetOnboardApp(App[int]):
         self.rng = rng or random.SystemRandom()
         self._too_small: Screen[None] | None = None
         self.machine_future = machine
+        self.key_guard = KeyGuard(self, self._handle_key)
+        self.crash: BaseException | None = None
+        """The error that ended the app, if one did: said in one line on stderr."""
 
     FACTS_WAIT_S = 0.5
     """How long the start waits for the hardware probe, so that its facts are in the
@@ -154,9 +160,54 @@ class NunetOnboardApp(App[int]):
         return_code: int = 0,
         message: RenderableType | None = None,
     ) -> None:
-        """Quit: a write still waiting for another process's lock is dropped, never run later."""
+        """Quit: a write still waiting for another process's lock is dropped, never run later.
+
+        A code already set by an error (1) or a signal is kept: a ``q`` that was
+        queued behind the failure must not turn it into a success."""
         self.controller.cancel_waits(forever=True)
+        if self.return_code not in (None, 0) and return_code == 0:
+            return_code = self.return_code
         super().exit(result, return_code, message)
+
+    # -- keys and errors -----------------------------------------------------------
+    @property
+    def exiting(self) -> bool:
+        return app_exiting(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys do nothing once the app is exiting; typed text is not screen keys."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.exiting or self.key_guard.take(event):
+                return
+        await super().on_event(event)
+
+    async def _handle_key(self, key: events.Key) -> None:
+        """A key the guard let through, handled as Textual would have handled it."""
+        if not self.exiting:
+            await super().on_event(key)
+
+    async def run_action(self, *args: Any, **kwargs: Any) -> bool:
+        """Every key's action: an unexpected error in it is a one-line notice."""
+        try:
+            return await super().run_action(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback, said in a line
+            unexpected(self, exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last net, which ends the app: remembered, to be said in one line."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """After the terminal is restored: one line on stderr, never a traceback."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            import sys
+
+            print(one_line_crash(self.crash), file=sys.stderr)
+        super()._print_error_renderables()
 
     # -- screenshots ---------------------------------------------------------------
     SCREENSHOTS_OFF = "Screenshots are off in this app: a screen can hold a recovery phrase."
@@ -201,11 +252,10 @@ class NunetOnboardApp(App[int]):
         self.state_watcher.start(self)
         exit_on_signals(self)
 
-    def wrote_state(self) -> None:
-        """This app changed the state (from a worker): not a change to follow as outside."""
+    def own_write(self) -> AbstractContextManager[None]:
+        """Around each write of this app (in a worker): not a change to follow as outside."""
         watcher = getattr(self, "state_watcher", None)
-        if watcher is not None:
-            watcher.adopt()
+        return watcher.own_write() if watcher is not None else nullcontext()
 
     # -- navigation --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

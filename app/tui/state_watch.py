@@ -15,12 +15,16 @@ each built screen follows the new state in its own small handler.
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.tui.messages import StateFileChanged
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from textual.app import App
     from textual.timer import Timer
 
@@ -47,6 +51,8 @@ class StateWatcher:
         self.interval = interval
         self.fingerprint: Fingerprint = self.read()
         self._timer: Timer | None = None
+        self._writing = 0
+        self._lock = threading.Lock()
 
     def read(self) -> Fingerprint:
         return tuple(stat_key(p) for p in self.paths)
@@ -59,19 +65,31 @@ class StateWatcher:
         self.fingerprint = now
         return True
 
-    def adopt(self) -> None:
-        """Take the files as they are now as known: this app just wrote them.
+    @contextmanager
+    def own_write(self) -> Iterator[None]:
+        """Around a write of this app (in a worker thread): not a change made outside.
 
-        Called by the worker that wrote, right after the write, so that the app's
-        own change is not followed as if another process had made it (which would
-        reload every screen again and tell the user it happened "elsewhere").
+        The poll looks at nothing while the write runs, and the files as they are
+        after it are taken as known before the poll looks again. Adopting them only
+        after the write returned left a window (the state renamed into place, then
+        metadataV2.json written and synced) in which the poll saw the app's own
+        apply and told the user it had been "changed outside while you edited".
         """
-        self.fingerprint = self.read()
+        with self._lock:
+            self._writing += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.fingerprint = self.read()
+                self._writing -= 1
 
     def start(self, app: App[Any]) -> None:
         """Poll on the app's event loop until the app exits."""
 
         def poll() -> None:
+            if self._writing:
+                return  # this app is writing: what it writes is not news
             if self.changed():
                 app.post_message(StateFileChanged())
 

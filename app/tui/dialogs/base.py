@@ -14,11 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
 from app.tui import keymap
+from app.tui.guard import GuardedHandlers
 
 T = TypeVar("T")
 
 
-class NunetDialog(ModalScreen[T]):
+class NunetDialog(GuardedHandlers, ModalScreen[T]):
     """A modal dialog of the app; ``action_close`` answers its safe choice."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

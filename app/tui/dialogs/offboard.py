@@ -167,7 +167,8 @@ class OffboardDialog(NunetDialog[bool]):
     @work(thread=True, exit_on_error=False)
     def run_offboard(self, force: bool, base_revision: int | None = None) -> None:
         try:
-            result = self.nunet.controller.offboard(force=force, base_revision=base_revision)
+            with self.nunet.own_write():
+                result = self.nunet.controller.offboard(force=force, base_revision=base_revision)
         except StateChanged as exc:
             self.app.call_from_thread(self.show_failure, str(exc))
             self.app.call_from_thread(self.load_plan)
@@ -175,7 +176,6 @@ class OffboardDialog(NunetDialog[bool]):
         except Exception as exc:  # noqa: BLE001 - the refusal is the result to show
             self.app.call_from_thread(self.show_failure, describe_error(exc))
             return
-        self.nunet.wrote_state()
         self.app.call_from_thread(self.show_result, result)
 
     def show_failure(self, message: str) -> None:

@@ -266,12 +266,13 @@ class AllocateScreen(LoadedForm):
         self, capacity: CapacityForNunet, onboarded: bool, base_revision: int | None = None
     ) -> None:
         try:
-            if onboarded:
-                self.controller.resource_config(capacity, base_revision=base_revision)
-                message = "The offer was changed."
-            else:
-                metadata = self.controller.onboard(capacity, base_revision=base_revision)
-                message = f"Onboarded: node {metadata.node_id}."
+            with self.nunet.own_write():
+                if onboarded:
+                    self.controller.resource_config(capacity, base_revision=base_revision)
+                    message = "The offer was changed."
+                else:
+                    metadata = self.controller.onboard(capacity, base_revision=base_revision)
+                    message = f"Onboarded: node {metadata.node_id}."
         except StateChanged as exc:
             self.app.call_from_thread(self.refused_as_stale, exc)
             return
@@ -281,7 +282,6 @@ class AllocateScreen(LoadedForm):
         except Exception as exc:  # noqa: BLE001 - read-only dir, corrupt state: a message
             self.app.call_from_thread(self.report, exc, title="Nothing was written")
             return
-        self.nunet.wrote_state()
         self.app.call_from_thread(self._written, message)
 
     def _refused(self, exc: RuleViolation) -> None:

@@ -68,6 +68,7 @@ class LoadedForm(FollowStatePart):
 
     def __init__(self) -> None:
         super().__init__()
+        self.ready = False
         self.limits: rules.OfferLimits | None = None
         self.onboarded = False
         self.values: dict[str, Any] = {}
@@ -115,6 +116,7 @@ class LoadedForm(FollowStatePart):
         self.app.call_from_thread(self.based_on, revision, offer)
 
     def _load_failed(self, message: str) -> None:
+        self.ready = True
         self.query_one("#allocate").loading = False
         title = self.query_one("#allocate-title", Static)
         title.update(Text(f"The form cannot be used: {message}", style="bold"))
@@ -147,6 +149,7 @@ class LoadedForm(FollowStatePart):
             self.touched.add("payment_addr")
             self._pending_address = None
         self.query_one("#allocate").loading = False
+        self.ready = True
         if self.focused is None:
             self.query_one("#cpu-slider", Slider).focus()
         self._review_when_checked = False

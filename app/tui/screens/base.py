@@ -7,14 +7,13 @@ on an SSH session should still get a sentence, not a traceback over the UI.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header
 
-from app.onboarding.errors import OnboardError
+from app.tui.guard import GuardedHandlers, one_line
 from app.tui.widgets.key_footer import KeyFooter, is_typing
 
 if TYPE_CHECKING:
@@ -23,21 +22,17 @@ if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.tui.app import NunetOnboardApp
 
-log = logging.getLogger("nunet_onboard.tui")
+describe_error = one_line
+"""One line a person can act on (a bug's traceback goes to the log)."""
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line a person can act on."""
-    if isinstance(exc, OnboardError):
-        return str(exc)
-    log.exception("unexpected error in the app", exc_info=exc)
-    return f"unexpected error ({type(exc).__name__}): {exc}"
-
-
-class NunetScreen(Screen[None]):
+class NunetScreen(GuardedHandlers, Screen[None]):
     """A full screen of the app, with the header and the key footer."""
 
     SUB_TITLE = ""
+    ready = True
+    """False while the screen is still reading what it shows: keys that would go into one of
+    its fields are dropped then (``app.tui.key_guard``), not typed into the wrong one."""
 
     @property
     def nunet(self) -> NunetOnboardApp:
