@@ -10,8 +10,8 @@ which keeps the first frame as fast as a bare Textual app's.
 from __future__ import annotations
 
 import random
-from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -176,9 +176,12 @@ class NunetOnboardApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys do nothing once the app is exiting; typed text is not screen keys."""
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if self.exiting or self.key_guard.take(event):
-                return
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (self.exiting or self.key_guard.take(event))
+        ):
+            return
         await super().on_event(event)
 
     async def _handle_key(self, key: events.Key) -> None:

@@ -24,6 +24,7 @@ into the Memory slider).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -85,7 +86,7 @@ class KeyGuard:
         printable = [k for k in keys if _printable(k)]
         if len(printable) < 2:
             return False
-        gaps = (b.time - a.time for a, b in zip(printable, printable[1:], strict=False))
+        gaps = (b.time - a.time for a, b in pairwise(printable))
         return all(gap < BURST_S for gap in gaps)
 
     async def _release(self) -> None:
