@@ -9,6 +9,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy rea
 if TYPE_CHECKING:
     import argparse
 
+    from app.onboarding.reader import StateReader
+
 
 def cmd_status(args: argparse.Namespace) -> int:
     """DMS's status plus problems; with ``--check``, the exit code says whether all is well
@@ -33,6 +35,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 else f"{status.reserved_cpu} MHz, {status.reserved_memory} MB",
             ),
             ("Machine UUID", status.machine_uuid),
+            *([("Last change", change)] if (change := last_change(controller)) else []),
             ("State file", status.database_path),
             ("Metadata file", status.metadata_path),
         ],
@@ -43,6 +46,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     for note in status.notes:
         print(f"  note: {note}")
     return 1 if failing else 0
+
+
+def last_change(reader: StateReader) -> str | None:
+    """The newest history entry: what was done, and what it changed (only what changed)."""
+    try:
+        history = reader.history()
+    except Exception:  # noqa: BLE001 - an unreadable state is a problem status reports already
+        return None
+    if not history:
+        return None
+    entry = history[-1]
+    detail = f": {entry['detail']}" if entry.get("detail") else ""
+    return f"{entry.get('action')}{detail} ({str(entry.get('time', ''))[:19]})"
 
 
 def cmd_info(args: argparse.Namespace) -> int:

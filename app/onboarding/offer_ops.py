@@ -17,6 +17,7 @@ import logging
 from collections.abc import Mapping
 
 from app.onboarding import identity, metadata_v2, rules
+from app.onboarding.changes import describe_change
 from app.onboarding.errors import (
     AlreadyOnboarded,
     NotOnboarded,
@@ -322,8 +323,10 @@ def _write_offer(
         from app.onboarding.models import Metadata
 
         raise _NoChange(Metadata.model_validate(s["metadata"]))
+    s["history"].append(
+        history_entry("resource-config", detail=describe_change(s.get("offer"), records["offer"]))
+    )
     s.update(records)
-    s["history"].append(history_entry("resource-config", capacity))
     return metadata
 
 

@@ -8,6 +8,7 @@ exit code of these commands checked.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -88,6 +89,7 @@ def test_status_of_an_onboarded_machine(
     capsys: Capsys, state: str, machine: dict[str, Any]
 ) -> None:
     metadata = onboard(capsys, machine, state)
+    last = json.loads(Path(state, "state.json").read_text())["history"][-1]
     code, out, err = main_cli(capsys, "status", "--check", "--state-dir", state)
     assert (code, err) == (0, "")
     assert out == table(
@@ -101,6 +103,7 @@ def test_status_of_an_onboarded_machine(
             ("Payment address", ETH_ADDRESS),
             ("Reserved", f"{machine['cpu_min']} MHz, {machine['mem_min']} MB"),
             ("Machine UUID", uuid_of(out)),
+            ("Last change", f"onboard: {last['detail']} ({last['time'][:19]})"),
             ("State file", f"{state}/state.json"),
             ("Metadata file", f"{state}/metadataV2.json"),
         ],
@@ -511,3 +514,15 @@ def test_json_is_indented_by_two(
     onboard(capsys, machine, state)
     code, out, _ = main_cli(capsys, *argv, "--json", "--state-dir", state)
     assert code == 0 and out == json.dumps(json.loads(out), indent=2) + "\n"
+
+
+def test_status_says_what_the_last_change_changed_and_only_that(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    onboard(capsys, machine, state)
+    code, out, err = main_cli(capsys, "resource-config", "-x", "0.5", "--state-dir", state)
+    assert code == 0, (out, err)
+    out = main_cli(capsys, "status", "--state-dir", state)[1]
+    line = next(x for x in out.splitlines() if x.startswith("  Last change"))
+    assert "resource-config: ntx_price 0.25 → 0.5 NTX a minute (" in line
+    assert "cpu" not in line and "memory" not in line

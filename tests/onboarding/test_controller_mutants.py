@@ -71,7 +71,7 @@ def test_changes_since_a_revision_in_a_persons_words(controller: OnboardingContr
         f"resource-config ({config['detail']}) at {config['time']}",
         f"offboard at {offboard['time']}",
     ]
-    assert changes[0].startswith("resource-config (cpu 6000 MHz")
+    assert changes[0].startswith("resource-config (cpu 5000 → 6000 MHz) at ")
     assert changes[1].startswith("offboard at ")
     assert len(controller.changes_since(0)) == 3
 

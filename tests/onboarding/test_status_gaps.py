@@ -171,7 +171,7 @@ def test_resource_config_refuses_a_stale_form_and_logs_the_change(
     with pytest.raises(StateChanged):
         controller.resource_config(offer(cpu=11000), base_revision=seen)
     last = controller.history()[-1]
-    assert last["action"] == "resource-config" and "cpu 12000 MHz" in last["detail"]
+    assert last["action"] == "resource-config" and last["detail"] == "cpu 10000 → 12000 MHz"
     assert controller.store.read()["offer"]["cpu"] == 12000
 
 

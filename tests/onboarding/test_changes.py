@@ -1,0 +1,53 @@
+"""What changed between two offers: only the changed fields, before → after, in the file's words."""
+
+from __future__ import annotations
+
+from app.onboarding.changes import NO_CHANGE, describe_change, offer_changes
+from app.onboarding.controller import OnboardingController
+from app.onboarding.models import CapacityForNunet
+from tests.conftest import ETH_ADDRESS
+
+OFFER = CapacityForNunet(
+    cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS, ntx_price=0.1
+)
+
+
+def dump(offer: CapacityForNunet) -> dict[str, object]:
+    return offer.model_dump(mode="json")
+
+
+def test_a_price_only_change_names_the_price_alone() -> None:
+    after = OFFER.model_copy(update={"ntx_price": 0.2})
+    assert describe_change(dump(OFFER), dump(after)) == "ntx_price 0.1 → 0.2 NTX a minute"
+
+
+def test_each_changed_field_in_the_offer_files_words_and_units() -> None:
+    after = OFFER.model_copy(
+        update={"cpu": 6000, "gpus": (0, 1), "is_available": False, "payment_addr": "addr1x"}
+    )
+    assert offer_changes(dump(OFFER), dump(after)) == [
+        "cpu 5000 → 6000 MHz",
+        "gpus none → 0,1",
+        "address " + ETH_ADDRESS + " → addr1x",
+        "available true → false",
+    ]
+
+
+def test_the_same_offer_is_no_change() -> None:
+    assert describe_change(dump(OFFER), dump(OFFER)) == NO_CHANGE
+
+
+def test_history_of_a_price_only_resource_config_names_the_price(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    seen = controller.revision()
+    controller.resource_config(OFFER.model_copy(update={"ntx_price": 0.25}))
+    last = controller.history()[-1]
+    assert (last["action"], last["detail"]) == (
+        "resource-config",
+        "ntx_price 0.1 → 0.25 NTX a minute",
+    )
+    assert controller.changes_since(seen)[0].startswith(
+        "resource-config (ntx_price 0.1 → 0.25 NTX a minute) at "
+    )
