@@ -67,7 +67,8 @@ def free_now_warnings(cpu: int, memory: int, machine: MachineInfo, load: HostLoa
     if cpu > free_mhz:
         detail = (
             f"{cpu} MHz offered, but only {free_mhz} MHz of {total_mhz} MHz are idle "
-            f"now (about {load.cpu_busy_mhz} MHz busy): jobs could leave the host short of CPU"
+            f"now (about {load.cpu_busy_mhz} MHz busy by the 1-minute load average): jobs "
+            "could leave the host short of CPU"
         )
         found.append(Problem("cpu", f"cpu {detail}", detail))
     return found

@@ -54,8 +54,10 @@ class UsageHistory:
         self.gpus: dict[int, deque[float]] = {}
         """GPU index -> its utilisation samples, in index order."""
 
-    def add(self, usage: Usage) -> None:
-        self.cpu.append(_pct(usage.cpu_percent))
+    def add(self, usage: Usage, *, cpu_busy: float | None = None) -> None:
+        """One sample; ``cpu_busy`` (the load average's share of the cores, in %) is the
+        CPU figure where the caller has it, so the line and the warnings agree."""
+        self.cpu.append(_pct(usage.cpu_percent if cpu_busy is None else cpu_busy))
         self.memory.append(_pct(usage.memory_percent))
         seen: set[int] = set()
         for gpu in usage.gpus[:MAX_GPU_LINES]:

@@ -137,13 +137,17 @@ async def test_untouched_form_reloads_and_edited_form_keeps_its_edits(state_dir:
         assert screen.values["memory"] == memory + 100
         assert screen.values["cpu"] == cpu + 20
         assert screen.query_one("#cpu-input", Input).value == str(cpu + 20)
-        assert f"resource-config (cpu {cpu + 20} MHz" in screen.outside_note
+        # Only what changed, before → after: the memory written again at the same value is not.
+        assert f"cpu {cpu + 10} → {cpu + 20} MHz." in screen.outside_note
+        assert "memory" not in screen.outside_note.split(".")[0]
         assert "the fields you did not touch show it now" in screen.outside_note
         assert "Changed outside while you edited" in notices(app)
 
         # Changed on both sides: the user's value stays and the notice names the field.
         cli(state_dir, "resource-config", "-m", str(memory + 50))
-        await until(pilot, lambda: f"memory {memory + 50}" in screen.outside_note, 5)
+        await until(
+            pilot, lambda: f"memory {memory + 10} → {memory + 50} MB" in screen.outside_note, 5
+        )
         assert screen.values["memory"] == memory + 100
         assert "Memory changed there too, and applying writes yours" in screen.outside_note
         await pilot.press("escape", "ctrl+r")
@@ -155,7 +159,7 @@ async def test_untouched_form_reloads_and_edited_form_keeps_its_edits(state_dir:
         assert current is not None and (current.cpu, current.memory) == (cpu + 20, memory + 100)
 
 
-async def test_apply_from_a_stale_review_is_refused_and_says_why(state_dir: Path) -> None:
+async def test_an_open_review_goes_stale_at_once_and_says_what_changed(state_dir: Path) -> None:
     app, cpu, memory = onboarded_app(state_dir)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
@@ -166,15 +170,18 @@ async def test_apply_from_a_stale_review_is_refused_and_says_why(state_dir: Path
         await pilot.press("escape", "ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewDialog)
-        # Another shell changes the offer while the review is open.
-        cli(state_dir, "resource-config", "-c", str(cpu + 10), "-m", str(memory + 10))
-        await pilot.click("#confirm")
+        review = app.screen
+        # Another shell changes the offer while the review is open: the review says so
+        # at once, names what changed, and takes its Apply away.
+        cli(state_dir, "resource-config", "-c", str(cpu + 10))
+        await until(pilot, lambda: bool(review.stale), FOLLOW_WITHIN_S)
+        banner = text_of(app, "#review-stale")
+        assert f"cpu {cpu} → {cpu + 10} MHz" in banner and "memory" not in banner
+        assert review.query_one("#confirm", Button).disabled
+        await pilot.press("escape")
         await settle(pilot)
-        said = notices(app)
-        assert "changed since this was prepared" in said and "resource-config" in said
-        assert "nothing was written" in said
         current = app.controller.current_offer()
-        assert current is not None and (current.cpu, current.memory) == (cpu + 10, memory + 10)
+        assert current is not None and (current.cpu, current.memory) == (cpu + 10, memory)
         assert [h["action"] for h in app.controller.history()].count("resource-config") == 1
         # The form follows: the edit kept, the change named.
         await until(pilot, lambda: bool(screen.outside_note), FOLLOW_WITHIN_S)
@@ -215,7 +222,8 @@ async def test_offboard_dialog_follows_and_refuses_a_stale_plan(state_dir: Path)
         await pilot.click("#confirm")
         await settle(pilot)
         result = text_of(app, "#offboard-result")
-        assert "Not offboarded" in result and f"resource-config (cpu {cpu + 20} MHz" in result
+        assert "Not offboarded" in result
+        assert f"resource-config (cpu {cpu + 10} → {cpu + 20} MHz)" in result
         assert app.controller.is_onboarded()
         assert f"cpu {cpu + 20} MHz" in text_of(app, "#offboard-plan")  # the plan as it is now
         await pilot.click("#confirm")
@@ -244,3 +252,28 @@ async def test_a_node_key_removed_elsewhere_is_followed_too(state_dir: Path) -> 
             ),
             FOLLOW_WITHIN_S,
         )
+
+
+async def test_the_apps_own_apply_is_never_a_change_made_outside(state_dir: Path) -> None:
+    """The poll looks every millisecond here, so it would see the app's own write in any
+    window between the state landing on disk and the app taking it as its own."""
+    app, _, memory = onboarded_app(state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        watcher = app.state_watcher
+        watcher.stop()
+        watcher.interval = 0.001
+        watcher.start(app)
+        for step in (1, 2, 3):
+            await pilot.press("a")
+            await settle(pilot)
+            await type_on_slider(pilot, "#memory-slider", str(memory + 100 * step))
+            await pilot.press("escape", "ctrl+r")
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewDialog)
+            await pilot.click("#confirm")
+            await settle(pilot)
+            await pilot.pause(0.3)
+            assert app.current_mode == "overview"
+        current = app.controller.current_offer()
+        assert current is not None and current.memory == memory + 300
+        assert "outside" not in notices(app).lower()

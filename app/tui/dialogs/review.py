@@ -11,11 +11,11 @@ to write.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
@@ -23,12 +23,14 @@ from textual.widgets import Button, Static
 from app.onboarding.units import decimal_text
 from app.tui.dialogs.base import NunetDialog
 from app.tui.field_messages import label
+from app.tui.guard import one_line
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from app.onboarding.models import CapacityForNunet
     from app.onboarding.rules import OfferLimits
+    from app.tui.app import NunetOnboardApp
 
 SHOWN = (
     "cpu",
@@ -87,6 +89,22 @@ def changes_table(
     return table, same
 
 
+def what_changed(
+    before: CapacityForNunet | None, now: CapacityForNunet | None, history: list[str]
+) -> str:
+    """The change that makes a form or a review stale: the offer's fields that changed
+    (before → after) when it did, else what the history says was done."""
+    from app.onboarding.changes import describe_change
+
+    if before is not None and now is not None and before != now:
+        return describe_change(before.model_dump(mode="json"), now.model_dump(mode="json"))
+    if (before is None) != (now is None):
+        return (
+            "this machine was " + ("onboarded" if now is not None else "offboarded") + " elsewhere"
+        )
+    return "; ".join(history) or "another process wrote the state"
+
+
 def host_keeps(capacity: CapacityForNunet, limits: OfferLimits) -> Text:
     memory = limits.memory_total - capacity.memory
     text = Text.assemble(
@@ -124,8 +142,13 @@ class ReviewDialog(NunetDialog[bool]):
         warnings: list[str],
         state_path: str,
         base_note: str = "",
+        base_revision: int | None = None,
     ) -> None:
         super().__init__()
+        self.base_revision = base_revision
+        """The state revision the offer under review was read at; None: not followed."""
+        self.stale = ""
+        """What changed in the state since then, once it has."""
         self.base_note = base_note
         """What changed outside since the form was read (shown first), or ""."""
         self.capacity = capacity
@@ -151,6 +174,9 @@ class ReviewDialog(NunetDialog[bool]):
         with Vertical(id="review-dialog", classes="dialog") as box:
             box.border_title = "Review before writing"
             box.border_subtitle = "↑↓ scroll · esc cancels"
+            stale = Static(id="review-stale")
+            stale.display = False
+            yield stale
             with VerticalScroll(id="review-body", can_focus=False):
                 yield Static(intro)
                 if self.onboarded and not table.rows:
@@ -170,6 +196,39 @@ class ReviewDialog(NunetDialog[bool]):
                 yield Button(
                     "Apply" if self.onboarded else "Onboard", id="confirm", variant="warning"
                 )
+
+    # -- the state changing underneath -----------------------------------------------
+    def follow_state(self) -> None:
+        """The state on disk changed: if since this review was opened, it is stale."""
+        if self.base_revision is not None and not self.stale:
+            self._read_changes(self.base_revision)
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _read_changes(self, base: int) -> None:
+        controller = cast("NunetOnboardApp", self.app).controller
+        try:
+            if controller.revision() == base:
+                return
+            offer = controller.current_offer() if controller.is_onboarded() else None
+            what = what_changed(self.before, offer, controller.changes_since(base))
+        except Exception as exc:  # noqa: BLE001 - unreadable now: stale all the same
+            what = f"the state cannot be read: {one_line(exc)}"
+        self.app.call_from_thread(self.mark_stale, what)
+
+    def mark_stale(self, what: str) -> None:
+        """Say so at once, above everything, and take Apply away: it would be refused."""
+        self.stale = what
+        banner = self.query_one("#review-stale", Static)
+        banner.update(
+            Text.assemble(
+                ("Out of date: ", "bold"),
+                f"the state changed since this review was opened ({what}). "
+                "Cancel, and review again.",
+            )
+        )
+        banner.display = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#cancel", Button).focus()
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#review-body", VerticalScroll), f"scroll_{how}")(animate=False)

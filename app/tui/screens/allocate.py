@@ -253,6 +253,7 @@ class AllocateScreen(LoadedForm):
                 warnings=self.warnings,
                 state_path=str(self.controller.state_path),
                 base_note=self.outside_note,
+                base_revision=base,
             ),
             confirmed,
         )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from app.tui.dialogs.review import what_changed
 from app.tui.field_messages import label
 from app.tui.screens.base import NunetScreen
 
@@ -92,7 +93,7 @@ class FollowStatePart(NunetScreen):
     ) -> None:
         if base != self.base_revision or self.limits is None:
             return  # the form was rebuilt meanwhile
-        what = "; ".join(changes) or "another process wrote the state"
+        what = what_changed(self.base_offer, offer, changes)
         if onboarded != self.onboarded:
             became = (
                 "onboarded elsewhere: the form now changes its offer"

@@ -45,6 +45,10 @@ def mb(value: int) -> str:
     return f"{value} MB ({value / 1024:.1f} GiB)" if value >= 1024 else f"{value} MB"
 
 
+def _clamp(percent: float) -> float:
+    return max(0.0, min(100.0, percent))
+
+
 class Panel(Static):
     """A bordered box of facts that repaints only what changed.
 
@@ -169,21 +173,7 @@ class OverviewScreen(NunetScreen):
             cpu_rows.append(("Usable", f"{usable} MHz ({m.usable_cores} cores)"))
         self.query_one("#cpu-panel", Panel).show(rows(cpu_rows))
 
-        mem = m.memory
-        mem_rows = [
-            ("Memory", mb(mem.total_mb)),
-            ("Free", mb(mem.available_mb)),
-            (
-                "Swap",
-                # No GiB here: with it, "…, 0 MB used" was cut off at 80 columns.
-                f"{mem.swap_total_mb} MB, {mem.swap_used_mb} MB used"
-                if mem.swap_total_mb
-                else "none",
-            ),
-            ("Disk", f"{m.disk.free_gb}/{m.disk.total_gb} GB free"),
-            ("  on", m.disk.path),
-        ]
-        self.query_one("#memory-panel", Panel).show(rows(mem_rows))
+        self.query_one("#memory-panel", Panel).show(self._memory_text(m, m.memory.available_mb))
 
         self._machine = m
         self.query_one("#gpu-panel", Panel).show(self._gpu_text(m))
@@ -197,6 +187,26 @@ class OverviewScreen(NunetScreen):
         self.query_one("#system-panel", Panel).show(rows(system_rows, wrap=True))
         if m.problems:
             self.show_banner("Some facts could not be read: " + "; ".join(m.problems))
+
+    @staticmethod
+    def _memory_text(m: MachineInfo, available_mb: int) -> Text:
+        """Memory and disk; "Free" is what is available now (each usage sample updates it)."""
+        mem = m.memory
+        return rows(
+            [
+                ("Memory", mb(mem.total_mb)),
+                ("Free", mb(available_mb)),
+                (
+                    "Swap",
+                    # No GiB here: with it, "…, 0 MB used" was cut off at 80 columns.
+                    f"{mem.swap_total_mb} MB, {mem.swap_used_mb} MB used"
+                    if mem.swap_total_mb
+                    else "none",
+                ),
+                ("Disk", f"{m.disk.free_gb}/{m.disk.total_gb} GB free"),
+                ("  on", m.disk.path),
+            ]
+        )
 
     @staticmethod
     def _limits_text(m: MachineInfo) -> str:
@@ -271,22 +281,26 @@ class OverviewScreen(NunetScreen):
     def sample(self) -> None:
         try:
             usage = self.nunet.sample_usage()
+            load = self.controller.load_average()
         except Exception:  # noqa: BLE001 - a missing sample is not worth a message a second
             return
-        self.show_usage(usage)
+        self.show_usage(usage, load)
 
-    def show_usage(self, usage: Usage) -> None:
+    def show_usage(self, usage: Usage, load: float = 0.0) -> None:
         """The figures first, then the last minute as a sparkline: a narrow panel
         cuts the line at its end, so it loses the history before the number.
         One line per GPU that NVML reads; where it cannot, one line says why,
         if the probe found a GPU to say it about."""
-        self.history.add(usage)
+        machine = self._machine
+        cores = max(1, machine.usable_cores) if machine is not None else None
+        busy = None if cores is None else min(float(cores), max(0.0, load)) / cores * 100
+        self.history.add(usage, cpu_busy=busy)
         panel = self.query_one("#usage-panel", Panel)
         width = max(4, panel.content_size.width - 14) if panel.content_size.width else 20
         cpu, memory = self.history.sparklines(width)
         text = Text(no_wrap=True, overflow="crop", end="")
         text.append("CPU    ", style="bold")
-        text.append(f"{round(usage.cpu_percent):>3} % ")
+        text.append(f"{round(usage.cpu_percent if busy is None else busy):>3} % ")
         text.append(cpu, style="bold")
         text.append("\nMemory ", style="bold")
         text.append(f"{round(usage.memory_percent):>3} % ")
@@ -296,11 +310,18 @@ class OverviewScreen(NunetScreen):
             text.append(f"\n{'GPU ' + str(index):<7}", style="bold")
             text.append(f"{round(self.history.gpus[index][-1]):>3} % ")
             text.append(line, style="bold")
-        machine = self._machine
         if usage.gpu_note and not gpus and machine is not None and machine.gpus.devices:
             text.append(f"\nGPUs: {usage.gpu_note}", style="italic")
         text.append(f"\n{usage.memory_used_mb} MB in use")
+        if cores is not None:
+            # The measure the review's warnings use too, named: "42 %" of CPU use and
+            # "0 MHz idle" by the load average read as a contradiction.
+            text.append(f"\nCPU busy: 1-min load {load:.2f} of {cores} cores", style="italic")
         panel.show(text)
+        if machine is not None and usage.memory_percent == usage.memory_percent:
+            total = machine.memory.total_mb
+            available = round(total * (100 - _clamp(usage.memory_percent)) / 100)
+            self.query_one("#memory-panel", Panel).show(self._memory_text(machine, available))
         if usage.gpus != self._gpu_live:
             self._gpu_live = usage.gpus  # the panel compares its text: busy alone repaints nothing
             if machine is not None:
