@@ -439,3 +439,27 @@ def test_decimal_text_keeps_every_digit_and_drops_a_bare_point_zero() -> None:
         "2",
         "1e-07",
     ]
+
+
+async def test_after_offboarding_the_form_keeps_channel_price_and_address(
+    app_factory: AppFactory,
+) -> None:
+    app = app_factory()
+    app.controller.onboard(offer(ntx_price=0.3, channel="nunet-team"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_allocate(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # Offboard
+        await settle(pilot)
+        assert not app.controller.is_onboarded()
+        await pilot.press("enter")  # Close
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is screen and not screen.onboarded
+        assert screen.values["channel"] == "nunet-team"
+        assert screen.values["ntx_price"] == 0.3
+        assert screen.values["payment_addr"] == ETH_ADDRESS
+        assert screen.query_one("#ntx_price", Input).value == "0.3"
+        assert screen.unsaved_changes() is None  # defaults, not edits

@@ -281,14 +281,29 @@ async def test_switches_and_force_say_their_state_without_colour(
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OffboardDialog)
-        assert dialog.query_one("#confirm", Button).disabled  # nothing to remove
+        # Nothing to remove: no Offboard button, no Force, only Cancel.
+        assert not dialog.query_one("#confirm", Button).display
+        assert not dialog.query_one("#force", Checkbox).display
+        assert dialog.query_one("#cancel", Button).display
+        await settle(pilot)
+
+
+async def test_force_says_on_or_off_in_words(app_factory: AppFactory) -> None:
+    app = app_factory()
+    app.controller.onboard(offer())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OffboardDialog)
         force = dialog.query_one("#force", Checkbox)
+        assert force.display and dialog.query_one("#confirm", Button).display
         unticked = str(force.render())
+        assert unticked.rstrip().endswith("state: off") and "✓" not in unticked
         force.value = True
         await pilot.pause()
-        assert "✓" in str(force.render()) and "✓" not in unticked
-        assert dialog.query_one("#confirm", Button).disabled  # still nothing to remove
-        await settle(pilot)
+        assert str(force.render()).rstrip().endswith("state: on") and "✓" in str(force.render())
 
 
 def all_bindings() -> list[Binding]:

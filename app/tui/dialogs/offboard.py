@@ -137,6 +137,9 @@ class OffboardDialog(NunetDialog[bool]):
             text.append("\n\nThe node identity cannot be recovered once removed.", style="bold")
         self.query_one("#offboard-plan", Static).update(text)
         self._plan = plan
+        # Nothing to remove: no Offboard button to press (nor Force to tick), only Cancel.
+        for widget_id in ("#confirm", "#force"):
+            self.query_one(widget_id).display = bool(plan.remove)
         self._update_confirm()
 
     def show_plan_error(self, message: str) -> None:

@@ -35,6 +35,10 @@ def nice_step(total: float) -> int:
     return int(10 * power)
 
 
+KEPT_AFTER_OFFBOARD = ("channel", "ntx_price", "payment_addr")
+"""What the form keeps from the offer it showed when the machine is offboarded."""
+
+
 def form_defaults(limits: rules.OfferLimits, offer: CapacityForNunet | None) -> dict[str, Any]:
     """The stored offer's values, or the middle of the CPU and memory ranges before
     onboarding; no disk, as the command line and DMS (disk is offered when asked)."""
@@ -136,6 +140,12 @@ class LoadedForm(FollowStatePart):
         self.onboarded = onboarded
         self._show_title(onboarded, offer)
         defaults = form_defaults(limits, offer)
+        if offer is None:
+            # Offboarded (here or elsewhere): the channel, price and address just in use
+            # are the next onboarding's defaults, not blanks to type again.
+            for key in KEPT_AFTER_OFFBOARD:
+                if self.values.get(key):
+                    defaults[key] = self.values[key]
         self.base_values = dict(defaults)
         if self._pending_address:
             defaults["payment_addr"] = self._pending_address

@@ -7,12 +7,29 @@ and a blank when not; ``StateLabel`` sits beside a Switch and says "on"/"off".
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.widgets import Checkbox, Label
 
 
 class TickBox(Checkbox):
-    """A checkbox whose box holds ✓ when ticked and a space when not."""
+    """A checkbox whose box holds ✓ when ticked, and whose label ends in "on" or "off".
+
+    The box alone (``▐ ▌`` or ``▐✓▌``) is a glyph a person has to learn; the word
+    says it, as the switches' labels do."""
+
+    def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
+        self.base_label = label
+        super().__init__(self._worded(label, value), value, **kwargs)
+
+    @staticmethod
+    def _worded(label: str, value: bool) -> str:
+        return f"{label}: {'on' if value else 'off'}"
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.label = self._worded(self.base_label, self.value)
 
     @property
     def _button(self) -> Content:
