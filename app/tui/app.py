@@ -10,7 +10,7 @@ which keeps the first frame as fast as a bare Textual app's.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,16 +22,16 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from app.tui import keymap
-from app.tui.guard import app_exiting, one_line_crash, unexpected
+from app.tui.guard import CrashInOneLine, app_exiting, unexpected
 from app.tui.key_guard import KeyGuard
 from app.tui.keymap import bindings, key_name
 from app.tui.messages import OnboardingChanged, StateFileChanged, UseAddress
+from app.tui.screenshots_off import ScreenshotsOff
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from rich.console import RenderableType
-    from textual.app import SystemCommand
     from textual.command import Provider
 
     from app.hardware.model import MachineInfo, Usage
@@ -90,7 +90,7 @@ def _status() -> Screen[None]:
     return StatusScreen()
 
 
-class NunetOnboardApp(App[int]):
+class NunetOnboardApp(ScreenshotsOff, CrashInOneLine, App[int]):
     """Onboard this machine to NuNet: see it, allocate it, get paid, check, offboard."""
 
     TITLE = "nunet-onboard"
@@ -138,8 +138,12 @@ class NunetOnboardApp(App[int]):
         self._too_small: Screen[None] | None = None
         self.machine_future = machine
         self.key_guard = KeyGuard(self, self._handle_key)
-        self.crash: BaseException | None = None
-        """The error that ended the app, if one did: said in one line on stderr."""
+        if self.no_color:
+            # Textual turns NO_COLOR into greys (256-colour codes still sent); NO_COLOR asks
+            # for none at all. Focus is then reverse and bold (styles/app.tcss, :nocolor).
+            from textual.filter import Monochrome, NoColor
+
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
 
     FACTS_WAIT_S = 0.5
     """How long the start waits for the hardware probe, so that its facts are in the
@@ -196,43 +200,6 @@ class NunetOnboardApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - logged with its traceback, said in a line
             unexpected(self, exc)
             return True
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Textual's last net, which ends the app: remembered, to be said in one line."""
-        if self.crash is None:
-            self.crash = error
-        super()._handle_exception(error)
-
-    def _print_error_renderables(self) -> None:
-        """After the terminal is restored: one line on stderr, never a traceback."""
-        if self.crash is not None:
-            self._exit_renderables.clear()
-            import sys
-
-            print(one_line_crash(self.crash), file=sys.stderr)
-        super()._print_error_renderables()
-
-    # -- screenshots ---------------------------------------------------------------
-    SCREENSHOTS_OFF = "Screenshots are off in this app: a screen can hold a recovery phrase."
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's own palette commands less "Screenshot", which writes the whole
-        screen as text to an SVG in ~/Downloads, mode 0644: the Wallet screen's
-        recovery phrase too. Secrets never go to screenshots."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
-                yield command
-
-    def deliver_screenshot(
-        self,
-        filename: str | None = None,
-        path: str | None = None,
-        time_format: str | None = None,
-    ) -> str | None:
-        """Refused, for the reason above, however it is asked for (an action, a key
-        a user binds); the README's screenshots are made with ``save_screenshot``."""
-        self.notify(self.SCREENSHOTS_OFF, severity="warning")
-        return None
 
     # -- start -----------------------------------------------------------------
     def on_mount(self) -> None:

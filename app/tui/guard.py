@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     _Base = Screen[Any]
+    _AppBase = App[Any]
 else:
-    _Base = object
+    _Base = _AppBase = object
 
 log = logging.getLogger("nunet_onboard.tui")
 
@@ -77,6 +78,28 @@ def one_line_crash(exc: BaseException) -> str:
     where = log_file()
     details = f"; details are in {where}" if where else ""
     return f"nunet-onboard stopped: {line}{details}"
+
+
+class CrashInOneLine(_AppBase):
+    """Mixed into the app: Textual's last net, which ends the app, says it in one line."""
+
+    crash: BaseException | None = None
+    """The error that ended the app, if one did."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last net, which ends the app: remembered, to be said in one line."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """After the terminal is restored: one line on stderr, never a traceback."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            import sys
+
+            print(one_line_crash(self.crash), file=sys.stderr)
+        super()._print_error_renderables()
 
 
 class GuardedHandlers(_Base):
