@@ -33,7 +33,7 @@ from app.tui.field_messages import FIELDS, hints, label, said, unreadable
 from app.tui.messages import OnboardingChanged
 from app.tui.screens.allocate_check import FormCheck, check_form
 from app.tui.screens.allocate_load import LoadedForm
-from app.tui.widgets.offer_form import OfferForm
+from app.tui.widgets.offer_form import NextStep, OfferForm
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
 
@@ -53,6 +53,7 @@ class AllocateScreen(LoadedForm):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield OfferForm(id="allocate")
+        yield NextStep(id="allocate-next")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

@@ -9,13 +9,15 @@ that works at this moment, derived from the active bindings (declared once in
   badge, ``esc`` to leave the field, and the function keys, which still work;
 - otherwise: a "keys" badge and the one-letter keys.
 
-Both modes keep Help and Quit, so a narrow terminal never loses them: the
-footer drops descriptions of other keys first when it is too narrow.
+Both modes keep Help and Quit, so a narrow terminal never loses them: when it
+is too narrow the footer leaves out whole keys, screen keys first, never a
+key without its label. While the command palette is open, typed keys go into
+its search, so the footer shows only the palette's keys.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Footer, Label
 from textual.widgets._footer import FooterKey
@@ -23,7 +25,7 @@ from textual.widgets._footer import FooterKey
 from app.tui.keymap import is_function_key, key_name
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
+    from textual.app import App, ComposeResult
     from textual.binding import Binding
     from textual.widget import Widget
 
@@ -70,6 +72,14 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._palette_shown = palette_open(self.app)
+        if self._palette_shown:
+            # Typed keys go into the palette's search now, not to the screen: only its
+            # own keys work.
+            yield Label("palette", classes="mode")
+            for key, shown, what in PALETTE_KEYS:
+                yield FooterKey(key, shown, what, key).data_bind(compact=Footer.compact)
+            return
         typing = is_typing(self.screen.focused)
         badge = Label("✎ typing" if typing else "keys", classes="mode")
         badge.set_class(typing, "-typing")
@@ -84,27 +94,58 @@ class KeyFooter(Footer):
         # Help and Quit go last, where the eye looks for them (as in htop and mc).
         entries.sort(key=lambda e: e[0].action.removeprefix("app.") in ALWAYS)
         width = self.app.size.width - len(str(badge.render())) - 3
-        used = sum(len(footer_key(b)) + len(b.description) + 2 for b, _, _ in entries)
-        dropped: set[str] = set()
-        # Too narrow: the screen keys (Overview, ...) lose their words first, as the
-        # help lists them; this screen's own keys next; Help and Quit never.
-        for binding, _, _ in sorted(entries, key=lambda e: drop_order(e[0].action)):
-            if used <= width or binding.action.removeprefix("app.") in ALWAYS:
-                break
-            dropped.add(binding.action)
-            used -= len(binding.description) + 1
+        dropped = too_many(entries, width)
         for binding, enabled, tooltip in entries:
+            if binding.action in dropped:
+                continue
             yield FooterKey(
                 binding.key,
                 footer_key(binding),
-                "" if binding.action in dropped else binding.description,
+                binding.description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip or binding.description,
             ).data_bind(compact=Footer.compact)
 
+    def on_mount(self) -> None:
+        self._palette_shown = False
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _screen_changed(self, _screen: object) -> None:
+        """The command palette opened or closed over this footer's screen: say so."""
+        if self.is_attached and palette_open(self.app) != self._palette_shown:
+            self.call_after_refresh(self.recompose)
+
     def on_resize(self) -> None:
         self.call_after_refresh(self.recompose)
+
+
+PALETTE_KEYS = (("escape", "esc", "Close"), ("enter", "Enter", "Run"), ("down", "↑↓", "Choose"))
+"""The footer while the command palette is open."""
+
+
+def palette_open(app: App[Any]) -> bool:
+    from textual.command import CommandPalette
+
+    return any(isinstance(s, CommandPalette) for s in app.screen_stack)
+
+
+def too_many(entries: list[tuple[Binding, bool, str]], width: int) -> set[str]:
+    """The actions left out so that the rest fit in ``width``: a key is never shown
+    without its label ("o w Wallet" read as two keys for the Wallet). The screen keys go
+    first (the help lists them), this screen's own keys next; Help and Quit never."""
+
+    def cost(binding: Binding) -> int:
+        return len(footer_key(binding)) + len(binding.description) + 2
+
+    used = sum(cost(b) for b, _, _ in entries)
+    dropped: set[str] = set()
+    for binding, _, _ in sorted(entries, key=lambda e: drop_order(e[0].action)):
+        if used <= width or binding.action.removeprefix("app.") in ALWAYS:
+            break
+        dropped.add(binding.action)
+        used -= cost(binding)
+    return dropped
 
 
 def footer_key(binding: Binding) -> str:

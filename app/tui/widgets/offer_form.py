@@ -79,5 +79,12 @@ class OfferForm(VerticalScroll, can_focus=False):
                 yield Switch(True, id="is_available")
                 yield StateLabel(id="is_available-state")
             yield Static(id="cardano-message", classes="field-message")
+
+
+class NextStep(Horizontal):
+    """What is still to do, and the Review button: under the form, outside its scrolling,
+    so that the way forward is on screen at 80x24 however far the form scrolls."""
+
+    def compose(self) -> ComposeResult:
         yield Static(id="summary")
         yield Button("Review and onboard", id="review", variant="primary", disabled=True)
