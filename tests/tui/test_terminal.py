@@ -90,9 +90,9 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
             f"--state-dir {state}; echo $? >{done}/rc; sleep 60"
         )
         term = Terminal("app", socket, done)
+        tmux = ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "app"]
         subprocess.run(
-            ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "app"]
-            + ["-x", str(width), "-y", str(height), "-c", os.getcwd(), command],
+            [*tmux, "-x", str(width), "-y", str(height), "-c", os.getcwd(), command],
             check=True,
             timeout=10,
         )
