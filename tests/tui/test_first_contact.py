@@ -124,7 +124,7 @@ async def test_overview_and_review_name_one_cpu_measure(state_dir: Path) -> None
         screen.sample()
         await pilot.pause()
         usage = str(screen.query_one("#usage-panel").render())
-        assert "CPU     75 %" in usage and "1-min load 6.00 of 8 cores" in usage
+        assert "CPU     75 %" in usage and "1-min load 6.00 of 8 cores" in usage.splitlines()[1]
         form = await open_allocate(pilot)
         await pilot.press("tab", "tab", "tab", "tab")  # to the channel
         await pilot.press("e", "d", "enter")

@@ -43,7 +43,9 @@ async def test_overview_fills_in_facts_and_offers_to_start(app_factory: AppFacto
         assert "press a to start" in text_of(app, "#status-panel")
         app.screen.sample()  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "12 %" in text_of(app, "#usage-panel")
+        # The CPU figure is the load average's share of the cores (0 here), named.
+        assert "CPU      0 %" in text_of(app, "#usage-panel")
+        assert "1-min load 0.00 of 8 cores" in text_of(app, "#usage-panel")
 
 
 async def test_overview_says_why_no_gpu(app_factory: AppFactory) -> None:

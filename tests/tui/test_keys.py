@@ -381,8 +381,8 @@ async def test_overview_draws_a_minute_of_usage(app_factory: AppFactory) -> None
             app.screen.sample()  # type: ignore[attr-defined]
         await pilot.pause()
         usage = str(app.screen.query_one("#usage-panel", Static).render())
-        assert " 12 % " in usage and " 40 % " in usage and "6553 MB in use" in usage
-        assert usage.count("▂") == 2 and usage.count("▄") == 2  # 12 % and 40 %, two samples kept
+        assert "CPU      0 % " in usage and " 40 % " in usage and "6553 MB in use" in usage
+        assert usage.count("▁") == 2 and usage.count("▄") == 2  # 0 % and 40 %, two samples kept
 
 
 async def test_a_dialog_has_its_own_footer_whatever_the_screen_behind_had_focused(

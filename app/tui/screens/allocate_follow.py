@@ -100,7 +100,8 @@ class FollowStatePart(NunetScreen):
                 if onboarded
                 else "offboarded elsewhere: the form now onboards it again"
             )
-            self.notify(f"This machine was {became} ({what}).", severity="warning", timeout=10)
+            done = "; ".join(changes) or "another process wrote the state"
+            self.notify(f"This machine was {became} ({done}).", severity="warning", timeout=10)
             self.reload()
         elif offer == self.base_offer:
             self.base_revision = revision  # nothing the form shows changed

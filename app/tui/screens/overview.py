@@ -302,6 +302,10 @@ class OverviewScreen(NunetScreen):
         text.append("CPU    ", style="bold")
         text.append(f"{round(usage.cpu_percent if busy is None else busy):>3} % ")
         text.append(cpu, style="bold")
+        if cores is not None:
+            # The measure the review's warnings use too, named: "42 %" of CPU use beside
+            # "0 MHz idle" by the load average read as a contradiction.
+            text.append(f"\n       1-min load {load:.2f} of {cores} cores", style="italic")
         text.append("\nMemory ", style="bold")
         text.append(f"{round(usage.memory_percent):>3} % ")
         text.append(memory, style="bold")
@@ -313,10 +317,6 @@ class OverviewScreen(NunetScreen):
         if usage.gpu_note and not gpus and machine is not None and machine.gpus.devices:
             text.append(f"\nGPUs: {usage.gpu_note}", style="italic")
         text.append(f"\n{usage.memory_used_mb} MB in use")
-        if cores is not None:
-            # The measure the review's warnings use too, named: "42 %" of CPU use and
-            # "0 MHz idle" by the load average read as a contradiction.
-            text.append(f"\nCPU busy: 1-min load {load:.2f} of {cores} cores", style="italic")
         panel.show(text)
         if machine is not None and usage.memory_percent == usage.memory_percent:
             total = machine.memory.total_mb
