@@ -133,3 +133,17 @@ async def test_overview_and_review_name_one_cpu_measure(state_dir: Path) -> None
         cpu_warnings = [w for w in form.warnings if "idle" in w]
         assert cpu_warnings and "by the 1-minute load average" in cpu_warnings[0]
         assert "only 5200 MHz of 20800 MHz are idle" in cpu_warnings[0]
+
+
+async def test_the_offboard_dialog_shows_its_buttons_at_80x24(app_factory: AppFactory) -> None:
+    from tests.tui.conftest import offer
+
+    app = app_factory()
+    app.controller.onboard(offer())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        for button in ("#cancel", "#confirm", "#force"):
+            assert visible(dialog, dialog.query_one(button)), button
