@@ -32,6 +32,10 @@ else:
     _Base = _AppBase = object
 
 log = logging.getLogger("nunet_onboard.tui")
+# Never Python's last-resort handler, which writes the traceback on stderr: the terminal
+# the app draws on. Where logging is set up (the command line does), records go up to
+# its file as before.
+log.addHandler(logging.NullHandler())
 
 
 def app_exiting(app: App[Any]) -> bool:

@@ -167,3 +167,40 @@ def test_no_color_sends_no_colour_codes(terminal: Callable[..., Terminal]) -> No
         assert colour_codes(term.screen(escapes=True)) == []
     reverse = [p for p in SGR.findall(term.screen(escapes=True)) if "7" in re.split(r"[;:]", p)]
     assert reverse  # the focus (Cancel in the offboard dialog) is reverse
+
+
+CRASHING_APP = """
+import sys
+from app.onboarding.controller import OnboardingController
+from app.tui.app import NunetOnboardApp
+
+class Crashing(NunetOnboardApp):
+    def on_ready(self) -> None:
+        raise RuntimeError("a bug that ends the app")
+
+app = Crashing(OnboardingController(sys.argv[1]))
+app.run()
+sys.exit(app.return_code or 0)  # as app.tui.run gives it to the command line
+"""
+
+
+def test_an_error_that_ends_the_app_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    """The terminal is given back (the alternate screen left), then one line, never a
+    traceback, and a non-zero exit code."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    script = tmp_path / "crashing.py"
+    script.write_text(CRASHING_APP)
+    socket = f"nunet-test-{uuid.uuid4().hex[:8]}"
+    term = Terminal("app", socket, tmp_path)
+    tmux = ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "app"]
+    command = f"env TERM=xterm-256color {sys.executable} {script} {state}; echo $? >{tmp_path}/rc; sleep 60"
+    try:
+        subprocess.run([*tmux, "-x", "80", "-y", "24", "-c", os.getcwd(), command], timeout=10)
+        code, screen = term.exit_code(within=STARTED_WITHIN_S)
+        assert code == 1
+        assert screen.splitlines() == [
+            "nunet-onboard stopped: unexpected error (RuntimeError): a bug that ends the app"
+        ]
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
