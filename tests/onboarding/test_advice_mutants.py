@@ -44,7 +44,7 @@ def test_the_free_now_warnings_say_the_field_first() -> None:
     assert cpu.message == f"cpu {cpu.detail}"
     assert cpu.detail == (
         "10000 MHz offered, but only 5200 MHz of 20800 MHz are idle now (about 15600 MHz "
-        "busy): jobs could leave the host short of CPU"
+        "busy by the 1-minute load average): jobs could leave the host short of CPU"
     )
 
 

@@ -98,7 +98,7 @@ def test_warnings_use_the_load_average_given(state_dir: Path) -> None:
     (cpu,) = [w for w in busy.warnings(OFFER) if w.field == "cpu"]
     assert cpu.message == (
         "cpu 5000 MHz offered, but only 0 MHz of 20800 MHz are idle now (about 20800 MHz "
-        "busy): jobs could leave the host short of CPU"
+        "busy by the 1-minute load average): jobs could leave the host short of CPU"
     )
     idle = OnboardingController(state_dir, probe=lambda: fake_machine(), load_average=lambda: 0.0)
     assert [w.field for w in idle.warnings(OFFER)] == ["payment_addr"]  # an Ethereum one

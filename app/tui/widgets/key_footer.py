@@ -111,6 +111,9 @@ class KeyFooter(Footer):
         self._palette_shown = False
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
 
+    def on_unmount(self) -> None:
+        self.app.screen_change_signal.unsubscribe(self)
+
     def _screen_changed(self, _screen: object) -> None:
         """The command palette opened or closed over this footer's screen: say so."""
         if self.is_attached and palette_open(self.app) != self._palette_shown:
