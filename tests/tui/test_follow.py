@@ -255,18 +255,19 @@ async def test_a_node_key_removed_elsewhere_is_followed_too(state_dir: Path) -> 
 
 
 async def test_the_apps_own_apply_is_never_a_change_made_outside(state_dir: Path) -> None:
-    """The poll looks every millisecond here, and the disk is slow to take metadataV2.json
-    after the state (0.3 s), so any window between the state landing on disk and the app
-    taking it as its own would be seen."""
+    """The poll looks every millisecond here, and the disk is slow (0.3 s) to finish
+    after state.json has landed, so any window between the state landing on disk and
+    the app taking it as its own would be seen."""
     app, _, memory = onboarded_app(state_dir)
-    write_metadata = app.controller.store.after_write
-    assert write_metadata is not None
+    store = app.controller.store
+    after_commit = store.after_commit
 
     def slow_disk(state: dict[str, Any]) -> None:
-        write_metadata(state)
+        if after_commit is not None:
+            after_commit(state)
         time.sleep(0.3)
 
-    app.controller.store.after_write = slow_disk
+    store.after_commit = slow_disk
     async with app.run_test(size=SIZE) as pilot:
         watcher = app.state_watcher
         watcher.stop()
