@@ -3,31 +3,19 @@
 One sentence for the history, ``status``, the app's notices and an open review,
 so that a price-only change reads ``ntx_price 0.1 → 0.2`` and not the whole
 offer. Fields are named as an offer file (``apply``) names them, and values
-are in its units (MHz, MB, GB, NTX a minute). Plain dicts in, as the state
+are in the units of the table of offer fields (MHz, MB, GB, NTX/min). Plain dicts in, as the state
 stores the offer: no pydantic, so ``status`` can afford it.
 """
 
 from __future__ import annotations
+
+from app.onboarding.offer_fields import FIELDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-FIELDS: tuple[tuple[str, str, str], ...] = (
-    # (the stored offer's key, the offer file's word, the unit)
-    ("cpu", "cpu", "MHz"),
-    ("memory", "memory", "MB"),
-    ("disk", "disk", "GB"),
-    ("cores", "cores", ""),
-    ("gpus", "gpus", ""),
-    ("channel", "channel", ""),
-    ("ntx_price", "ntx_price", "NTX a minute"),
-    ("payment_addr", "address", ""),
-    ("cardano", "cardano", ""),
-    ("is_available", "available", ""),
-    ("server_mode", "server_mode", ""),
-)
 NO_CHANGE = "the offer is unchanged"
 
 
@@ -49,7 +37,8 @@ def offer_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) ->
     """Each field that differs, as ``word before → after unit``, in the offer's order."""
     old = before or {}
     changes = []
-    for key, word, unit in FIELDS:
+    for field in FIELDS:  # named and in units as the one table of offer fields has them
+        key, word, unit = field.name, field.key, field.unit
         if key not in after and key not in old:
             continue
         was, now = old.get(key), after.get(key)

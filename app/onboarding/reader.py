@@ -124,16 +124,6 @@ class StateReader:
         without GPUs needs no psutil, OS facts or GPU tools (``apply --check``)."""
         return self.machine(gpus=True) if gpus else self.fit_machine()
 
-    def load_average(self) -> float:
-        """The 1-minute load average: the one measure of a busy CPU, for the warnings
-        (``advice.host_load``) and the app's Overview alike; 0 where it cannot be read."""
-        if self._load_average is not None:
-            return self._load_average()
-        try:
-            return os.getloadavg()[0]
-        except OSError:
-            return 0.0
-
     def usage(self) -> Usage:
         """CPU, memory and each NVIDIA GPU's use now. The GPUs are read by one NVML
         sampler thread per controller, started by the first call: this never waits."""

@@ -524,5 +524,5 @@ def test_status_says_what_the_last_change_changed_and_only_that(
     assert code == 0, (out, err)
     out = main_cli(capsys, "status", "--state-dir", state)[1]
     line = next(x for x in out.splitlines() if x.startswith("  Last change"))
-    assert "resource-config: ntx_price 0.25 → 0.5 NTX a minute (" in line
+    assert "resource-config: ntx_price 0.25 → 0.5 NTX/min (" in line
     assert "cpu" not in line and "memory" not in line

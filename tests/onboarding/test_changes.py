@@ -18,7 +18,7 @@ def dump(offer: CapacityForNunet) -> dict[str, object]:
 
 def test_a_price_only_change_names_the_price_alone() -> None:
     after = OFFER.model_copy(update={"ntx_price": 0.2})
-    assert describe_change(dump(OFFER), dump(after)) == "ntx_price 0.1 → 0.2 NTX a minute"
+    assert describe_change(dump(OFFER), dump(after)) == "ntx_price 0.1 → 0.2 NTX/min"
 
 
 def test_each_changed_field_in_the_offer_files_words_and_units() -> None:
@@ -46,8 +46,8 @@ def test_history_of_a_price_only_resource_config_names_the_price(
     last = controller.history()[-1]
     assert (last["action"], last["detail"]) == (
         "resource-config",
-        "ntx_price 0.1 → 0.25 NTX a minute",
+        "ntx_price 0.1 → 0.25 NTX/min",
     )
     assert controller.changes_since(seen)[0].startswith(
-        "resource-config (ntx_price 0.1 → 0.25 NTX a minute) at "
+        "resource-config (ntx_price 0.1 → 0.25 NTX/min) at "
     )

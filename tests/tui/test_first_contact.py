@@ -124,7 +124,7 @@ async def test_overview_and_review_name_one_cpu_measure(state_dir: Path) -> None
         screen.sample()
         await pilot.pause()
         usage = str(screen.query_one("#usage-panel").render())
-        assert "CPU     75 %" in usage and "1-min load 6.00 of 8 cores" in usage.splitlines()[1]
+        assert "CPU     75 %" in usage and "1-min load: 15600 MHz busy" in usage.splitlines()[1]
         form = await open_allocate(pilot)
         await pilot.press("tab", "tab", "tab", "tab")  # to the channel
         await pilot.press("e", "d", "enter")
@@ -133,6 +133,7 @@ async def test_overview_and_review_name_one_cpu_measure(state_dir: Path) -> None
         cpu_warnings = [w for w in form.warnings if "idle" in w]
         assert cpu_warnings and "by the 1-minute load average" in cpu_warnings[0]
         assert "only 5200 MHz of 20800 MHz are idle" in cpu_warnings[0]
+        assert "about 15600 MHz busy" in cpu_warnings[0]
 
 
 async def test_the_offboard_dialog_shows_its_buttons_at_80x24(app_factory: AppFactory) -> None:

@@ -45,7 +45,7 @@ async def test_overview_fills_in_facts_and_offers_to_start(app_factory: AppFacto
         await pilot.pause()
         # The CPU figure is the load average's share of the cores (0 here), named.
         assert "CPU      0 %" in text_of(app, "#usage-panel")
-        assert "1-min load 0.00 of 8 cores" in text_of(app, "#usage-panel")
+        assert "1-min load: 0 MHz busy" in text_of(app, "#usage-panel")
 
 
 async def test_overview_says_why_no_gpu(app_factory: AppFactory) -> None:

@@ -281,19 +281,28 @@ class OverviewScreen(NunetScreen):
     def sample(self) -> None:
         try:
             usage = self.nunet.sample_usage()
-            load = self.controller.load_average()
+            busy = self._cpu_busy_mhz()
         except Exception:  # noqa: BLE001 - a missing sample is not worth a message a second
             return
-        self.show_usage(usage, load)
+        self.show_usage(usage, busy)
 
-    def show_usage(self, usage: Usage, load: float = 0.0) -> None:
+    def _cpu_busy_mhz(self) -> int | None:
+        """The CPU busy now as the offer's warnings measure it (the 1-minute load average
+        in MHz, ``advice.host_load``), so the Overview and the review say the same."""
+        if self._machine is None:
+            return None
+        from app.onboarding.advice import host_load
+
+        return host_load(self._machine, self.controller.load_average()).cpu_busy_mhz
+
+    def show_usage(self, usage: Usage, busy_mhz: int | None = None) -> None:
         """The figures first, then the last minute as a sparkline: a narrow panel
         cuts the line at its end, so it loses the history before the number.
         One line per GPU that NVML reads; where it cannot, one line says why,
         if the probe found a GPU to say it about."""
         machine = self._machine
-        cores = max(1, machine.usable_cores) if machine is not None else None
-        busy = None if cores is None else min(float(cores), max(0.0, load)) / cores * 100
+        total = machine.usable_cpu_mhz if machine is not None else 0
+        busy = None if busy_mhz is None or not total else busy_mhz / total * 100
         self.history.add(usage, cpu_busy=busy)
         panel = self.query_one("#usage-panel", Panel)
         width = max(4, panel.content_size.width - 14) if panel.content_size.width else 20
@@ -302,10 +311,10 @@ class OverviewScreen(NunetScreen):
         text.append("CPU    ", style="bold")
         text.append(f"{round(usage.cpu_percent if busy is None else busy):>3} % ")
         text.append(cpu, style="bold")
-        if cores is not None:
+        if busy is not None:
             # The measure the review's warnings use too, named: "42 %" of CPU use beside
             # "0 MHz idle" by the load average read as a contradiction.
-            text.append(f"\n       1-min load {load:.2f} of {cores} cores", style="italic")
+            text.append(f"\n       1-min load: {busy_mhz} MHz busy", style="italic")
         text.append("\nMemory ", style="bold")
         text.append(f"{round(usage.memory_percent):>3} % ")
         text.append(memory, style="bold")
@@ -319,8 +328,8 @@ class OverviewScreen(NunetScreen):
         text.append(f"\n{usage.memory_used_mb} MB in use")
         panel.show(text)
         if machine is not None and usage.memory_percent == usage.memory_percent:
-            total = machine.memory.total_mb
-            available = round(total * (100 - _clamp(usage.memory_percent)) / 100)
+            total_mb = machine.memory.total_mb
+            available = round(total_mb * (100 - _clamp(usage.memory_percent)) / 100)
             self.query_one("#memory-panel", Panel).show(self._memory_text(machine, available))
         if usage.gpus != self._gpu_live:
             self._gpu_live = usage.gpus  # the panel compares its text: busy alone repaints nothing
