@@ -27,10 +27,10 @@ def test_each_changed_field_in_the_offer_files_words_and_units() -> None:
     )
     assert offer_changes(dump(OFFER), dump(after)) == [
         "cpu 5000 → 6000 MHz",
-        "gpus none → 0,1",
         "address " + ETH_ADDRESS + " → addr1x",
         "available true → false",
-    ]
+        "gpus none → 0,1",
+    ]  # in the order of the stored offer (the table of offer fields)
 
 
 def test_the_same_offer_is_no_change() -> None:
