@@ -12,7 +12,7 @@ import pytest
 
 from app.onboarding.addresses import normal_address
 from tests.cli.helpers import main_cli, smallest_offer
-from tests.cli.test_cli_mutants_apply import offer
+from tests.cli.test_cli_apply_words import offer
 from tests.conftest import CARDANO_TESTNET, ETH_ADDRESS
 
 Capsys = pytest.CaptureFixture[str]

@@ -82,7 +82,7 @@ def test_a_testnet_byron_address_is_warned_of_as_one_dms_v0_4_159_refuses(
 ) -> None:
     """DMS v0.4.159 cannot read a testnet Byron address's network and refuses it; a
     mainnet one it accepts. Both are accepted here, the testnet one with that warning."""
-    from tests.wallets.test_check_gaps import _byron
+    from tests.wallets.test_check_verdicts import _byron
 
     testnet = offer(payment_addr=_byron(1097911063))
     assert controller.validate(testnet) == []

@@ -1,4 +1,6 @@
-"""The one parser for numbers and sizes typed by people."""
+"""The one parser for numbers and sizes typed by people: what each size and amount reads as,
+the 40-character limit on typed text, where an echoed value is cut, and that every
+refusal says what is allowed."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from app.onboarding.units import (
     parse_disk_gb,
     parse_memory_mb,
     parse_whole,
+    shown,
 )
+
+LIMIT = 40  # the longest text a field accepts (and echoes back whole)
 
 
 @pytest.mark.parametrize(
@@ -126,3 +131,48 @@ def test_ghz_with_up_to_three_decimals_is_exact(mhz: int, places: int) -> None:
     mhz -= mhz % 10 ** (3 - places)  # representable with ``places`` decimals of GHz
     text = f"{mhz // 1000}.{mhz % 1000:03d}"[: len(str(mhz // 1000)) + 1 + places].rstrip(".")
     assert parse_cpu_mhz(text + "GHz") == mhz
+
+
+def test_shown_keeps_short_text_and_cuts_long_text() -> None:
+    assert shown("8GiB") == "'8GiB'"
+    assert shown("x" * LIMIT) == repr("x" * LIMIT)
+    assert shown("x" * (LIMIT + 1)) == repr("x" * LIMIT + "…")
+
+
+@pytest.mark.parametrize("parse", [parse_whole, parse_memory_mb, parse_disk_gb])
+def test_forty_characters_are_read_and_forty_one_are_refused(parse: object) -> None:
+    assert callable(parse)
+    assert parse("0" * (LIMIT - 1) + "7") == 7
+    with pytest.raises(UnitError):
+        parse("0" * LIMIT + "7")
+
+
+def test_a_decimal_of_forty_characters_is_read() -> None:
+    assert parse_decimal("0." + "5" * (LIMIT - 2)) == pytest.approx(0.5555555)
+    with pytest.raises(UnitError):
+        parse_decimal("0." + "5" * (LIMIT - 1))
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (parse_whole, "seven", "'seven' is not a whole number of 0 or more"),
+        (parse_decimal, "1,5", "'1,5' is not a number"),
+        (parse_decimal, "1e999", "'1e999' is not a finite number"),
+        (parse_decimal, "-2", "'-2' is negative; it must be 0 or more"),
+        (
+            parse_memory_mb,
+            "8 GiBs",
+            "'8 GiBs' is not a size; give MB (e.g. 8192) or a number with a unit "
+            "(KiB, MiB, GiB, TiB, PiB, or KB, MB, GB, TB, PB)",
+        ),
+        (parse_disk_gb, "lots", "'lots' is not a size; give GB (e.g. 8192)"),
+        (parse_memory_mb, "1.5", "'1.5' is not a whole number of MB"),
+        (parse_disk_gb, "1.5", "'1.5' is not a whole number of GB"),
+    ],
+)
+def test_each_refusal_says_what_is_allowed(parse: object, text: str, expected: str) -> None:
+    assert callable(parse)
+    with pytest.raises(UnitError) as caught:
+        parse(text)
+    assert str(caught.value).startswith(expected)
