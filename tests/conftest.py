@@ -115,6 +115,35 @@ def fake_host(
     return host
 
 
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel built from this checkout, once a session (the packaging test installs it
+    outside the checkout; the Ansible role copies it to the node and installs it)."""
+    out = tmp_path_factory.mktemp("wheel")
+    build = tmp_path_factory.mktemp("wheel-build")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(out),
+            str(Path(__file__).resolve().parents[1]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=build,
+    )
+    assert result.returncode == 0, result.stderr
+    (built,) = out.glob("nunet_onboard-*.whl")
+    return built
+
+
 @pytest.fixture
 def state_dir(tmp_path: Path) -> Path:
     return tmp_path / "state"

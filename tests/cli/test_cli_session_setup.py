@@ -15,17 +15,10 @@ from typing import Any
 import pytest
 
 from app.logs import LOGGER_NAME
-from tests.cli.helpers import main_cli
+from tests.cli.helpers import main_cli, smallest_offer
 from tests.conftest import ETH_ADDRESS
 
 Capsys = pytest.CaptureFixture[str]
-
-
-def onboard_argv(machine: dict[str, Any], state: str, *extra: str) -> list[str]:
-    return [
-        "onboard", "--yes", "-c", str(machine["cpu_min"]), "-m", str(machine["mem_min"]),
-        "-n", "nunet-team", "-a", ETH_ADDRESS, "--state-dir", state, *extra,
-    ]  # fmt: skip
 
 
 @pytest.fixture
@@ -57,7 +50,7 @@ def test_a_writing_command_with_an_unreadable_config_is_bad_usage(
 
 
 def test_verbose_also_logs_to_stderr(capsys: Capsys, state: str, machine: dict[str, Any]) -> None:
-    code, _, err = main_cli(capsys, *onboard_argv(machine, state, "-v"))
+    code, _, err = main_cli(capsys, *smallest_offer(machine, state, "--yes", "-v"))
     assert code == 0
     assert " INFO nunet_onboard.controller: onboarded: node " in err
     code, _, err = main_cli(capsys, "offboard", "--yes", "--state-dir", state)
@@ -71,7 +64,7 @@ def test_the_log_level_setting_is_used(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
 ) -> None:
     monkeypatch.setenv("NUNET_ONBOARD_LOG_LEVEL", "WARNING")
-    assert main_cli(capsys, *onboard_argv(machine, state))[0] == 0
+    assert main_cli(capsys, *smallest_offer(machine, state, "--yes"))[0] == 0
     log = Path(state) / "logs" / "nunet-onboard.log"
     assert not log.exists() or " INFO " not in log.read_text()
     monkeypatch.setenv("NUNET_ONBOARD_LOG_LEVEL", "DEBUG")
@@ -90,7 +83,7 @@ def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_resource_config_logs_the_change(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
 ) -> None:
-    assert main_cli(capsys, *onboard_argv(machine, state))[0] == 0
+    assert main_cli(capsys, *smallest_offer(machine, state, "--yes"))[0] == 0
     fresh_process(monkeypatch)
     assert main_cli(capsys, "resource-config", "-x", "0.5", "--state-dir", state)[0] == 0
     log = (Path(state) / "logs" / "nunet-onboard.log").read_text()

@@ -13,6 +13,34 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def v2_tree(tmp_path: Path, own: str = "/") -> tuple[Path, Path]:
+    """A cgroup v2 mount at tmp_path/cgroup and a /proc whose process sits in ``own``;
+    returns (cgroup root, proc root), for the test to write the limit files into."""
+    root, proc = tmp_path / "cgroup", tmp_path / "proc"
+    write(root / "cgroup.controllers", "cpuset cpu io memory pids\n")
+    write(proc / "self/cgroup", f"0::{own}\n")
+    return root, proc
+
+
+def v1_tree(
+    tmp_path: Path, own: str = "/docker/abc", *, cpu_link: bool = False
+) -> tuple[Path, Path]:
+    """cgroup v1 with the cpu hierarchy mounted as "cpu,cpuacct", the process in ``own``
+    of each hierarchy; returns (cgroup root, proc root). ``cpu_link`` adds what most
+    distributions also mount: a "cpu" link to "cpu,cpuacct" and the hybrid "0::/" line."""
+    root, proc = tmp_path / "cgroup", tmp_path / "proc"
+    unified = "0::/\n" if cpu_link else ""
+    write(
+        proc / "self/cgroup",
+        f"12:memory:{own}\n4:cpu,cpuacct:{own}\n3:cpuset:{own}\n1:name=systemd:{own}\n" + unified,
+    )
+    for hierarchy in ("cpu,cpuacct", "memory", "cpuset"):
+        (root / hierarchy / own.lstrip("/")).mkdir(parents=True)
+    if cpu_link:
+        (root / "cpu").symlink_to("cpu,cpuacct")
+    return root, proc
+
+
 def cpuinfo_x86(n: int = 4, mhz: float = 2600.0, cores: int = 2) -> str:
     """n logical CPUs on one package, hyper-threaded onto `cores` cores."""
     blocks = []

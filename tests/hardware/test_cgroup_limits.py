@@ -12,17 +12,10 @@ import pytest
 
 from app.hardware.cgroups import parse_cpu_list, parse_self_cgroup, read_cgroup_limits
 from app.hardware.model import CgroupLimits
-from tests.hardware.boundaries import write
+from tests.hardware.boundaries import v1_tree, v2_tree, write
 
 GIB = 1024**3
 HOST = {"host_cores": 16, "host_memory_mb": 65536}
-
-
-def v2_tree(tmp_path: Path, own: str = "/") -> tuple[Path, Path]:
-    root, proc = tmp_path / "cgroup", tmp_path / "proc"
-    write(root / "cgroup.controllers", "cpuset cpu io memory pids\n")
-    write(proc / "self/cgroup", f"0::{own}\n")
-    return root, proc
 
 
 @pytest.mark.parametrize(
@@ -75,18 +68,6 @@ def test_v2_problems_name_the_file_and_what_it_holds(tmp_path: Path) -> None:
         f"memory limit unknown: {own / 'memory.max'} holds 'plenty'",
         f"cpuset unknown: {own / 'cpuset.cpus.effective'} holds 'a-b'",
     ]
-
-
-def v1_tree(tmp_path: Path, own: str = "/docker/abc") -> tuple[Path, Path]:
-    """cgroup v1 with the cpu hierarchy mounted as "cpu,cpuacct" (no "cpu" link)."""
-    root, proc = tmp_path / "cgroup", tmp_path / "proc"
-    write(
-        proc / "self/cgroup",
-        f"12:memory:{own}\n4:cpu,cpuacct:{own}\n3:cpuset:{own}\n1:name=systemd:{own}\n",
-    )
-    for hierarchy in ("cpu,cpuacct", "memory", "cpuset"):
-        (root / hierarchy / own.lstrip("/")).mkdir(parents=True)
-    return root, proc
 
 
 def test_v1_limits_through_a_comma_joined_hierarchy(tmp_path: Path) -> None:

@@ -8,17 +8,10 @@ import pytest
 
 from app.hardware.cgroups import parse_cpu_list, parse_self_cgroup, read_cgroup_limits
 from app.hardware.model import CgroupLimits
-from tests.hardware.boundaries import write
+from tests.hardware.boundaries import v1_tree, v2_tree, write
 
 GIB = 1024**3
 HOST = {"host_cores": 16, "host_memory_mb": 65536}
-
-
-def v2_tree(tmp_path: Path, own: str = "/") -> tuple[Path, Path]:
-    root, proc = tmp_path / "cgroup", tmp_path / "proc"
-    write(root / "cgroup.controllers", "cpuset cpu io memory pids\n")
-    write(proc / "self/cgroup", f"0::{own}\n")
-    return root, proc
 
 
 def test_v2_quota_cpuset_and_memory_limit_of_the_own_cgroup(tmp_path: Path) -> None:
@@ -76,22 +69,8 @@ def test_v2_garbage_is_a_problem(tmp_path: Path) -> None:
     assert any("cpu.max" in p and "'lots 100000'" in p for p in problems)
 
 
-def v1_tree(tmp_path: Path) -> tuple[Path, Path]:
-    root, proc = tmp_path / "cgroup", tmp_path / "proc"
-    write(
-        proc / "self/cgroup",
-        "12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n3:cpuset:/docker/abc\n"
-        "1:name=systemd:/docker/abc\n0::/\n",
-    )
-    (root / "cpu,cpuacct/docker/abc").mkdir(parents=True)
-    (root / "cpu").symlink_to("cpu,cpuacct")
-    (root / "memory/docker/abc").mkdir(parents=True)
-    (root / "cpuset/docker/abc").mkdir(parents=True)
-    return root, proc
-
-
 def test_v1_cfs_quota_cpuset_and_memory_limit(tmp_path: Path) -> None:
-    root, proc = v1_tree(tmp_path)
+    root, proc = v1_tree(tmp_path, cpu_link=True)
     own = "docker/abc"
     write(root / "cpu,cpuacct" / own / "cpu.cfs_quota_us", "250000\n")
     write(root / "cpu,cpuacct" / own / "cpu.cfs_period_us", "100000\n")
@@ -105,7 +84,7 @@ def test_v1_cfs_quota_cpuset_and_memory_limit(tmp_path: Path) -> None:
 
 
 def test_v1_unlimited_values(tmp_path: Path) -> None:
-    root, proc = v1_tree(tmp_path)
+    root, proc = v1_tree(tmp_path, cpu_link=True)
     write(root / "cpu,cpuacct/cpu.cfs_quota_us", "-1\n")
     write(root / "cpu,cpuacct/cpu.cfs_period_us", "100000\n")
     write(root / "memory/memory.limit_in_bytes", "9223372036854771712\n")

@@ -28,7 +28,7 @@ from app.hardware.disk import nearest_existing, read_disk
 from app.hardware.osinfo import parse_os_release, read_os
 from tests.conftest import HANG_S
 from tests.fakes import FakeHost, fake_machine
-from tests.hardware.boundaries import cpuinfo_x86, write
+from tests.hardware.boundaries import cpuinfo_x86, v2_tree, write
 
 GIB = 1024**3
 
@@ -36,11 +36,10 @@ GIB = 1024**3
 @pytest.fixture
 def fake_roots(tmp_path: Path) -> dict[str, Path]:
     """An 8-CPU, 2600 MHz machine inside a v2 container: 1.5 CPUs, 0-5 cpuset, 2 GiB."""
-    proc, sys_root, cgroup = tmp_path / "proc", tmp_path / "sys", tmp_path / "cgroup"
+    cgroup, proc = v2_tree(tmp_path)
+    sys_root = tmp_path / "sys"
     write(proc / "cpuinfo", cpuinfo_x86(n=8, mhz=2600.0, cores=4))
-    write(proc / "self/cgroup", "0::/\n")
     sys_root.mkdir()
-    write(cgroup / "cgroup.controllers", "cpu memory cpuset\n")
     write(cgroup / "cpu.max", "150000 100000\n")
     write(cgroup / "cpuset.cpus.effective", "0-5\n")
     write(cgroup / "memory.max", f"{2 * GIB}\n")
@@ -219,10 +218,8 @@ def test_the_fake_host_probed_is_its_fake_machine(
 def test_fake_machine_agrees_with_the_probe(tmp_path: Path) -> None:
     """The same hardware, once faked in tests.fakes and once probed from /proc and cgroup
     files: every figure the rules use (totals and usable totals) must be the same."""
-    proc, cgroup = tmp_path / "proc", tmp_path / "cgroup"
+    cgroup, proc = v2_tree(tmp_path)
     write(proc / "cpuinfo", cpuinfo_x86(n=4, mhz=3000.0, cores=2))
-    write(proc / "self/cgroup", "0::/\n")
-    write(cgroup / "cgroup.controllers", "memory\n")
     write(cgroup / "memory.max", f"{2 * GIB}\n")
     (tmp_path / "sys").mkdir()
     probed = probe_machine(
