@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from app import paths
-from app.record import Record
+from app.light_record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class ConfigError(ValueError):
 class Settings(Record):
     """The settings in use; the defaults are the documented ones. A ``Record``, not a
     ``NamedTuple``: the plain ``status`` builds one, and a named tuple class costs more
-    to define than reading the settings (see app/record.py)."""
+    to define than reading the settings (see app/light_record.py)."""
 
     state_dir: str
     """Absolute, as ``paths.resolve_state_dir`` gives it (text: status imports no pathlib)."""

@@ -22,7 +22,7 @@ from app.hardware.model import (
     OsInfo,
 )
 from app.hardware.usable import usable_totals
-from app.record import Record
+from app.light_record import Record
 
 
 def fake_gpu(index: int = 0) -> GpuDevice:

@@ -29,9 +29,9 @@ def __getattr__(name: str) -> Any:
     """``build`` and ``parse`` (argparse) when first asked for: a plain ``status`` line
     is read by ``quick.py`` and never imports argparse."""
     if name in ("build", "parse"):
-        from app.cli import parsing
+        from app.cli import parse_argv
 
-        return getattr(parsing, name)
+        return getattr(parse_argv, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args: Any = quick_parse(argv)
     if args is None:
-        from app.cli.parsing import parse
+        from app.cli.parse_argv import parse
 
         try:
             args = parse(argv)

@@ -24,13 +24,13 @@ if TYPE_CHECKING:  # a fleet runs apply on every node: it loads no typing, argpa
     import argparse
     from typing import Any
 
-    from app.onboarding.offer import Target
+    from app.onboarding.offer_file import Target
     from app.onboarding.plan import Plan
 
 
 def register(sub: Any) -> None:
     """Add ``apply`` to the ``nunet-onboard`` subcommands."""
-    from app.cli.parser import common_options  # --json, --state-dir, -v as every command
+    from app.cli.command_table import common_options  # --json, --state-dir, -v as every command
 
     p = sub.add_parser(
         "apply",
@@ -73,7 +73,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def _read_target(file: str) -> Target:
-    from app.onboarding.offer import MAX_FILE_BYTES, TargetError, load_target
+    from app.onboarding.offer_file import MAX_FILE_BYTES, TargetError, load_target
     from app.safe_read import Refused, TooLarge, read_file, read_stream
     from app.shown import shown_path
 

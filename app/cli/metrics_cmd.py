@@ -41,7 +41,7 @@ BYTES_PER_GB = 1024**3  # the offer's disk GB is bytes / 1024**3
 
 
 def register(sub: Any) -> None:
-    from app.cli.parser import common_options, handler
+    from app.cli.command_table import common_options, handler
 
     p = sub.add_parser(
         "metrics",
@@ -95,7 +95,7 @@ def build_registry(reader: StateReader, *, bad_settings: bool = False) -> Collec
     """Every metric of this node, read once, in a registry of their own."""
     from prometheus_client import CollectorRegistry, Gauge, Info
 
-    from app.cli.parsing import version
+    from app.cli.parse_argv import version
     from app.onboarding.status import PROBLEM_KINDS
 
     registry = CollectorRegistry(auto_describe=True)

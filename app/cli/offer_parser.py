@@ -13,7 +13,7 @@ from typing import Any
 
 from app.cli import args as types
 from app.cli.args import FIELD_FLAGS as FLAGS
-from app.cli.parser import common_options, handler
+from app.cli.command_table import common_options, handler
 
 
 def _offer_args(p: argparse.ArgumentParser, *, onboard: bool) -> None:

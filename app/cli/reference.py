@@ -37,7 +37,7 @@ def commands(
 
 def render() -> str:
     """docs/cli.md: the header, then one section per command with its help."""
-    from app.cli.parsing import build
+    from app.cli.parse_argv import build
 
     saved = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = str(WIDTH)  # argparse lays help out for $COLUMNS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.parser import Parser, common_options, handler
+from app.cli.command_table import Parser, common_options, handler
 
 WALLET_CHAINS = ("ethereum", "cardano")
 WALLET_NETWORKS = ("mainnet", "testnet")

@@ -15,7 +15,7 @@ import sys
 
 from app.hardware._files import clean, read_int, read_text
 from app.hardware.model import CpuInfo
-from app.record import Record
+from app.light_record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

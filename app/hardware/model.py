@@ -1,6 +1,6 @@
 """What the hardware probe found, as frozen records.
 
-``Record``s (``app/record.py``), not pydantic models, dataclasses or named tuples:
+``Record``s (``app/light_record.py``), not pydantic models, dataclasses or named tuples:
 `nunet-onboard status` reads them on its hot path, and defining these eleven classes
 as named tuples alone cost 0.76x of a bare interpreter start (dataclasses more).
 Every fact that could not be read is ``None`` and the reason goes to ``problems``,
@@ -9,7 +9,7 @@ so a caller never has to catch anything to show what the machine is.
 
 from __future__ import annotations
 
-from app.record import Record
+from app.light_record import Record
 
 
 class CpuInfo(Record):

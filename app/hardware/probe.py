@@ -27,7 +27,7 @@ from app.hardware.model import (
     OsInfo,
 )
 from app.hardware.usable import usable_totals
-from app.record import Record
+from app.light_record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

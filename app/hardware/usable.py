@@ -8,7 +8,7 @@ fake machine then passes on a real machine with the same numbers.
 from __future__ import annotations
 
 from app.hardware.model import CgroupLimits, CpuInfo
-from app.record import Record
+from app.light_record import Record
 
 
 class UsableTotals(Record):

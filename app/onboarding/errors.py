@@ -6,7 +6,7 @@ TUI shows the same text. Nothing here ever carries a secret.
 
 from __future__ import annotations
 
-from app.record import Record
+from app.light_record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:  # paths are str or Path: status, which raises these, imports no pathlib

@@ -4,7 +4,7 @@ One row per field of ``CapacityForNunet`` (DMS's offer, plus ``disk``, ``gpus`` 
 ``cores``): its stored (DMS JSON) name, the kind of value, its default, its unit, the
 command-line flags (ours and DMS's), its label in the app, its key in an offer file.
 From the table come the state file's shape check (``state_schema``), ``apply``'s keys
-and its plan (``offer``, ``plan``), the flags (``app.cli.args``) and the app's labels
+and its plan (``offer_file``, ``plan``), the flags (``app.cli.args``) and the app's labels
 (``app.tui.field_messages``). The pydantic model (``models.py``) is written out for
 the type checker, and a test holds it to this table (name, required, default).
 
@@ -14,8 +14,8 @@ are ``Record``s: a plain class, cheap to define.
 
 from __future__ import annotations
 
+from app.light_record import Record
 from app.onboarding.errors import Problem
-from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 
+from app.light_record import Record
 from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.changes import describe_change
 from app.onboarding.errors import (
@@ -29,7 +30,6 @@ from app.onboarding.errors import (
 from app.onboarding.lock import deferred_signals
 from app.onboarding.records import build_records, describe, history_entry
 from app.onboarding.state_dir import describe_os_error
-from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """What ``apply`` would change on this node, and doing exactly that.
 
 ``apply`` converges a node to a declarative offer: it reads the state once (its
-revision too), resolves the file's offer on this machine (``offer.py``), and plans
+revision too), resolves the file's offer on this machine (``offer_file.py``), and plans
 one action: ``onboard``, ``resource-config``, ``offboard`` or ``none``. Carrying
 the plan out goes through the same operations as the CLI and the app, each
 writing only if the state is still at the planned revision, so a change made
@@ -13,12 +13,12 @@ without GPUs and a dict comparison: no pydantic, no wallet library.
 
 from __future__ import annotations
 
+from app.light_record import Record
 from app.onboarding import identity, leftovers, rules
 from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
-from app.onboarding.offer import Resolved, Target, explain, resolve
 from app.onboarding.offer_fields import DEFAULTS, NAMES
+from app.onboarding.offer_file import Resolved, Target, explain, resolve
 from app.onboarding.status import inconsistency
-from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

@@ -9,9 +9,9 @@ on is a bug.
 from __future__ import annotations
 
 from app.hardware.model import whole_mhz as whole_mhz  # re-exported: the UI may not import hardware
+from app.light_record import Record
 from app.onboarding.errors import Problem
 from app.onboarding.state_schema import MAX_WHOLE
-from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

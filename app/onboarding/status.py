@@ -1,6 +1,6 @@
 """The onboarding status (DMS ``OnboardingStatus``) and the problems status finds.
 
-Records (``app/record.py``), not pydantic models, dataclasses or named tuples:
+Records (``app/light_record.py``), not pydantic models, dataclasses or named tuples:
 ``status`` is the command that monitoring scripts call every few seconds, and
 defining them any of those ways would cost more than the rest of the command.
 ``to_dict`` gives DMS's JSON field names.
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
+from app.light_record import Record
 from app.onboarding import identity, leftovers, metadata_v2, rules, state_dir
 from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.settled import lock_file_problem
 from app.onboarding.store import OWN_FILES, STALE_TEMP_S
-from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

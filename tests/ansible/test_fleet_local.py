@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.offer import load_target
+from app.onboarding.offer_file import load_target
 from tests.ansible.helpers import (
     ETH_ADDRESS,
     ansible_env,

@@ -308,7 +308,7 @@ def test_a_wallet_command_never_repeats_a_value(capsys: Capsys, argv: list[str],
 
 
 def test_a_quoted_value_in_a_wallet_error_is_hidden() -> None:
-    from app.cli.parser import _redacted
+    from app.cli.command_table import _redacted
 
     assert _redacted("argument --x: 'word1 word2' and \"word3\" are bad") == (
         "argument --x: (not shown) and (not shown) are bad "

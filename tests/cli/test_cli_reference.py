@@ -23,7 +23,7 @@ def test_the_command_line_reference_is_the_parser_s_help() -> None:
 
 
 def test_the_reference_has_a_section_for_every_command_and_subcommand() -> None:
-    from app.cli.parsing import build
+    from app.cli.parse_argv import build
 
     text = render()
     names = [" ".join(("nunet-onboard", *path)) for path, _ in commands(build())]

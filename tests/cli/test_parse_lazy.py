@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from app.cli import build, parse
-from app.cli.parser import Parser
+from app.cli.command_table import Parser
 
 LINES = [
     [],

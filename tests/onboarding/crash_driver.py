@@ -38,7 +38,7 @@ from typing import Any, NoReturn
 
 from app.onboarding import identity, metadata_v2
 from app.onboarding.controller import OnboardingController
-from app.onboarding.offer import load_target, resolve
+from app.onboarding.offer_file import load_target, resolve
 from app.onboarding.plan import capacity_of
 from tests.fakes import fake_machine
 

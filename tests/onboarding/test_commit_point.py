@@ -19,7 +19,7 @@ import pytest
 
 from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
-from app.onboarding.offer import load_target
+from app.onboarding.offer_file import load_target
 from tests.onboarding.crash_driver import FIRST, OPERATIONS
 
 ONBOARDED = {"onboarded": True, "key_present": True, "key_is_the_node": True}

@@ -11,7 +11,7 @@ import pytest
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import RuleViolation
 from app.onboarding.models import CapacityForNunet
-from app.onboarding.offer import load_target
+from app.onboarding.offer_file import load_target
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 

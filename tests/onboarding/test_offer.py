@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
-from app.onboarding.offer import TargetError, load_target, resolve
+from app.onboarding.offer_file import TargetError, load_target, resolve
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from app.onboarding import offer, offer_fields, plan, state_schema
+from app.onboarding import offer_fields, offer_file, plan, state_schema
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.offer_fields import BY_NAME, DEFAULTS, FIELDS, KINDS, NAMES
 from app.onboarding.state_schema import ShapeError
@@ -64,11 +64,11 @@ def test_the_state_check_is_the_tables() -> None:
 
 
 def test_an_offer_file_takes_a_key_for_every_field_and_fills_every_field() -> None:
-    assert set(offer.KEYS) == {"state", "force", *(f.key for f in FIELDS)}
-    assert set(offer._PARSERS) == set(offer.KEYS)
-    assert set(offer.Target._fields) >= {f.key for f in FIELDS}
+    assert set(offer_file.KEYS) == {"state", "force", *(f.key for f in FIELDS)}
+    assert set(offer_file._PARSERS) == set(offer_file.KEYS)
+    assert set(offer_file.Target._fields) >= {f.key for f in FIELDS}
     text = f'cpu = "50%"\nmemory = "50%"\nchannel = "nunet-team"\naddress = "{ETH_ADDRESS}"\n'
-    resolved = offer.resolve(offer.load_target(text), fake_machine())
+    resolved = offer_file.resolve(offer_file.load_target(text), fake_machine())
     assert set(resolved.offer) == set(NAMES) == set(plan.OFFER_KEYS)
     stored = CapacityForNunet(**{**resolved.offer, "gpus": ()}).model_dump(mode="json")
     assert plan.offer_view(stored) == resolved.offer

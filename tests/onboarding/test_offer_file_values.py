@@ -1,7 +1,7 @@
 """apply's file, value by value, at its edges: what each
 key accepts, the exact refusal a person reads, and the offer each percentage resolves to.
 
-``offer._PARSERS`` builds the size parsers (``_amount``) once, at import, so a mutant of
+``offer_file._PARSERS`` builds the size parsers (``_amount``) once, at import, so a mutant of
 ``_amount`` is never seen through ``load_target``: mutmut switches mutants per call.
 The size tests therefore build the parser as ``_PARSERS`` does (``size_parser``).
 """
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from app.onboarding import offer
+from app.onboarding import offer_file
 from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
-from app.onboarding.offer import Amount, TargetError, load_target, resolve
+from app.onboarding.offer_file import Amount, TargetError, load_target, resolve
 from app.onboarding.units import parse_cpu_mhz, parse_memory_mb
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
@@ -30,8 +30,8 @@ OFFBOARDED = 'state = "offboarded"\n'
 def size_parser(field: str) -> Any:
     """The parser of a size key, built afresh as ``_PARSERS`` builds it at import."""
     if field == "cpu":
-        return offer._amount("MHz", parse_cpu_mhz)
-    return offer._amount('MB (or a size such as "8GiB")', parse_memory_mb)
+        return offer_file._amount("MHz", parse_cpu_mhz)
+    return offer_file._amount('MB (or a size such as "8GiB")', parse_memory_mb)
 
 
 def refused(text: str) -> str:
@@ -313,7 +313,7 @@ def test_a_file_of_exactly_64_kib_is_read() -> None:
 
 def test_parse_target_names_its_source_as_dash_by_default() -> None:
     with pytest.raises(TargetError) as refused:
-        offer.parse_target({"bogus": 1})
+        offer_file.parse_target({"bogus": 1})
     assert str(refused.value) == f"-: bogus is not a known key; {ALLOWED}"
 
 

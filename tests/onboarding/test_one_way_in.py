@@ -10,7 +10,7 @@ import pytest
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import AlreadyOnboarded, NotOnboarded
 from app.onboarding.models import CapacityForNunet
-from app.onboarding.offer import load_target
+from app.onboarding.offer_file import load_target
 from app.onboarding.offer_ops import prepare
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine

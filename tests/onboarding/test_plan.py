@@ -11,7 +11,7 @@ from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import RuleViolation, StateChanged, StateError
 from app.onboarding.models import CapacityForNunet
-from app.onboarding.offer import Target, load_target
+from app.onboarding.offer_file import Target, load_target
 from app.onboarding.plan import Current, carry_out, make_plan, plan_apply
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine

@@ -7,7 +7,7 @@ import pytest
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import StateError
 from app.onboarding.models import CapacityForNunet
-from app.onboarding.offer import load_target
+from app.onboarding.offer_file import load_target
 from tests.conftest import ETH_ADDRESS
 
 OFFER = f'cpu = "50%"\nmemory = "50%"\nchannel = "nunet-team"\naddress = "{ETH_ADDRESS}"\n'

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 
+from app.light_record import Record
 from app.onboarding import rules
 from app.onboarding.addresses import dms_address_warnings, normal_address
 from app.onboarding.offer_fields import FIELDS
@@ -29,7 +30,6 @@ from app.onboarding.units import (
     parse_memory_mb,
     shown,
 )
-from app.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 Imported for every line except the plain ``status`` and ``apply`` lines that
 ``quick.py`` reads. The parser names each command's handler without importing it
-(``parser.handler``), so building all of it costs no command's imports.
+(``command_table.handler``), so building all of it costs no command's imports.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.cli.command_table import Parser, build_parser
 from app.cli.output import PROG
-from app.cli.parser import Parser, build_parser
 
 
 class _VersionAction(argparse.Action):

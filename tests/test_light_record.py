@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from app.record import Record
+from app.light_record import Record
 
 
 class Point(Record):
