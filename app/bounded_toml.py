@@ -16,8 +16,8 @@ below what costs time: at the bounds a 64 KiB file parses in well under a second
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     from typing import Any
 

@@ -15,7 +15,7 @@ import os
 from app import paths
 from app.light_record import Record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

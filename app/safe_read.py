@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, AnyStr
 

@@ -14,7 +14,7 @@ import sys
 from app.cli.exits import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Cancelled, UsageError
 from app.cli.output import error, guard_stdout, warn
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # status's path imports no typing (~0.4x of a bare start with its imports)
     import argparse
     from collections.abc import Sequence

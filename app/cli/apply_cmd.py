@@ -19,7 +19,7 @@ from app.cli.output import PROG, error, print_json, print_pairs, warn
 from app.cli.session import at_terminal, make_controller
 from app.onboarding.offer_fields import FIELDS
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # a fleet runs apply on every node: it loads no typing, argparse or pathlib
     import argparse
     from typing import Any

@@ -6,7 +6,7 @@ import sys
 
 from app.cli.exits import UsageError
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 

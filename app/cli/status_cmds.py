@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.cli.output import print_json, print_metadata, print_pairs
 from app.cli.session import light_controller, light_session
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 

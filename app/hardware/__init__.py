@@ -23,7 +23,7 @@ from app.hardware.model import (
 from app.hardware.probe import Capacity, probe_capacity, probe_machine
 from app.hardware.usable import UsableTotals, usable_totals
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -15,7 +15,7 @@ import os
 from app.hardware._files import clean, is_dir, is_file, parents, read_first_line, read_text
 from app.hardware.model import CgroupLimits
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from app.hardware._files import StrPath
 

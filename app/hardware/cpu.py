@@ -17,7 +17,7 @@ from app.hardware._files import clean, read_int, read_text
 from app.hardware.model import CpuInfo
 from app.light_record import Record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from app.hardware._files import StrPath
 

@@ -12,7 +12,7 @@ import os
 from app.hardware._files import clean, exists, is_dir, parents
 from app.hardware.model import DiskInfo
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from app.hardware._files import StrPath
 

@@ -15,7 +15,7 @@ import os
 from app.hardware._files import read_text
 from app.hardware.model import MemoryInfo
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from app.hardware._files import StrPath
 

@@ -29,7 +29,7 @@ from app.hardware.model import (
 from app.hardware.usable import usable_totals
 from app.light_record import Record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeVar

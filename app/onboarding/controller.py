@@ -17,7 +17,7 @@ import os
 
 from app.onboarding.reader import StateReader
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, Concatenate, Generic, ParamSpec, TypeVar

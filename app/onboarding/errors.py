@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app.light_record import Record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # paths are str or Path: status, which raises these, imports no pathlib
     import os
     from typing import TypeAlias

@@ -18,7 +18,7 @@ from __future__ import annotations
 import binascii
 import os
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from app.onboarding.errors import StrPath
 

@@ -8,7 +8,7 @@ bytes methods, no regular expression: ``status`` reads through the store.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

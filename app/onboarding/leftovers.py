@@ -22,7 +22,7 @@ import stat
 
 from app.onboarding import identity, metadata_v2
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

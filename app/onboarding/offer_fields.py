@@ -17,7 +17,7 @@ from __future__ import annotations
 from app.light_record import Record
 from app.onboarding.errors import Problem
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Any

@@ -31,7 +31,7 @@ from app.onboarding.units import (
     shown,
 )
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from app.light_record import Record
 from app.onboarding import identity, metadata_v2, rules
@@ -31,7 +32,6 @@ from app.onboarding.lock import deferred_signals
 from app.onboarding.records import build_records, describe, history_entry
 from app.onboarding.state_dir import describe_os_error
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     from typing import Any
 

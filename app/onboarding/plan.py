@@ -20,7 +20,7 @@ from app.onboarding.offer_fields import DEFAULTS, NAMES
 from app.onboarding.offer_file import Resolved, Target, explain, resolve
 from app.onboarding.status import inconsistency
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import logging
     from typing import Any

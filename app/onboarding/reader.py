@@ -18,7 +18,7 @@ from app.onboarding.status import OnboardingStatus, build_status
 from app.onboarding.status import machine_uuid as _machine_uuid
 from app.onboarding.store import State, _changes_since
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path

@@ -13,7 +13,7 @@ from app.light_record import Record
 from app.onboarding.errors import Problem
 from app.onboarding.state_schema import MAX_WHOLE
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 

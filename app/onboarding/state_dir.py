@@ -18,7 +18,7 @@ import stat
 from app.onboarding.errors import StateError
 from app.paths import make_private_dirs
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 

@@ -16,7 +16,7 @@ from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.settled import lock_file_problem
 from app.onboarding.store import OWN_FILES, STALE_TEMP_S
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
