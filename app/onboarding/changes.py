@@ -9,9 +9,10 @@ stores the offer: no pydantic, so ``status`` can afford it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.onboarding.offer_fields import FIELDS
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy reads it as True
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
