@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,7 +187,7 @@ def test_only_the_fast_path_avoids_importing_typing() -> None:
     idiom = {
         ".".join(("app", *path.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
         for path in root.rglob("*.py")
-        if "\nTYPE_CHECKING = False\n" in path.read_text(encoding="utf-8")
+        if re.search(r"^TYPE_CHECKING = False\b", path.read_text(encoding="utf-8"), re.M)
     }
     assert idiom, "the idiom is looked for as the fast path writes it"
     assert sorted(idiom - set(HOT_PATH)) == []
