@@ -12,21 +12,11 @@ Not part of .ci/run (a full run takes hours on two cores); run it before a relea
     .venv/bin/python benchmarks/mutation.py --report --write-survivors  # keep the survivors
 
 Why mutmut 3: it records which tests reach each function in one traced run of the
-suite, then runs only those tests against each mutant in a forked child (no new
-interpreter, no re-import), so a mutant costs milliseconds to a few seconds where a
-whole-suite runner (cosmic-ray) costs a minute; it works with Python 3.11, pytest 8
-and our conftest as they are. Its configuration is [tool.mutmut] in pyproject.toml.
-
-The score counts a mutant as killed when a test failed or timed out under it. Mutants
-that no test reaches ("no tests") count against the score: code that no fast test
-runs is a gap too. A mutant with no result is "not run", whatever list it is on.
-
-Mutants judged equivalent (no behaviour can tell them apart) are listed in
-benchmarks/mutation_equivalent.txt with the reason and a key: a hash of what the mutant
-changes. mutmut numbers mutants per function, so a name can come to mean another
-change when its function changes; an entry counts as equivalent only while the key of
-the mutant that now bears its name is the one recorded, and is "to judge again"
-(against the score) otherwise. benchmarks/README.md quotes the figures printed here.
+suite, then runs only those tests against each mutant in a forked child, so a mutant
+costs milliseconds to a few seconds where a whole-suite runner costs a minute. Its
+configuration is [tool.mutmut] in pyproject.toml. How each mutant is counted (killed,
+survived, equivalent only while its change is the one judged, not run) and the last
+figure: benchmarks/README.md.
 """
 
 from __future__ import annotations
