@@ -7,9 +7,7 @@ Not part of .ci/run (a full run takes hours on two cores); run it before a relea
     .venv/bin/python benchmarks/mutation.py app.onboarding.rules app.wallets
     .venv/bin/python benchmarks/mutation.py --pending app.onboarding  # resume, by name
     .venv/bin/python benchmarks/mutation.py --report        # the last results, no run
-    .venv/bin/python benchmarks/mutation.py --report --diff # with each survivor's diff
-    .venv/bin/python benchmarks/mutation.py --report --judge           # entries to judge again
-    .venv/bin/python benchmarks/mutation.py --report --write-survivors  # keep the survivors
+    .venv/bin/python benchmarks/mutation.py --report --diff --judge --markdown --write-survivors
 
 Why mutmut 3: it records which tests reach each function in one traced run of the
 suite, then runs only those tests against each mutant in a forked child, so a mutant
@@ -288,6 +286,22 @@ def survivors(result: Tally) -> list[tuple[str, str]]:
     return [(name, s) for name, s in result.verdicts.items() if s in AGAINST]
 
 
+def markdown_table(rows: Mapping[str, Counter[str]]) -> list[str]:
+    """The score table as benchmarks/README.md shows it, one row per label."""
+    columns = ("killed", "survived", "no tests", "suspicious", "to judge again", "equivalent")
+    columns += ("not run",)
+    out = [
+        "| | Score | " + " | ".join(c.capitalize() for c in columns) + " |",
+        "|---" * (len(columns) + 2) + "|",
+    ]
+    for label, counts in rows.items():
+        pct = score(counts)
+        shown = f"**{pct:.1f} %**" if pct is not None else "-"
+        cells = " | ".join(str(counts[c]) for c in columns)
+        out.append(f"| `{label}` | {shown} | {cells} |")
+    return out
+
+
 def print_names(title: str, names: list[str], *, diff: bool = False) -> None:
     if not names:
         return
@@ -299,7 +313,7 @@ def print_names(title: str, names: list[str], *, diff: bool = False) -> None:
             print("\n".join(f"      {row}" for row in changed_lines(shown)))
 
 
-def report(diff: bool, judge: bool) -> Tally | None:
+def report(diff: bool, judge: bool, markdown: bool = False) -> Tally | None:
     """Print the score per module and per package, and what a reader must act on."""
     results = load_results()
     if not results:
@@ -313,6 +327,9 @@ def report(diff: bool, judge: bool) -> Tally | None:
     print()
     for label, counts in package_counts(result.by_module).items():
         print(score_line(label, counts))
+    if markdown:
+        run = {m: c for m, c in sorted(result.by_module.items()) if c["not run"] < c.total()}
+        print("\n".join(["", *markdown_table({**run, **package_counts(result.by_module)})]))
     print_names(
         "Listed as equivalent but killed (remove them from the list)", result.listed_but_killed
     )
@@ -375,6 +392,7 @@ def main() -> int:
     parser.add_argument(
         "--write-survivors", action="store_true", help=f"write {SURVIVORS.name} from the results"
     )
+    parser.add_argument("--markdown", action="store_true", help="the table for the README")
     args = parser.parse_args()
     if not args.report:
         done: set[str] = set()
@@ -387,7 +405,7 @@ def main() -> int:
             if code != 0:
                 print(f"mutmut run {group} exited {code}; see mutants/run.log", file=sys.stderr)
                 return code
-    result = report(args.diff, args.judge)
+    result = report(args.diff, args.judge, args.markdown)
     if result is not None and args.write_survivors:
         write_survivors(result)
     return 0

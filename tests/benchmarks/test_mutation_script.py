@@ -134,3 +134,16 @@ def test_every_entry_of_the_equivalent_list_carries_a_key_and_a_reason() -> None
     for name, entry in entries.items():
         assert entry.key is not None and len(entry.key) == mutation.KEY_LENGTH, name
         assert entry.reason, name
+
+
+def test_the_readme_table_shows_every_verdict_and_the_not_run_count() -> None:
+    equivalent = mutation.parse_equivalent(listed(SORT_KEYS_DIFF))
+    results = {DUMP: SURVIVED, OTHER: KILLED, "app.onboarding.store.x_read__mutmut_1": None}
+    result = mutation.tally(results, equivalent, diffs({DUMP: NONE_STATE_DIFF}))
+    header, rule, row = mutation.markdown_table(result.by_module)
+    assert header == (
+        "| | Score | Killed | Survived | No tests | Suspicious | To judge again | Equivalent"
+        " | Not run |"
+    )
+    assert rule == "|---" * 9 + "|"
+    assert row == "| `app.onboarding.store` | **50.0 %** | 1 | 0 | 0 | 0 | 1 | 0 | 1 |"
