@@ -352,13 +352,16 @@ def print_judge(names: list[str], equivalent: Mapping[str, Entry]) -> None:
 
 def write_survivors(result: Tally) -> None:
     """benchmarks/mutation_survivors.txt: each survivor by name, its verdict and its change."""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+
+    def last(*path: str) -> str:
+        log = ["git", "log", "-1", "--format=%h", "--", *path]
+        return subprocess.run(log, cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
     counts = package_counts(result.by_module)["all four"]
     lines = [
         "# Mutants that count against the score, from benchmarks/mutation.py --report",
-        f"# --write-survivors on commit {commit}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"# --write-survivors, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: app/ as of commit "
+        f"{last('app')}, tests as of {last('tests')}.",
         f"# {sum(counts.values())} mutants; not run {counts['not run']}. One per line: the",
         "# name, its verdict, and the line it adds (or removes). Pick one up: write a test",
         "# that fails on it, or judge it equivalent in mutation_equivalent.txt with its key.",
