@@ -362,9 +362,9 @@ def write_survivors(result: Tally) -> None:
         "# Mutants that count against the score, from benchmarks/mutation.py --report",
         f"# --write-survivors, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: app/ as of commit "
         f"{last('app')}, tests as of {last('tests')}.",
-        f"# {sum(counts.values())} mutants; not run {counts['not run']}. One per line: the",
-        "# name, its verdict, and the line it adds (or removes). Pick one up: write a test",
-        "# that fails on it, or judge it equivalent in mutation_equivalent.txt with its key.",
+        f"# {sum(counts.values())} mutants; not run {counts['not run']}. One per line: the name,",
+        "# its verdict, and the line it adds (or removes). Pick one up: write a test that",
+        "# fails on it, or judge it equivalent in mutation_equivalent.txt with its key.",
     ]
     for name, status in survivors(result):
         rows = changed_lines(mutant_diff(name) or "")
