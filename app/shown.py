@@ -12,7 +12,7 @@ scroll-back and any log of it. So a value is shown escaped, cut to
 from __future__ import annotations
 
 MAX_SHOWN = 40
-"""Characters of a value a message shows, as the README promises."""
+"""Characters of a value a message shows, as docs/usage.md promises (its "Sizes")."""
 MNEMONIC_RUN = 2
 """Consecutive BIP-39 words that make a value look like (part of) a mnemonic."""
 HIDDEN = "(not shown: it looks like mnemonic words)"

@@ -19,8 +19,8 @@ HEADER = """\
 
 Every command's `--help`, as `nunet-onboard` prints it (made by
 `python -m app.cli.reference > docs/cli.md`; a test fails when this file is stale).
-The README's "The command line" says what the commands are for, with examples;
-exit codes: 0 done, 1 refused by a rule or the state, 2 bad usage.
+[usage.md](usage.md) says what the commands are for, with examples; exit codes: 0
+done, 1 refused by a rule or the state, 2 bad usage.
 """
 
 

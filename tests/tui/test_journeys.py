@@ -2,7 +2,7 @@
 
 Typing an address or the backup words is "aside" (not counted): those are the
 user's data, pasted or typed letter by letter. Every other key is counted,
-including each Enter after a word. The figures are in the README's keys section.
+including each Enter after a word. The figures are in docs/app.md.
 """
 
 from __future__ import annotations

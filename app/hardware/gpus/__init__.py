@@ -1,6 +1,6 @@
 """Find the GPUs: NVIDIA through NVML, then nvidia-smi; AMD through rocm-smi.
 
-GPUtil is deliberately not used (DESIGN.md section 7: no timeout, stderr on the
+GPUtil is deliberately not used (docs/hardware.md: no timeout, stderr on the
 terminal, ValueError on a broken driver, distutils import). Every route here is
 bounded by a timeout and turns its failure into a sentence.
 """

@@ -1,6 +1,6 @@
 """Run a GPU tool so that it can neither hang us nor write to the terminal.
 
-GPUtil's defects (DESIGN.md section 7) are the specification of what not to do: no
+GPUtil's defects (docs/hardware.md) are the specification of what not to do: no
 timeout, stderr inherited by the terminal, exceptions on a broken driver. Here the tool
 runs in its own session with every stream captured; on timeout the whole process group
 is killed, so a wrapper script's children die with it and cannot hold our pipes open.
