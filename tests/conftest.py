@@ -171,12 +171,23 @@ def read_only_dir() -> Iterator[Path]:
             base.chmod(0o700)
             base.rmdir()
         return
+    with tmpfs(
+        "1m", refused="cannot make a read-only directory as root here (mount refused)"
+    ) as mounted:
+        yield mounted
+
+
+@contextlib.contextmanager
+def tmpfs(size: str, *, refused: str) -> Iterator[Path]:
+    """A fresh tmpfs of ``size`` (root only), unmounted and removed afterwards; the test is
+    skipped with ``refused`` where this machine does not allow the mount."""
+    base = Path(tempfile.mkdtemp(prefix="nunet-tmpfs-"))
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(base)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(base)], capture_output=True
     )
     if mounted.returncode != 0:
         base.rmdir()
-        pytest.skip("cannot make a read-only directory as root here (mount refused)")
+        pytest.skip(refused)
     try:
         yield base
     finally:

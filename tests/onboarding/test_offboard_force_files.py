@@ -13,9 +13,7 @@ import contextlib
 import json
 import os
 import stat
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.state_schema import MAX_WHOLE
-from tests.conftest import ETH_ADDRESS
+from tests.conftest import ETH_ADDRESS, tmpfs
 from tests.fakes import fake_machine
 
 OFFER = CapacityForNunet(cpu=10000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)
@@ -186,23 +184,11 @@ def test_a_revision_at_its_limit_keeps_the_node_whole(tmp_path: Path) -> None:
     assert ctl.status().problems == ()
 
 
-@contextlib.contextmanager
-def small_disk() -> Iterator[Path]:
+def small_disk() -> contextlib.AbstractContextManager[Path]:
     """A 256 KiB tmpfs (root only), so that a write can meet a full disk."""
     if os.geteuid() != 0:
         pytest.skip("mounting a small file system needs root")
-    base = Path(tempfile.mkdtemp(prefix="nunet-full-"))
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(base)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        base.rmdir()
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        yield base
-    finally:
-        subprocess.run(["umount", "-l", str(base)], capture_output=True)
-        base.rmdir()
+    return tmpfs("256k", refused="cannot mount a tmpfs here")
 
 
 def _fill(directory: Path) -> None:
