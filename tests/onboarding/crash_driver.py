@@ -157,12 +157,8 @@ def _status(ctl: OnboardingController) -> dict[str, Any]:
 
 
 def kill(operation: str, work: Path) -> list[dict[str, Any]]:
-    start, _, converge = OPERATIONS[operation]
-    template = work / "template"
-    if start is not None:
-        controller(template).apply(load_target(start))
-    else:
-        template.mkdir(mode=0o700)
+    _, _, converge = OPERATIONS[operation]
+    template = _started(operation, work / "template")
     steps = _run_counting(_fresh(template, work / "count"), operation, work / "count.json")
     results = []
     for step in range(1, steps + 2):  # steps + 1: not killed, the operation completes
@@ -188,6 +184,16 @@ def kill(operation: str, work: Path) -> list[dict[str, Any]]:
     return results
 
 
+def _started(operation: str, state_dir: Path) -> Path:
+    """``state_dir`` in the state ``operation`` starts from (onboarded, or empty)."""
+    start = OPERATIONS[operation][0]
+    if start is not None:
+        controller(state_dir).apply(load_target(start))
+    else:
+        state_dir.mkdir(mode=0o700)
+    return state_dir
+
+
 def _fresh(template: Path, state_dir: Path) -> Path:
     shutil.copytree(template, state_dir, symlinks=True)
     state_dir.chmod(0o700)
@@ -198,11 +204,7 @@ def race(operation: str, work: Path) -> dict[str, Any]:
     """A status that has read state.json waits, before it opens the key (or, for a
     change of the offer, the metadata file), while the whole operation runs."""
     start, run, _ = OPERATIONS[operation]
-    state_dir = work / "state"
-    if start is not None:
-        controller(state_dir).apply(load_target(start))
-    else:
-        state_dir.mkdir(mode=0o700)
+    state_dir = _started(operation, work / "state")
     # The first file status opens after state.json: the key when the state names one.
     watched = "node.key" if start is not None and "offboard" in operation else "metadataV2.json"
     paused_r, paused_w = os.pipe()
@@ -236,12 +238,8 @@ def race(operation: str, work: Path) -> dict[str, Any]:
 def fail_commit(operation: str, work: Path) -> dict[str, Any]:
     """The operation in a child whose rename of state.json fails (a full disk, ENOSPC):
     what it said, and what the files are then."""
-    start, run, _ = OPERATIONS[operation]
-    state_dir = work / "state"
-    if start is not None:
-        controller(state_dir).apply(load_target(start))
-    else:
-        state_dir.mkdir(mode=0o700)
+    _, run, _ = OPERATIONS[operation]
+    state_dir = _started(operation, work / "state")
     said = work / "said.txt"
     target = str(state_dir)
     pid = os.fork()
