@@ -45,19 +45,18 @@ def stray_key(directory: str, metadata: Any) -> bool:
 def stray_metadata_file(directory: str, metadata: Any) -> bool:
     """A metadata file the state does not vouch for, which the next write mends: one left
     while the state has no metadata, or one that differs from the state's metadata."""
-    target = metadata_v2.path(directory)
-    if not _replaceable(target):
-        return False
-    if not isinstance(metadata, dict):
-        return True
-    try:
-        return metadata_v2.disagreement(directory, metadata) is not None
-    except OSError:
-        return False
+    return metadata_file_leftover(directory, metadata_v2.disagreement(directory, metadata))
 
 
-def notes(directory: str, metadata: Any) -> list[str]:
-    """What an interrupted write left, in words, for status's notes ([] when nothing)."""
+def metadata_file_leftover(directory: str, mismatch: str | None) -> bool:
+    """``stray_metadata_file`` given ``metadata_v2.disagreement``'s answer, ``mismatch``
+    (status has it already: the file is not read again)."""
+    return mismatch is not None and _replaceable(metadata_v2.path(directory))
+
+
+def notes(directory: str, metadata: Any, mismatch: str | None) -> list[str]:
+    """What an interrupted write left, in words, for status's notes ([] when nothing);
+    ``mismatch`` is ``metadata_v2.disagreement``'s answer for ``metadata``."""
     found = []
     if stray_key(directory, metadata):
         found.append(
@@ -65,7 +64,7 @@ def notes(directory: str, metadata: Any) -> list[str]:
             "onboard or offboard (the state file names none, so this machine is not "
             "onboarded); the next onboard replaces it, and offboard or apply removes it"
         )
-    if stray_metadata_file(directory, metadata):
+    if metadata_file_leftover(directory, mismatch):
         kind = "change" if isinstance(metadata, dict) else "onboard or offboard"
         found.append(
             f"{metadata_v2.path(directory)} does not match the state file (left by an "

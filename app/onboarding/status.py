@@ -112,8 +112,11 @@ def _assess(ctl: StateReader, base: dict[str, Any]) -> tuple[OnboardingStatus, b
         return OnboardingStatus(onboarded=False, error=str(exc), problems=(problem,), **base), False
     metadata = state.get("metadata")
     offer = state.get("offer") or {}
-    problems = _file_problems(ctl, metadata)
-    notes = leftovers.notes(ctl.directory, metadata)
+    # Each file is read once: the key here, metadataV2.json by ``disagreement``.
+    onboarded = metadata is not None and identity.identity_exists(ctl.directory)
+    mismatch = metadata_v2.disagreement(ctl.directory, metadata)
+    problems = _file_problems(ctl, metadata, onboarded, mismatch)
+    notes = leftovers.notes(ctl.directory, metadata, mismatch)
     unsettled = bool(notes) or any(p.kind in _UNSETTLED_KINDS for p in problems)
     lock = lock_file_problem(ctl.store.lock_path)
     if lock is not None:  # no write can work until it is gone, offboard --force included
@@ -122,7 +125,6 @@ def _assess(ctl: StateReader, base: dict[str, Any]) -> tuple[OnboardingStatus, b
     refused = state_dir.unusable(ctl.directory, OWN_FILES)
     if refused is not None:  # said now, not after a whole form is filled in
         problems.append(StatusProblem("unusable", str(refused), refused.fix))
-    onboarded = metadata is not None and identity.identity_exists(ctl.directory)
     if metadata is not None and offer:
         found, note = drift(ctl, offer)
         problems.extend(found)
@@ -149,10 +151,13 @@ def _assess(ctl: StateReader, base: dict[str, Any]) -> tuple[OnboardingStatus, b
     return status, unsettled
 
 
-def _file_problems(ctl: StateReader, metadata: Any) -> list[StatusProblem]:
-    """The key and metadataV2.json against the state, less what a write leaves and mends."""
+def _file_problems(
+    ctl: StateReader, metadata: Any, onboarded: bool, mismatch: str | None
+) -> list[StatusProblem]:
+    """The key and metadataV2.json against the state, less what a write leaves and mends
+    (``mismatch``: ``metadata_v2.disagreement``'s answer)."""
     problems = []
-    if metadata is not None and not identity.identity_exists(ctl.directory):
+    if metadata is not None and not onboarded:
         problems.append(_inconsistent(ctl, True))
     elif (
         metadata is None
@@ -160,8 +165,7 @@ def _file_problems(ctl: StateReader, metadata: Any) -> list[StatusProblem]:
         and not leftovers.stray_key(ctl.directory, metadata)  # a directory: no write mends it
     ):
         problems.append(_inconsistent(ctl, False))
-    mismatch = metadata_v2.disagreement(ctl.directory, metadata)
-    if mismatch and not leftovers.stray_metadata_file(ctl.directory, metadata):
+    if mismatch and not leftovers.metadata_file_leftover(ctl.directory, mismatch):
         problems.append(
             StatusProblem(
                 "metadata_file",
