@@ -255,20 +255,6 @@ def hooks(
     return before_commit, after_commit
 
 
-def remove(state_dir: StrPath) -> str | None:
-    """Remove the file; the reason when it could not be removed, else None."""
-    try:
-        os.unlink(path(state_dir))
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        # A read-only file system answers EROFS before it looks the name up.
-        if not os.path.lexists(path(state_dir)):
-            return None
-        return f"could not remove {path(state_dir)}: {exc.strerror}"
-    return None
-
-
 def disagreement(state_dir: StrPath, metadata: Any) -> str | None:
     """Why the file does not match ``state.json``'s metadata, or None when it does."""
     target = path(state_dir)
