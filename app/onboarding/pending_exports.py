@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,9 @@ log = logging.getLogger("nunet_onboard.controller")
 PREFIX = ".wallet-pending-"
 SUFFIX = ".json"
 MAX_NOTE_BYTES = 64 * 1024
+FRESH_NOTE_S = 60.0
+"""An empty note younger than this may be one an export has just made and not yet
+locked (``mkstemp``, then ``flock``): it is left for a later command to remove."""
 
 
 def _digest(content: bytes) -> str:
@@ -100,8 +104,11 @@ def _clean_one(path: str, recorded: Callable[[str], bool]) -> list[str]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return []  # its export is still under way
+        raw = read_file(path, MAX_NOTE_BYTES, what="the export note", own=True)
+        if not raw and time.time() - os.fstat(fd).st_mtime < FRESH_NOTE_S:
+            return []  # made by mkstemp, not yet locked by its export: not ours to remove
         try:
-            note = json.loads(read_file(path, MAX_NOTE_BYTES, what="the export note", own=True))
+            note = json.loads(raw)
         except ValueError:
             note = {}  # torn by a kill before any key file was written
         removed: list[str] = []
