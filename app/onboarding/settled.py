@@ -1,4 +1,4 @@
-"""Reading the files of the state directory as one whole, and the lock file's own health.
+"""Reading the files of the state directory as one whole, and opening the lock for writers.
 
 ``state.json`` is the one commit point: a writer writes the node key and
 metadataV2.json before it and removes them after it, all under the write lock. A
@@ -9,7 +9,8 @@ holds the lock shared (``settled``): no writer is between two steps then, and wh
 is still out of step was left by a writer that was killed (mended by the next
 write) or by a hand. The first look takes no lock, so the common case costs nothing.
 
-``fcntl`` and ``stat`` only: ``status`` is the caller, and imports nothing heavier.
+``status`` imports it only when it found the files out of step (rare), and writers
+when they open the lock.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import os
 import stat
 import time
+from typing import TYPE_CHECKING
 
 from app.onboarding.errors import StateError
+from app.onboarding.state_dir import lock_file_problem
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from contextlib import AbstractContextManager
@@ -28,32 +30,6 @@ if TYPE_CHECKING:
 SETTLE_WAIT_S = 5.0
 """How long a reader waits for a writer to finish; writers hold the lock for milliseconds."""
 _POLL_S = 0.02
-
-
-def lock_file_problem(lock_path: str) -> StateError | None:
-    """Why the lock file cannot be used by any writer (so nothing can be written), or None.
-
-    A directory, a symbolic link (never followed), a FIFO or a device at the lock's
-    path makes every write fail; ``offboard --force`` cannot mend it either, since it
-    too must write the state. Removing it can: the next write makes a new one.
-    """
-    try:
-        mode = os.lstat(lock_path).st_mode
-    except OSError:
-        return None  # absent (made by the next write) or unreachable (said elsewhere)
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        what, how = "a directory", f"remove that directory (rm -r {lock_path})"
-    elif stat.S_ISLNK(mode):
-        what, how = "a symbolic link, which nunet-onboard does not follow", f"rm {lock_path}"
-    else:
-        what, how = "not a regular file", f"rm {lock_path}"
-    return StateError(
-        f"the lock file {lock_path} is {what}, so no command can write the state "
-        "(offboard --force included)",
-        fix=f"{how}; the next write makes a new lock file",
-    )
 
 
 def open_lock(lock_path: str) -> int:

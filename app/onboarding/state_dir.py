@@ -169,3 +169,29 @@ def ensure_private_dir(directory: StrPath, own_files: Iterable[str]) -> None:
             f"cannot make the state directory private: {describe_os_error(exc, directory)}",
             fix=_CHOOSE,
         ) from exc
+
+
+def lock_file_problem(lock_path: str) -> StateError | None:
+    """Why the lock file cannot be used by any writer (so nothing can be written), or None.
+
+    A directory, a symbolic link (never followed), a FIFO or a device at the lock's
+    path makes every write fail; ``offboard --force`` cannot mend it either, since it
+    too must write the state. Removing it can: the next write makes a new one.
+    """
+    try:
+        mode = os.lstat(lock_path).st_mode
+    except OSError:
+        return None  # absent (made by the next write) or unreachable (said elsewhere)
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        what, how = "a directory", f"remove that directory (rm -r {lock_path})"
+    elif stat.S_ISLNK(mode):
+        what, how = "a symbolic link, which nunet-onboard does not follow", f"rm {lock_path}"
+    else:
+        what, how = "not a regular file", f"rm {lock_path}"
+    return StateError(
+        f"the lock file {lock_path} is {what}, so no command can write the state "
+        "(offboard --force included)",
+        fix=f"{how}; the next write makes a new lock file",
+    )

@@ -13,7 +13,6 @@ import os
 from app.light_record import Record
 from app.onboarding import identity, leftovers, metadata_v2, rules, state_dir
 from app.onboarding.errors import StateCorrupt, StateError
-from app.onboarding.settled import lock_file_problem
 from app.onboarding.store import OWN_FILES, STALE_TEMP_S
 
 TYPE_CHECKING = False
@@ -118,7 +117,7 @@ def _assess(ctl: StateReader, base: dict[str, Any]) -> tuple[OnboardingStatus, b
     problems = _file_problems(ctl, metadata, onboarded, mismatch)
     notes = leftovers.notes(ctl.directory, metadata, mismatch)
     unsettled = bool(notes) or any(p.kind in _UNSETTLED_KINDS for p in problems)
-    lock = lock_file_problem(ctl.store.lock_path)
+    lock = state_dir.lock_file_problem(ctl.store.lock_path)
     if lock is not None:  # no write can work until it is gone, offboard --force included
         problems = [p._replace(fix=f"{lock.fix}; then {p.fix}") for p in problems]
         problems.insert(0, StatusProblem("unusable", str(lock), lock.fix))

@@ -33,10 +33,15 @@ import stat
 import time
 
 from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
-from app.onboarding.json_depth import _depth_over, _too_deep
 from app.onboarding.metadata_v2 import FILE_NAME as METADATA_FILE
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
-from app.onboarding.state_schema import SCHEMA_VERSION, ShapeError, check_state
+from app.onboarding.state_schema import (
+    SCHEMA_VERSION,
+    ShapeError,
+    _depth_over,
+    _too_deep,
+    check_state,
+)
 from app.safe_read import Refused, TooLarge, read_file
 
 TYPE_CHECKING = False

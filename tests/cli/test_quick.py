@@ -171,10 +171,10 @@ HOT_PATH = (
     "app.hardware.disk", "app.hardware.memory", "app.hardware.model", "app.hardware.probe",
     "app.hardware.usable",
     "app.onboarding", "app.onboarding.addresses", "app.onboarding.controller",
-    "app.onboarding.errors", "app.onboarding.identity", "app.onboarding.json_depth",
+    "app.onboarding.errors", "app.onboarding.identity",
     "app.onboarding.leftovers", "app.onboarding.metadata_v2", "app.onboarding.offer_fields",
     "app.onboarding.offer_file", "app.onboarding.plan", "app.onboarding.reader",
-    "app.onboarding.rules", "app.onboarding.settled", "app.onboarding.state_dir",
+    "app.onboarding.rules", "app.onboarding.state_dir",
     "app.onboarding.state_schema", "app.onboarding.status", "app.onboarding.store",
     "app.onboarding.units",
 )  # fmt: skip
