@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 BURST_S = 0.02
 """After a burst, keys closer than this to the last dropped one are its rest (a paste split
 over two reads): a fast typist's keys are about 50 ms apart, a paste's microseconds."""
-IGNORED = "typed text ignored: no field has the focus"
+IGNORED = "typed text ignored: no text field has the focus"
 LOADING = "typed text ignored: the screen is still loading"
 
 

@@ -165,8 +165,15 @@ def test_no_color_sends_no_colour_codes(terminal: Callable[..., Terminal]) -> No
             term.send(*keys)
             time.sleep(0.8)
         assert colour_codes(term.screen(escapes=True)) == []
-    reverse = [p for p in SGR.findall(term.screen(escapes=True)) if "7" in re.split(r"[;:]", p)]
-    assert reverse  # the focus (Cancel in the offboard dialog) is reverse
+    screen = term.screen(escapes=True)
+    # The text drawn right after each SGR that turns reverse on.
+    reversed_text = [
+        text
+        for params, text in re.findall(r"\x1b\[([0-9;:]*)m([^\x1b]*)", screen)
+        if "7" in re.split(r"[;:]", params)
+    ]
+    assert any("Cancel" in t for t in reversed_text)  # the focus in the dialog is reverse
+    assert not any("keeps" in t for t in reversed_text)  # and nothing else's text is
 
 
 CRASHING_APP = """

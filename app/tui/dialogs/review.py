@@ -162,15 +162,17 @@ class ReviewDialog(NunetDialog[bool]):
         return self.before is not None
 
     def compose(self) -> ComposeResult:
+        table, same = changes_table(self.capacity, self.before)
         if self.onboarded:
-            intro = Text.assemble(("Change the offer", "bold"), ": only these values change.")
+            # With no row under it, "only these values change" promised a table not there.
+            what = ": only these values change." if table.rows else ": nothing changes."
+            intro = Text.assemble(("Change the offer", "bold"), what)
         else:
             intro = Text.assemble(
                 ("Onboard this machine", "bold"), " with this offer, and make its node identity:"
             )
         if self.base_note:
             intro = Text.assemble((self.base_note + "\n\n", "bold"), intro)
-        table, same = changes_table(self.capacity, self.before)
         with Vertical(id="review-dialog", classes="dialog") as box:
             box.border_title = "Review before writing"
             box.border_subtitle = "↑↓ scroll · esc cancels"
@@ -179,9 +181,7 @@ class ReviewDialog(NunetDialog[bool]):
             yield stale
             with VerticalScroll(id="review-body", can_focus=False):
                 yield Static(intro)
-                if self.onboarded and not table.rows:
-                    yield Static(Text("Nothing changes.", style="italic"))
-                else:
+                if table.rows:
                     yield Static(table, id="review-table")
                 if same:
                     yield Static(
