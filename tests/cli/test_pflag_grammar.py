@@ -210,6 +210,17 @@ def test_stray_words_on_other_dms_commands(capsys: Capsys, tmp_path: Path) -> No
     assert "1 extra word" in err and "abandon" not in err
 
 
+@pytest.mark.usefixtures("small")
+def test_the_stray_words_warning_suggests_no_flag_the_command_lacks(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    """capacity has no -c: the hint is pflag's rule, not an onboard example."""
+    code, _, err = main_cli(capsys, "capacity", "-f", "4673", "--state-dir", str(tmp_path))
+    assert code == 0, err
+    assert "1 extra word" in err and "-c 4673" not in err
+    assert "a true/false flag takes its value only after =" in err
+
+
 # -- capacity -f/-a/-o --------------------------------------------------------------------
 @pytest.mark.usefixtures("small")
 def test_capacity_takes_dms_short_flags(capsys: Capsys, tmp_path: Path) -> None:
