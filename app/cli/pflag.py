@@ -227,7 +227,7 @@ class _Reader:
                 self.out.append("-" + letters)  # argparse names what it does not know
                 return
             tail = letters[1:]
-            if tail[:1] == "=" and len(tail) > 1:  # -l=false, -c=4673
+            if tail[:1] == "=":  # -l=false, -c=4673; -u= is -u given "", as pflag reads it
                 self.flag(action, typed, tail[1:])
                 return
             if _is_bool(action):

@@ -151,6 +151,24 @@ def test_a_bool_flag_with_a_value_that_is_no_bool_is_bad_usage(
     assert not (tmp_path / "state.json").exists()
 
 
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        ("-u=", "argument -u/--unavailable: '' is not true or false"),
+        ("-m=", "argument -m/--memory: '' is not a size"),
+    ],
+)
+def test_a_short_flag_with_an_empty_value_names_the_flag_and_the_empty_value(
+    capsys: Capsys, tmp_path: Path, flag: str, expected: str
+) -> None:
+    """pflag: ``-u=`` gives -u the value "" (refused as no bool), as ``--unavailable=`` does."""
+    code, out, err = onboard(capsys, tmp_path, "-c", "600", "-m", "8192", flag)
+    assert (code, out) == (2, "")
+    assert expected in err
+    assert not (tmp_path / "state.json").exists()
+
+
 # -- Go's integers ------------------------------------------------------------------------
 @pytest.mark.usefixtures("small")
 @pytest.mark.parametrize(
