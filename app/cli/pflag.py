@@ -43,7 +43,8 @@ def warn_strays(args: argparse.Namespace) -> None:
     words = "word" if count == 1 else "words"
     warn(
         f"warning: {count} extra {words} on the command line ignored, as DMS ignores them "
-        "(not shown, as they may be secret); a flag takes its value as -c 4673 or -u=false"
+        "(not shown, as they may be secret); a true/false flag takes its value only after = "
+        "(FLAG=false), never from the next word"
     )
 
 
@@ -226,7 +227,7 @@ class _Reader:
                 self.out.append("-" + letters)  # argparse names what it does not know
                 return
             tail = letters[1:]
-            if tail[:1] == "=" and len(tail) > 1:  # -l=false, -c=4673
+            if tail[:1] == "=":  # -l=false, -c=4673; -u= is -u given "", as pflag reads it
                 self.flag(action, typed, tail[1:])
                 return
             if _is_bool(action):

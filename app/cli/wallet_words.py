@@ -30,19 +30,18 @@ def read_secret_file(path: str, what: str) -> str:
     """A secret from a file: a regular file (a FIFO or a device is refused, not waited
     on), at most ``SECRET_FILE_BYTES``. The path is never echoed: a mnemonic typed in
     its place would otherwise be printed back."""
-    from app.safe_read import Refused, kind_of, read_file, size_text
+    from app.safe_read import Refused, TooLarge, kind_of, read_file, size_text
 
     given = f"the {what} file given"
     try:
         raw = read_file(path, SECRET_FILE_BYTES, what=given, shown="(not shown)", follow=True)
         text = raw.decode("utf-8")
-    except Refused as exc:
-        if exc.mode is None:  # over the cap
-            too_big = f"over {size_text(SECRET_FILE_BYTES)}"
-            raise UsageError(f"cannot read {given} ({too_big}); it holds one line") from None
-        raise UsageError(
-            f"cannot read {given} ({kind_of(exc.mode)}); give a regular file"
-        ) from None
+    except TooLarge:
+        too_big = f"over {size_text(SECRET_FILE_BYTES)}"
+        raise UsageError(f"cannot read {given} ({too_big}); it holds one line") from None
+    except Refused as exc:  # not a regular file (read_file is not asked to check the owner)
+        kind = kind_of(exc.mode) if exc.mode is not None else "not a regular file"
+        raise UsageError(f"cannot read {given} ({kind}); give a regular file") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not text"
         raise UsageError(f"cannot read {given} ({reason})") from None

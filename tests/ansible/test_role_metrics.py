@@ -95,3 +95,34 @@ def test_the_schedule_is_off_by_default(tmp_path: Path) -> None:
     assert code == 0, out[-3000:]
     names = [t["task"]["name"] for p in run["plays"] for t in p["tasks"]]
     assert UNITS not in names and CRON not in names
+
+
+@pytest.mark.parametrize(
+    ("scheduler", "minutes", "expected"),
+    [
+        ("systemd", 0, "nunet_onboard_metrics_interval_minutes must be 1 or more, got 0"),
+        ("cron", 90, "cron's */N repeats within an hour: 1 to 60 minutes with cron, got 90"),
+    ],
+)
+def test_an_interval_the_scheduler_cannot_run_is_refused_with_the_range(
+    tmp_path: Path, scheduler: str, minutes: int, expected: str
+) -> None:
+    hosts = {
+        "n1": node(
+            tmp_path, "n1",
+            nunet_onboard_metrics_textfile_dir=str(tmp_path / "textfile"),
+            nunet_onboard_metrics_scheduler=scheduler,
+            nunet_onboard_metrics_interval_minutes=minutes,
+        )
+    }  # fmt: skip
+    code, out, run = playbook(
+        PLAYBOOKS / "role.yml", inventory(tmp_path, hosts), ansible_env(tmp_path),
+        "--check", "--diff", "--tags", "metrics",
+    )  # fmt: skip
+    assert code == 2, out[-3000:]
+    (failed,) = [
+        r for p in run["plays"] for t in p["tasks"] for r in t["hosts"].values() if r.get("failed")
+    ]
+    assert expected in failed["msg"]
+    names = [t["task"]["name"] for p in run["plays"] for t in p["tasks"]]
+    assert UNITS not in names and CRON not in names

@@ -151,6 +151,24 @@ def test_a_bool_flag_with_a_value_that_is_no_bool_is_bad_usage(
     assert not (tmp_path / "state.json").exists()
 
 
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        ("-u=", "argument -u/--unavailable: '' is not true or false"),
+        ("-m=", "argument -m/--memory: '' is not a size"),
+    ],
+)
+def test_a_short_flag_with_an_empty_value_names_the_flag_and_the_empty_value(
+    capsys: Capsys, tmp_path: Path, flag: str, expected: str
+) -> None:
+    """pflag: ``-u=`` gives -u the value "" (refused as no bool), as ``--unavailable=`` does."""
+    code, out, err = onboard(capsys, tmp_path, "-c", "600", "-m", "8192", flag)
+    assert (code, out) == (2, "")
+    assert expected in err
+    assert not (tmp_path / "state.json").exists()
+
+
 # -- Go's integers ------------------------------------------------------------------------
 @pytest.mark.usefixtures("small")
 @pytest.mark.parametrize(
@@ -208,6 +226,17 @@ def test_stray_words_on_other_dms_commands(capsys: Capsys, tmp_path: Path) -> No
     code, out, err = main_cli(capsys, "capacity", "abandon", "--state-dir", str(tmp_path))
     assert code == 0 and "Machine capacity" in out
     assert "1 extra word" in err and "abandon" not in err
+
+
+@pytest.mark.usefixtures("small")
+def test_the_stray_words_warning_suggests_no_flag_the_command_lacks(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    """capacity has no -c: the hint is pflag's rule, not an onboard example."""
+    code, _, err = main_cli(capsys, "capacity", "-f", "4673", "--state-dir", str(tmp_path))
+    assert code == 0, err
+    assert "1 extra word" in err and "-c 4673" not in err
+    assert "a true/false flag takes its value only after =" in err
 
 
 # -- capacity -f/-a/-o --------------------------------------------------------------------
