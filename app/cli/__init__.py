@@ -75,17 +75,19 @@ def _refusal(problem: Problem, args: argparse.Namespace, argv: list[str]) -> str
 
 
 def _run(args: argparse.Namespace, argv: list[str]) -> int:
-    from app.onboarding.errors import OnboardError, RuleViolation
+    from app.onboarding.errors import OnboardError
 
     try:
         code: int = args.handler(args)
         sys.stdout.flush()
         return code
-    except RuleViolation as exc:
-        error("; ".join(_refusal(p, args, argv) for p in exc.problems))
-        return EXIT_REFUSED
     except OnboardError as exc:
-        error(str(exc))
+        from app.onboarding.refusals import RuleViolation  # status defines no refusals
+
+        if isinstance(exc, RuleViolation):
+            error("; ".join(_refusal(p, args, argv) for p in exc.problems))
+        else:
+            error(str(exc))
         return EXIT_REFUSED
     except UsageError as exc:
         error(str(exc))

@@ -96,7 +96,7 @@ def _export_target(
     controller: OnboardingController, args: argparse.Namespace, outcome: str
 ) -> Path:
     """``--export DIR``, absolute, once an export there is known to be possible."""
-    from app.onboarding.errors import WalletError
+    from app.onboarding.refusals import WalletError
 
     try:
         return controller.check_export_target(args.chain, Path(args.export))
@@ -105,7 +105,7 @@ def _export_target(
 
 
 def _export_failed(exc: Exception) -> Exception:
-    from app.onboarding.errors import WalletError
+    from app.onboarding.refusals import WalletError
 
     return WalletError(f"--export: {exc}; no wallet was recorded and no key file was left")
 
@@ -175,7 +175,7 @@ def _new_network(controller: OnboardingController, args: argparse.Namespace) -> 
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from app.onboarding.errors import ExportFailed
+    from app.onboarding.refusals import ExportFailed
 
     _check_export_args(args)
     _note_network(args)
@@ -206,7 +206,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         else:
             wallet = controller.new_wallet(args.chain, network=network, words=args.words, show=show)
     except WordsNotShown as exc:
-        from app.onboarding.errors import WalletError
+        from app.onboarding.refusals import WalletError
 
         raise WalletError(str(exc)) from None
     return _backup_outcome(controller, args, wallet)
@@ -247,7 +247,7 @@ def _read_mnemonic() -> str:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from app.onboarding.errors import ExportFailed
+    from app.onboarding.refusals import ExportFailed
 
     _check_export_args(args)
     _note_network(args)

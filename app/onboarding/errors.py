@@ -2,6 +2,9 @@
 
 The CLI prints ``str(error)`` on one line and maps the class to an exit code; the
 TUI shows the same text. Nothing here ever carries a secret.
+
+Here: the base class, the offer's ``Problem`` and what reading the state raises
+(``status`` needs these). The refusals of a write are in ``refusals``.
 """
 
 from __future__ import annotations
@@ -39,22 +42,6 @@ class Problem(Record):
         return f"{name}: {self.detail or self.message}"
 
 
-class RuleViolation(OnboardError):
-    """The offer breaks one or more rules; nothing was written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(p.message for p in self.problems))
-
-
-class AlreadyOnboarded(OnboardError):
-    def __init__(self) -> None:
-        super().__init__(
-            "this machine is already onboarded; change the offer with "
-            "'nunet-onboard resource-config', or offboard first"
-        )
-
-
 class NotOnboarded(OnboardError):
     def __init__(self, action: str = "this") -> None:
         super().__init__(
@@ -74,28 +61,6 @@ class StateError(OnboardError):
         self.fix = fix or "check the state directory (see the message above)"
 
 
-class LockTimeout(StateError):
-    """Another process held the state lock for longer than we wait; nothing was written."""
-
-    def __init__(self, lock_path: StrPath, timeout_s: float, holder: str | None) -> None:
-        who = holder or "another process"
-        self.holder = holder
-        super().__init__(
-            f"the onboarding state is locked by {who}, which did not let go within "
-            f"{timeout_s:g} s; nothing was written. Wait for it to finish and try again; "
-            f"if it is stopped or hung, end it (the lock is {lock_path}). The wait is set "
-            "by NUNET_ONBOARD_LOCK_TIMEOUT",
-            fix="end or wait for the process that holds the lock, then try again",
-        )
-
-
-class LockCancelled(StateError):
-    """The wait for the state lock was cancelled (the app quit, the user cancelled)."""
-
-    def __init__(self) -> None:
-        super().__init__("cancelled while waiting for the state lock; nothing was written")
-
-
 class StateCorrupt(StateError):
     def __init__(self, path: StrPath, reason: str, kept_at: StrPath | None = None) -> None:
         self.path = path
@@ -105,26 +70,3 @@ class StateCorrupt(StateError):
         """What is wrong, without the advice (status shows the advice on its own)."""
         fix = "run 'nunet-onboard offboard --force' to start clean"
         super().__init__(f"{self.problem}; {fix}", fix=fix)
-
-
-class WalletError(OnboardError):
-    """A wallet could not be made, restored, checked or exported. Never holds a secret."""
-
-
-class ExportFailed(WalletError):
-    """Key files could not be written (or the wallet then recorded); what was written
-    was removed again and the wallet was not recorded."""
-
-
-class StateChanged(OnboardError):
-    """The state changed after the read this write was prepared from; nothing was written."""
-
-    def __init__(self, base: int, now: int, changes: list[str]) -> None:
-        self.base = base
-        self.now = now
-        self.changes = list(changes)
-        what = "; ".join(self.changes) if self.changes else "another process wrote it"
-        super().__init__(
-            f"the onboarding state changed since this was prepared ({what}); "
-            "nothing was written: look at the new values and try again"
-        )

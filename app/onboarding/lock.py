@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.onboarding.errors import LockCancelled, LockTimeout
+from app.onboarding.refusals import LockCancelled, LockTimeout
 
 if TYPE_CHECKING:
     from app.onboarding.errors import StrPath

@@ -20,16 +20,10 @@ from typing import TYPE_CHECKING
 from app.light_record import Record
 from app.onboarding import identity, metadata_v2, rules
 from app.onboarding.changes import describe_change
-from app.onboarding.errors import (
-    AlreadyOnboarded,
-    NotOnboarded,
-    OnboardError,
-    Problem,
-    RuleViolation,
-    StateError,
-)
+from app.onboarding.errors import NotOnboarded, OnboardError, Problem, StateError
 from app.onboarding.lock import deferred_signals
 from app.onboarding.records import build_records, describe, history_entry
+from app.onboarding.refusals import AlreadyOnboarded, RuleViolation
 from app.onboarding.state_dir import describe_os_error
 
 if TYPE_CHECKING:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from app.light_record import Record
 from app.onboarding import identity, leftovers, rules
-from app.onboarding.errors import RuleViolation, StateCorrupt, StateError
+from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.offer_fields import DEFAULTS, NAMES
 from app.onboarding.offer_file import Resolved, Target, explain, resolve
+from app.onboarding.refusals import RuleViolation
 from app.onboarding.status import inconsistency
 
 TYPE_CHECKING = False

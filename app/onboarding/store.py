@@ -32,7 +32,7 @@ import os
 import stat
 import time
 
-from app.onboarding.errors import LockCancelled, StateChanged, StateCorrupt, StateError
+from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.metadata_v2 import FILE_NAME as METADATA_FILE
 from app.onboarding.state_dir import describe_os_error, ensure_private_dir
 from app.onboarding.state_schema import (
@@ -212,6 +212,8 @@ class StateStore:
         between the check and the wait cannot leave a wait no one will end)."""
         with self._guard:
             if self._closed:
+                from app.onboarding.refusals import LockCancelled  # writers only
+
                 raise LockCancelled()
             if self._cancel is None:
                 import threading  # writers only: status never waits for the lock
@@ -302,6 +304,8 @@ class StateStore:
         """Raise ``StateChanged`` when ``state`` moved on since ``base_revision`` (if given)."""
         revision = int(state.get("revision") or 0)
         if base_revision is not None and revision != base_revision:
+            from app.onboarding.refusals import StateChanged  # writers only
+
             raise StateChanged(base_revision, revision, _changes_since(state, base_revision))
 
     def write(self, state: State, *, old: State | None = None) -> None:

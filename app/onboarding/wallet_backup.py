@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding.errors import WalletError
 from app.onboarding.records import history_entry
+from app.onboarding.refusals import WalletError
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController

@@ -22,9 +22,10 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.onboarding.errors import ExportFailed, OnboardError, WalletError
+from app.onboarding.errors import OnboardError
 from app.onboarding.pending_exports import PendingExport, clean_unrecorded
 from app.onboarding.records import history_entry, now_iso, public_wallet_facts
+from app.onboarding.refusals import ExportFailed, WalletError
 from app.onboarding.wallet_backup import backup_checked as backup_checked
 from app.onboarding.wallet_backup import check_backup_words as check_backup_words
 from app.onboarding.wallet_backup import mark_backup_checked as mark_backup_checked

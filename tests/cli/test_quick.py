@@ -174,6 +174,7 @@ HOT_PATH = (
     "app.onboarding.errors", "app.onboarding.identity",
     "app.onboarding.leftovers", "app.onboarding.metadata_v2", "app.onboarding.offer_fields",
     "app.onboarding.offer_file", "app.onboarding.plan", "app.onboarding.reader",
+    "app.onboarding.refusals",
     "app.onboarding.rules", "app.onboarding.state_dir",
     "app.onboarding.state_schema", "app.onboarding.status", "app.onboarding.store",
     "app.onboarding.units",
@@ -241,6 +242,7 @@ def test_a_status_line_imports_neither_argparse_nor_the_heavy_libraries(
     rc, loaded, out, ours = loaded_by(["status", "--json", "--state-dir", state], tmp_path)
     assert (rc, loaded) == (0, [])
     assert set(ours) <= set(HOT_PATH)
+    assert "app.onboarding.refusals" not in ours  # a read raises none of a write's refusals
     shown = json.loads(out)
     assert (shown["onboarded"], shown["problems"]) == (onboarded, [])
 

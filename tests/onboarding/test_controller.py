@@ -10,15 +10,9 @@ import pytest
 
 from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import (
-    AlreadyOnboarded,
-    NotOnboarded,
-    RuleViolation,
-    StateCorrupt,
-    StateError,
-    WalletError,
-)
+from app.onboarding.errors import NotOnboarded, StateCorrupt, StateError
 from app.onboarding.models import CapacityForNunet
+from app.onboarding.refusals import AlreadyOnboarded, RuleViolation, WalletError
 from tests.conftest import CARDANO_MAINNET, CARDANO_TESTNET, DMS_METADATA_KEYS, ETH_ADDRESS
 from tests.fakes import fake_machine
 

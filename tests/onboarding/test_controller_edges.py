@@ -13,8 +13,9 @@ from app.hardware.model import GpuReport, MachineInfo
 from app.onboarding import controller as controller_module
 from app.onboarding import offboarding, records
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import NotOnboarded, StateChanged, WalletError
+from app.onboarding.errors import NotOnboarded
 from app.onboarding.models import CapacityForNunet
+from app.onboarding.refusals import StateChanged, WalletError
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 

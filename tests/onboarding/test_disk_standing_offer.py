@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import RuleViolation
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.offer_file import load_target
+from app.onboarding.refusals import RuleViolation
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 

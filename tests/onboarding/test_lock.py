@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import LockCancelled, LockTimeout, StateError
+from app.onboarding.errors import StateError
+from app.onboarding.refusals import LockCancelled, LockTimeout
 from app.onboarding.store import StateStore
 from tests.cli.helpers import REPO, run_cli
 from tests.conftest import HANG_S

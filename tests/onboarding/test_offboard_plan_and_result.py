@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import NotOnboarded, StateChanged, StateCorrupt, StateError
+from app.onboarding.errors import NotOnboarded, StateCorrupt, StateError
 from app.onboarding.models import CapacityForNunet
+from app.onboarding.refusals import StateChanged
 from tests.conftest import ETH_ADDRESS
 
 HARDHAT = "test test test test test test test test test test test junk"

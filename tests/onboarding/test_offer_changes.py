@@ -12,9 +12,10 @@ import pytest
 
 from app.hardware.model import GpuReport
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import NotOnboarded, Problem, RuleViolation
+from app.onboarding.errors import NotOnboarded, Problem
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.records import describe
+from app.onboarding.refusals import RuleViolation
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 from tests.onboarding.log_lines import logged

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import StateChanged
 from app.onboarding.identity import key_path
 from app.onboarding.models import CapacityForNunet
+from app.onboarding.refusals import StateChanged
 from app.onboarding.store import empty_state
 from tests.conftest import ETH_ADDRESS
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import AlreadyOnboarded, NotOnboarded
+from app.onboarding.errors import NotOnboarded
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.offer_file import load_target
 from app.onboarding.offer_ops import prepare
+from app.onboarding.refusals import AlreadyOnboarded
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 

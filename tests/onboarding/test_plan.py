@@ -9,10 +9,11 @@ import pytest
 
 from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import RuleViolation, StateChanged, StateError
+from app.onboarding.errors import StateError
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.offer_file import Target, load_target
 from app.onboarding.plan import Current, carry_out, make_plan, plan_apply
+from app.onboarding.refusals import RuleViolation, StateChanged
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine
 

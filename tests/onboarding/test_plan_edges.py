@@ -13,10 +13,11 @@ import pytest
 
 from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import RuleViolation, StateChanged, StateError
+from app.onboarding.errors import StateError
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.offer_file import load_target
 from app.onboarding.plan import Current, carry_out, offer_view, plan_apply, read_current
+from app.onboarding.refusals import RuleViolation, StateChanged
 from tests.conftest import ETH_ADDRESS, HANG_S
 from tests.fakes import fake_machine
 from tests.onboarding.log_lines import logged

@@ -9,16 +9,15 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import (
+from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.models import CapacityForNunet
+from app.onboarding.refusals import (
     AlreadyOnboarded,
     LockCancelled,
     LockTimeout,
     RuleViolation,
     StateChanged,
-    StateCorrupt,
-    StateError,
 )
-from app.onboarding.models import CapacityForNunet
 from tests.conftest import ETH_ADDRESS
 
 OFFER = CapacityForNunet(cpu=5000, memory=8000, channel="nunet-team", payment_addr=ETH_ADDRESS)

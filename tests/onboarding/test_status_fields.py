@@ -10,8 +10,9 @@ import pytest
 
 from app.onboarding import identity
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import NotOnboarded, StateChanged
+from app.onboarding.errors import NotOnboarded
 from app.onboarding.models import CapacityForNunet
+from app.onboarding.refusals import StateChanged
 from app.onboarding.status import StatusProblem, machine_uuid
 from tests.conftest import ETH_ADDRESS
 from tests.fakes import fake_machine

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.onboarding.errors import StateChanged, StateCorrupt, StateError
+from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.refusals import StateChanged
 from app.onboarding.store import SCHEMA_VERSION, StateStore, empty_state
 from tests.conftest import HANG_S, read_only_dir, remount_read_only
 

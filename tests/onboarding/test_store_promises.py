@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.onboarding.errors import StateChanged, StateCorrupt, StateError
+from app.onboarding.errors import StateCorrupt, StateError
+from app.onboarding.refusals import StateChanged
 from app.onboarding.store import SCHEMA_VERSION, StateStore
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import WalletError
+from app.onboarding.refusals import WalletError
 
 MNEMONIC = "abandon ability able about above absent absorb abstract absurd abuse access accident"
 

@@ -13,7 +13,7 @@ import pytest
 
 from app.onboarding import wallet_ops
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import WalletError
+from app.onboarding.refusals import WalletError
 from tests.conftest import ETH_ADDRESS
 from tests.onboarding.log_lines import logged
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.onboarding.controller import OnboardingController, default_controller
-from app.onboarding.errors import OnboardError, WalletError
+from app.onboarding.errors import OnboardError
+from app.onboarding.refusals import WalletError
 from tests.conftest import ETH_ADDRESS
 
 HARDHAT = "test test test test test test test test test test test junk"  # account 0 = ETH_ADDRESS

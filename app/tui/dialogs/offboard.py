@@ -22,7 +22,7 @@ from textual import on, work
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, LoadingIndicator, Static
 
-from app.onboarding.errors import StateChanged
+from app.onboarding.refusals import StateChanged
 from app.tui.dialogs.base import NunetDialog
 from app.tui.screens.base import describe_error
 from app.tui.widgets.toggles import TickBox

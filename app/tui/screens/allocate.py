@@ -26,7 +26,7 @@ from textual.binding import BindingType
 from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 from textual.worker import get_current_worker
 
-from app.onboarding.errors import RuleViolation, StateChanged
+from app.onboarding.refusals import RuleViolation, StateChanged
 from app.onboarding.units import parse_decimal
 from app.tui import keymap
 from app.tui.field_messages import FIELDS, hints, label, said, unreadable

@@ -27,8 +27,8 @@ from app.tui.field_messages import label
 from app.tui.screens.base import NunetScreen
 
 if TYPE_CHECKING:
-    from app.onboarding.errors import StateChanged
     from app.onboarding.models import CapacityForNunet
+    from app.onboarding.refusals import StateChanged
 
 
 class FollowStatePart(NunetScreen):
