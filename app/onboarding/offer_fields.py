@@ -51,10 +51,28 @@ class OfferField(Record):
     """The app's name for it."""
     file_key: str = ""
     """The key in an ``apply`` offer file (the stored name when not given)."""
+    on_form: bool = True
+    """A person chooses it on the app's form, and a review shows it (not ``server_mode``
+    or ``cores``, which only the command line and offer files set)."""
 
     @property
     def key(self) -> str:
         return self.file_key or self.name
+
+    def show(self, value: Any) -> str:
+        """The value as a person reads it, with its unit: ``2500 MB``, ``0.25 NTX/min``
+        (every digit kept), ``yes``, ``GPU 0, GPU 1``; ``none`` for no value."""
+        if self.kind == "flag":
+            return "yes" if value else "no"
+        if self.kind == "indices":
+            return ", ".join(f"GPU {i}" for i in value) if value else "none"
+        if value is None or value == "":
+            return "as many as needed" if self.kind == "count" else "none"
+        if self.kind == "number":
+            from app.onboarding.units import decimal_text  # not at the top: status loads this
+
+            value = decimal_text(value)
+        return f"{value} {self.unit}" if self.unit else str(value)
 
     @property
     def allowed(self) -> str:
@@ -99,7 +117,7 @@ FIELDS: tuple[OfferField, ...] = (
     ),
     OfferField(
         "server_mode", "flag", False, True, flags=("-l", "--local-enable"),
-        dms_flags=("-l", "--local-enable"), label="Server mode",
+        dms_flags=("-l", "--local-enable"), label="Server mode", on_form=False,
     ),
     OfferField(
         "is_available", "flag", False, True, flags=("-u", "--unavailable", "--available"),
@@ -107,9 +125,19 @@ FIELDS: tuple[OfferField, ...] = (
     ),
     OfferField("disk", "whole", False, 0, unit="GB", flags=("--disk",), label="Disk"),
     OfferField("gpus", "indices", False, (), flags=("--gpus",), label="GPUs"),
-    OfferField("cores", "count", False, None, flags=("--cores",), label="Cores"),
+    OfferField("cores", "count", False, None, flags=("--cores",), label="Cores", on_form=False),
 )  # fmt: skip
 BY_NAME: dict[str, OfferField] = {f.name: f for f in FIELDS}
+READING_ORDER: tuple[OfferField, ...] = tuple(
+    BY_NAME[name]
+    for name in (
+        "cpu", "memory", "disk", "gpus", "cores", "channel", "ntx_price", "payment_addr",
+        "cardano", "is_available", "server_mode",
+    )
+)  # fmt: skip
+"""The fields in the order a person reads an offer: what is offered, then where and for
+how much, then the switches (the form, a review and ``onboard``'s summary)."""
+ON_FORM: tuple[OfferField, ...] = tuple(f for f in READING_ORDER if f.on_form)
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 DEFAULTS: dict[str, Any] = {f.name: f.default for f in FIELDS if not f.required}
 """The value of each field that may be left out: the same for every way in."""

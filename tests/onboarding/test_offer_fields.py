@@ -105,3 +105,34 @@ def test_a_field_row_is_a_value_with_its_file_key() -> None:
     assert BY_NAME["payment_addr"].key == "address"
     assert BY_NAME["cpu"].key == "cpu"
     assert not issubclass(offer_fields.OfferField, BaseModel)  # status's path: no pydantic
+
+
+def test_a_person_reads_every_field_once_and_the_form_leaves_out_the_command_line_only_ones() -> (
+    None
+):
+    assert sorted(f.name for f in offer_fields.READING_ORDER) == sorted(NAMES)
+    form = [f.name for f in offer_fields.ON_FORM]
+    assert "server_mode" not in form and "cores" not in form
+    assert form == [f.name for f in offer_fields.READING_ORDER if f.on_form]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("cpu", 2596, "2596 MHz"),
+        ("memory", 12345, "12345 MB"),
+        ("disk", 0, "0 GB"),
+        ("ntx_price", 0.1234567, "0.1234567 NTX/min"),  # every digit: a form round-trips it
+        ("ntx_price", 2.0, "2 NTX/min"),
+        ("gpus", [0, 2], "GPU 0, GPU 2"),
+        ("gpus", [], "none"),
+        ("cores", None, "as many as needed"),
+        ("cores", 3, "3"),
+        ("channel", "nunet-team", "nunet-team"),
+        ("payment_addr", "", "none"),
+        ("cardano", False, "no"),
+        ("is_available", True, "yes"),
+    ],
+)
+def test_each_value_shows_with_its_unit(name: str, value: Any, shown: str) -> None:
+    assert BY_NAME[name].show(value) == shown
