@@ -15,7 +15,6 @@ from app.cli.args import FIELD_FLAGS, flag_for
 from app.cli.exits import UsageError
 from app.cli.output import print_metadata, print_pairs, warn
 from app.cli.session import at_terminal, confirm, make_controller
-from app.onboarding.units import decimal_text
 
 if TYPE_CHECKING:
     from app.onboarding.errors import Problem
@@ -63,19 +62,11 @@ def print_warnings(warnings: Iterable[Problem]) -> None:
 
 
 def _show_offer(capacity: CapacityForNunet) -> None:
+    """Every field of the offer, in a person's reading order, as the table shows it."""
+    from app.onboarding.offer_fields import READING_ORDER
+
     print_pairs(
-        [
-            ("CPU", f"{capacity.cpu} MHz"),
-            ("Memory", f"{capacity.memory} MB"),
-            ("Disk", f"{capacity.disk} GB"),
-            ("GPUs", ",".join(map(str, capacity.gpus)) or "none"),
-            ("Channel", capacity.channel),
-            ("Payment address", capacity.payment_addr),
-            ("NTX price", f"{decimal_text(capacity.ntx_price)} NTX/min"),
-            ("Cardano", "yes" if capacity.cardano else "no"),
-            ("Available to jobs", "yes" if capacity.is_available else "no"),
-            ("Server mode", "yes" if capacity.server_mode else "no"),
-        ],
+        [(f.words, f.show(getattr(capacity, f.name))) for f in READING_ORDER],
         title="This will be onboarded:",
     )
 

@@ -1,8 +1,8 @@
 """What changed between two offers: only the fields that changed, before → after.
 
 One sentence for the history, ``status``, the app's notices and an open review,
-so that a price-only change reads ``ntx_price 0.1 → 0.2`` and not the whole
-offer. Fields are named as an offer file (``apply``) names them, and values
+so that a price-only change names the price alone, before → after, and not the
+whole offer. Fields are named as an offer file (``apply``) names them, and values
 are in the units of the table of offer fields (MHz, MB, GB, NTX/min). Plain dicts in, as the state
 stores the offer: no pydantic, so ``status`` can afford it.
 """

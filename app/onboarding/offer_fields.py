@@ -48,7 +48,10 @@ class OfferField(Record):
     dms_flags: tuple[str, ...] = ()
     """Which of ``flags`` DMS's own ``onboard`` takes (a DMS-era script uses these)."""
     label: str = ""
-    """The app's name for it."""
+    """The app's name for it, short enough for the form ("Pay to")."""
+    said: str = ""
+    """The command line's name for it in its summaries ("Payment address"; the label
+    when not given): the app's labels sit beside an input, the command line's stand alone."""
     file_key: str = ""
     """The key in an ``apply`` offer file (the stored name when not given)."""
     on_form: bool = True
@@ -58,6 +61,11 @@ class OfferField(Record):
     @property
     def key(self) -> str:
         return self.file_key or self.name
+
+    @property
+    def words(self) -> str:
+        """What the command line calls it: ``said``, or the app's label."""
+        return self.said or self.label
 
     def show(self, value: Any) -> str:
         """The value as a person reads it, with its unit: ``2500 MB``, ``0.25 NTX/min``
@@ -101,7 +109,7 @@ FIELDS: tuple[OfferField, ...] = (
     ),
     OfferField(
         "ntx_price", "number", False, 0.0, unit="NTX/min", flags=("-x", "--ntx-price"),
-        dms_flags=("-x", "--ntx-price"), label="Price",
+        dms_flags=("-x", "--ntx-price"), label="Price", said="NTX price",
     ),
     OfferField(
         "channel", "text", True, flags=("-n", "--nunet-channel", "--channel"),
@@ -109,11 +117,11 @@ FIELDS: tuple[OfferField, ...] = (
     ),
     OfferField(
         "payment_addr", "text", True, flags=("-a", "--address"), dms_flags=("-a", "--address"),
-        label="Pay to", file_key="address",
+        label="Pay to", said="Payment address", file_key="address",
     ),
     OfferField(
         "cardano", "flag", False, False, flags=("-C", "--cardano"),
-        dms_flags=("-C", "--cardano"), label="Cardano node",
+        dms_flags=("-C", "--cardano"), label="Cardano node", said="Cardano",
     ),
     OfferField(
         "server_mode", "flag", False, True, flags=("-l", "--local-enable"),
@@ -121,7 +129,8 @@ FIELDS: tuple[OfferField, ...] = (
     ),
     OfferField(
         "is_available", "flag", False, True, flags=("-u", "--unavailable", "--available"),
-        dms_flags=("-u", "--unavailable"), label="Available", file_key="available",
+        dms_flags=("-u", "--unavailable"), label="Available", said="Available to jobs",
+        file_key="available",
     ),
     OfferField("disk", "whole", False, 0, unit="GB", flags=("--disk",), label="Disk"),
     OfferField("gpus", "indices", False, (), flags=("--gpus",), label="GPUs"),

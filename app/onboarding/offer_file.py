@@ -273,7 +273,9 @@ def _flag(value: Any) -> bool:
     return value
 
 
-_PARSERS: dict[str, Any] = {
+# Keys whose values have a form of their own; every other field is read by its kind in
+# the table of offer fields (the price is the one number).
+_OWN_FORM: dict[str, Any] = {
     "state": _state,
     "cpu": _amount("MHz", parse_cpu_mhz),
     "memory": _amount('MB (or a size such as "8GiB")', parse_memory_mb),
@@ -281,12 +283,12 @@ _PARSERS: dict[str, Any] = {
     "cores": _cores,
     "gpus": _gpus,
     "channel": _channel,
-    "address": _text,
-    "ntx_price": _price,
-    "cardano": _flag,
-    "available": _flag,
-    "server_mode": _flag,
     "force": _flag,
+}
+_BY_KIND: dict[str, Any] = {"text": _text, "number": _price, "flag": _flag}
+_PARSERS: dict[str, Any] = {
+    **{f.key: _BY_KIND[f.kind] for f in FIELDS if f.key not in _OWN_FORM},
+    **_OWN_FORM,
 }
 
 
@@ -320,7 +322,7 @@ def resolve(target: Target, machine: MachineInfo | Capacity) -> Resolved:
     gpus, warnings = _resolve_gpus(target.gpus, machine)
     address = normal_address(target.address)
     offer = {f.name: getattr(target, f.key) for f in FIELDS}
-    offer.update(sizes, ntx_price=float(target.ntx_price), payment_addr=address, gpus=list(gpus))
+    offer.update(sizes, payment_addr=address, gpus=list(gpus))
     return Resolved(
         offer=offer,
         percents=percents,
