@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from app.cli.pflag import go_int_first
-from app.onboarding.offer_fields import FIELDS
+from app.onboarding.offer_fields import FIELDS, OfferField
 from app.onboarding.units import (
     UnitError,
     parse_cpu_mhz,
@@ -66,6 +66,24 @@ def flag_bool(text: str) -> bool:
     if value in ("false", "0", "f", "no"):
         return False
     raise argparse.ArgumentTypeError(f"{shown(text)} is not true or false")
+
+
+_SIZES: dict[str, Callable[[str], int]] = {"MHz": cpu_mhz, "MB": memory_mb, "GB": disk_gb}
+_KINDS: dict[str, Callable[[str], object]] = {
+    "whole": whole,
+    "count": whole,
+    "number": price,
+    "indices": gpu_list,
+    "flag": flag_bool,
+}
+
+
+def value_type(field: OfferField) -> Callable[[str], object] | None:
+    """The flag's reader for a field of the offer, by its kind (a size by its unit); None
+    for text, which is taken as typed."""
+    if field.kind == "whole" and field.unit in _SIZES:
+        return _SIZES[field.unit]
+    return _KINDS.get(field.kind)
 
 
 FIELD_FLAGS: dict[str, tuple[str, ...]] = {f.name: f.flags for f in FIELDS if f.flags}

@@ -54,6 +54,10 @@ class OfferField(Record):
     when not given): the app's labels sit beside an input, the command line's stand alone."""
     file_key: str = ""
     """The key in an ``apply`` offer file (the stored name when not given)."""
+    metavar: str = ""
+    """What the flags' help calls the value (``MHZ``, ``SIZE``); a flag takes none."""
+    help: str = ""
+    """The flags' help: what the value is and the forms it takes."""
     on_form: bool = True
     """A person chooses it on the app's form, and a review shows it (not ``server_mode``
     or ``cores``, which only the command line and offer files set)."""
@@ -101,40 +105,56 @@ class OfferField(Record):
 FIELDS: tuple[OfferField, ...] = (
     OfferField(
         "memory", "whole", True, unit="MB", flags=("-m", "--memory"),
-        dms_flags=("-m", "--memory"), label="Memory",
+        dms_flags=("-m", "--memory"), label="Memory", metavar="SIZE",
+        help="memory to offer: MB (8192) or a size (8GiB, 8GB); 10-90 % of the total",
     ),
     OfferField(
         "cpu", "whole", True, unit="MHz", flags=("-c", "--cpu"), dms_flags=("-c", "--cpu"),
-        label="CPU",
+        label="CPU", metavar="MHZ",
+        help="CPU to offer: MHz (5200) or GHz (2.6GHz); 10-90 % of the total",
     ),
     OfferField(
         "ntx_price", "number", False, 0.0, unit="NTX/min", flags=("-x", "--ntx-price"),
-        dms_flags=("-x", "--ntx-price"), label="Price", said="NTX price",
+        dms_flags=("-x", "--ntx-price"), label="Price", said="NTX price", metavar="NTX",
+        help="price in NTX per minute",
     ),
     OfferField(
         "channel", "text", True, flags=("-n", "--nunet-channel", "--channel"),
-        dms_flags=("-n", "--nunet-channel"), label="Channel",
+        dms_flags=("-n", "--nunet-channel"), label="Channel", metavar="NAME",
+        help="nunet-staging, nunet-test, nunet-team or nunet-edge",
     ),
     OfferField(
         "payment_addr", "text", True, flags=("-a", "--address"), dms_flags=("-a", "--address"),
-        label="Pay to", said="Payment address", file_key="address",
+        label="Pay to", said="Payment address", file_key="address", metavar="ADDRESS",
+        help="payment address: Ethereum 0x... or Cardano addr1.../addr_test1...",
     ),
     OfferField(
         "cardano", "flag", False, False, flags=("-C", "--cardano"),
         dms_flags=("-C", "--cardano"), label="Cardano node", said="Cardano",
+        help="run a Cardano node (needs 10000 MB and 6000 MHz); --cardano=false to stop",
     ),
     OfferField(
         "server_mode", "flag", False, True, flags=("-l", "--local-enable"),
         dms_flags=("-l", "--local-enable"), label="Server mode", on_form=False,
+        help="server mode, as DMS (default true; -l=false to turn off)",
     ),
     OfferField(
         "is_available", "flag", False, True, flags=("-u", "--unavailable", "--available"),
         dms_flags=("-u", "--unavailable"), label="Available", said="Available to jobs",
-        file_key="available",
+        file_key="available", help="do not take jobs (e.g. for maintenance)",
     ),
-    OfferField("disk", "whole", False, 0, unit="GB", flags=("--disk",), label="Disk"),
-    OfferField("gpus", "indices", False, (), flags=("--gpus",), label="GPUs"),
-    OfferField("cores", "count", False, None, flags=("--cores",), label="Cores", on_form=False),
+    OfferField(
+        "disk", "whole", False, 0, unit="GB", flags=("--disk",), label="Disk", metavar="SIZE",
+        help="disk to offer: GB (100) or a size (50GiB, 100GB)",
+    ),
+    OfferField(
+        "gpus", "indices", False, (), flags=("--gpus",), label="GPUs", metavar="LIST",
+        help="GPU indices to offer, e.g. 0,1 ('' for none)",
+    ),
+    OfferField(
+        "cores", "count", False, None, flags=("--cores",), label="Cores", on_form=False,
+        metavar="N", help="cores to offer (default: as many as the CPU share spans)",
+    ),
 )  # fmt: skip
 BY_NAME: dict[str, OfferField] = {f.name: f for f in FIELDS}
 READING_ORDER: tuple[OfferField, ...] = tuple(

@@ -136,3 +136,26 @@ def test_a_person_reads_every_field_once_and_the_form_leaves_out_the_command_lin
 )
 def test_each_value_shows_with_its_unit(name: str, value: Any, shown: str) -> None:
     assert BY_NAME[name].show(value) == shown
+
+
+def test_every_field_has_its_flags_help_and_a_value_name_unless_it_is_a_switch() -> None:
+    for row in FIELDS:
+        assert row.help, row.name
+        assert bool(row.metavar) == (row.kind != "flag"), row.name
+
+
+@pytest.mark.parametrize("command", ["onboard", "resource-config"])
+def test_each_flag_reads_its_value_by_the_fields_kind_and_unit(command: str) -> None:
+    from app.cli import parse
+
+    argv = [command, "-c", "2.6GHz", "-m", "8GiB", "--disk", "100GiB", "-x", "0.5", "--cores", "3"]
+    argv += ["--gpus", "0,2", "-n", "nunet-team", "-a", ETH_ADDRESS, "-C=false", "-l", "-u"]
+    args = parse(argv)
+    sizes = (args.cpu, args.memory, args.disk, args.ntx_price, args.cores)
+    assert sizes == (2600, 8192, 100, 0.5, 3)
+    assert (args.gpus, args.cardano, args.server_mode, args.is_available) == (
+        (0, 2),
+        False,
+        True,
+        False,
+    )
