@@ -59,9 +59,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
         # gpu_timeout_s; one controller, so that a change does not probe again.
         # A check writes nothing, not even the log.
         controller = make_controller(args, log=not args.check)
-        plan = controller.apply(target, check=True)
-        if plan.changed and not args.check:
-            plan = controller.apply(target)
+        plan = controller.apply(target, check=args.check)
     except UsageError as exc:
         error(str(exc))
         return EXIT_USAGE

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
     from app.onboarding.errors import Problem
     from app.onboarding.models import CapacityForNunet
+    from app.onboarding.offer_ops import Prepared
+    from app.onboarding.store import State
 
 
 ACTIONS = ("onboard", "resource-config", "offboard", "none")
@@ -71,39 +73,45 @@ class Plan(Record):
 
 
 def read_current(ctl: OnboardingController) -> Current:
-    """Classify the state without raising: the plan decides what each condition allows.
+    """Classify the state without raising: the plan decides what each condition allows."""
+    return _read(ctl)[0]
+
+
+def _read(ctl: OnboardingController) -> tuple[Current, State | None]:
+    """The state classified, and the state itself (None when it cannot be read), so that
+    the plan prepares its write from this one read.
 
     The state file says what is true: a key or metadata file it does not name is a
     leftover of an interrupted write, which the action (or ``mend``) puts right. What
     looks inconsistent is looked at again with the lock held shared, so a write under
     way elsewhere is not taken for damage.
     """
-    current = _classify(ctl)
+    current, state = _classify(ctl)
     if current.condition == "inconsistent":
         from app.onboarding.settled import settled
 
         with settled(ctl.store.lock_path):
-            current = _classify(ctl)
-    return current
+            current, state = _classify(ctl)
+    return current, state
 
 
-def _classify(ctl: OnboardingController) -> Current:
+def _classify(ctl: OnboardingController) -> tuple[Current, State | None]:
     try:
         state = ctl.store.read()
     except StateCorrupt as exc:
-        return Current("unreadable", problem=exc.problem)
+        return Current("unreadable", problem=exc.problem), None
     except StateError as exc:
-        return Current("unreadable", problem=str(exc))
+        return Current("unreadable", problem=str(exc)), None
     revision = int(state.get("revision") or 0)
     offer = state.get("offer")
     shown = offer_view(offer) if isinstance(offer, dict) else None
     has_meta = state.get("metadata") is not None
     if has_meta and identity.identity_exists(ctl.directory):
-        return Current("onboarded", shown, revision)
+        return Current("onboarded", shown, revision), state
     blocked = not has_meta and identity.key_present(ctl.directory)
     if has_meta or (blocked and not leftovers.stray_key(ctl.directory, None)):
-        return Current("inconsistent", shown, revision, inconsistency(ctl, has_meta))
-    return Current("absent", None, revision)
+        return Current("inconsistent", shown, revision, inconsistency(ctl, has_meta)), state
+    return Current("absent", None, revision), state
 
 
 def offer_view(offer: dict[str, Any]) -> dict[str, Any]:
@@ -135,26 +143,40 @@ def make_plan(current: Current, wanted: dict[str, Any] | None, *, force: bool) -
     return Plan(action, before, after, current.revision)
 
 
-def plan_apply(ctl: OnboardingController, target: Target) -> tuple[Plan, Resolved | None]:
+class Planned(Record):
+    """A plan, the offer resolved on this machine, and the write prepared from the state
+    the plan read (None when nothing is written, or the state is cleaned first)."""
+
+    plan: Plan
+    resolved: Resolved | None = None
+    prepared: Prepared | None = None
+
+
+def plan_apply(ctl: OnboardingController, target: Target) -> Planned:
     """Plan ``target`` on this node; a rule the offer breaks raises ``RuleViolation``.
 
     A plan that writes an offer is prepared as ``onboard`` and ``resource-config``
-    prepare theirs (``offer_ops.prepare``), so it carries the very warnings they give.
+    prepare theirs (``offer_ops.prepare``, from the state read here), so it carries the
+    very warnings they give, and the write is not prepared a second time.
     """
-    current = read_current(ctl)
+    current, state = _read(ctl)
     resolved = None
     if target.state == "onboarded":
         machine = ctl.machine_for(gpus=target.gpus != "none")
         resolved = resolve(target, machine)
     plan = make_plan(current, None if resolved is None else resolved.offer, force=target.force)
+    prepared = None
     if resolved is not None:
         plan = _with_warnings(plan, resolved.warnings)
         if plan.action == "none":
             _check_unchanged(ctl, resolved)
             plan = _with_warnings(plan, resolved.address_warnings)
         elif plan.action in ("onboard", "resource-config"):
-            plan = _with_warnings(plan, _check_changed(ctl, resolved))
-    return plan, resolved
+            prepared = _prepare(ctl, plan, resolved, state)
+            plan = _with_warnings(
+                plan, tuple(explain(w.field, w.message, resolved) for w in prepared.warnings)
+            )
+    return Planned(plan, resolved, None if plan.clean_first else prepared)
 
 
 def _with_warnings(plan: Plan, warnings: tuple[str, ...]) -> Plan:
@@ -188,15 +210,19 @@ def _check_unchanged(ctl: OnboardingController, resolved: Resolved) -> None:
         raise _refuse(problems, resolved)
 
 
-def _check_changed(ctl: OnboardingController, resolved: Resolved) -> tuple[str, ...]:
+def _prepare(
+    ctl: OnboardingController, plan: Plan, resolved: Resolved, state: State | None
+) -> Prepared:
     """Every rule, as onboard and resource-config check them, before anything is written;
-    their warnings, worded as the file wrote the sizes ("cpu 30% = 780 MHz is ...")."""
-    from app.onboarding.offer_ops import prepare
+    a broken one is refused worded as the file wrote the sizes ("cpu 30% = 780 MHz is ...").
+    A state cleaned first is not the one read: the offer is then checked alone."""
+    from app.onboarding.offer_ops import CHANGE, ONBOARD, prepare
 
-    prepared = prepare(ctl, capacity_of(resolved))
+    action = None if plan.clean_first else {"onboard": ONBOARD}.get(plan.action, CHANGE)
+    prepared = prepare(ctl, capacity_of(resolved), action, state=state or {})
     if prepared.problems:
         raise _refuse(list(prepared.problems), resolved)
-    return tuple(explain(w.field, w.message, resolved) for w in prepared.warnings)
+    return prepared
 
 
 def capacity_of(resolved: Resolved) -> CapacityForNunet:
@@ -206,12 +232,13 @@ def capacity_of(resolved: Resolved) -> CapacityForNunet:
     return CapacityForNunet(**{**resolved.offer, "gpus": tuple(resolved.offer["gpus"])})
 
 
-def carry_out(ctl: OnboardingController, plan: Plan, resolved: Resolved | None) -> None:
+def carry_out(ctl: OnboardingController, planned: Planned) -> None:
     """Do the planned action, refusing (``StateChanged``) if the state moved on since the plan.
 
     Nothing to do still mends what an interrupted write left (a leftover key, a
     metadata file out of step), so a re-run converges without ``force``.
     """
+    plan, resolved, prepared = planned.plan, planned.resolved, planned.prepared
     if plan.action == "none":
         state = ctl.store.read()
         if leftovers.needs_mending(ctl.directory, state.get("metadata")):
@@ -231,19 +258,19 @@ def carry_out(ctl: OnboardingController, plan: Plan, resolved: Resolved | None) 
             return
     if plan.action == "offboard":
         ctl.offboard(base_revision=revision)
-    elif plan.action == "onboard" and resolved is not None:
-        ctl.onboard(capacity_of(resolved), base_revision=revision)
-    elif plan.action == "resource-config" and resolved is not None:
-        ctl.resource_config(capacity_of(resolved), base_revision=revision)
+    elif resolved is not None:
+        capacity = prepared.capacity if prepared is not None else capacity_of(resolved)
+        write = ctl.onboard if plan.action == "onboard" else ctl.resource_config
+        write(capacity, base_revision=revision, prepared=prepared)
     _log().info("apply: %s", plan.action)
 
 
 def apply(ctl: OnboardingController, target: Target, *, check: bool = False) -> Plan:
     """Plan ``target`` and, unless ``check``, carry it out. Returns the plan either way."""
-    plan, resolved = plan_apply(ctl, target)
+    planned = plan_apply(ctl, target)
     if not check:
-        carry_out(ctl, plan, resolved)
-    return plan
+        carry_out(ctl, planned)
+    return planned.plan
 
 
 def _log() -> logging.Logger:

@@ -126,3 +126,25 @@ def test_apply_that_changes_something_logs_it(
     assert main_cli(capsys, "apply", str(file), "--state-dir", state)[0] == 0
     log = (Path(state) / "logs" / "nunet-onboard.log").read_text()
     assert " INFO nunet_onboard.controller: onboarded: node " in log
+
+
+def test_apply_with_nothing_to_change_rewrites_a_missing_metadata_file(
+    capsys: Capsys, state: str, machine: dict[str, Any], tmp_path: Path
+) -> None:
+    """status says a missing metadataV2.json "is rewritten by the next onboard,
+    resource-config or apply": an apply of the offer already on record does so too."""
+    plan = tmp_path / "offer.toml"
+    plan.write_text(offer(machine))
+    assert main_cli(capsys, "apply", str(plan), "--state-dir", state)[0] == 0
+    metadata = Path(state) / "metadataV2.json"
+    written = metadata.read_bytes()
+    metadata.unlink()
+    assert main_json(capsys, "status", "--state-dir", state)["problems"]
+
+    code, out, _ = main_cli(capsys, "apply", str(plan), "--check", "--state-dir", state)
+    assert (code, out) == (0, "No change: this node is as the file says.\n")
+    assert not metadata.exists()  # a check writes nothing
+    code, out, _ = main_cli(capsys, "apply", str(plan), "--state-dir", state)
+    assert (code, out) == (0, "No change: this node is as the file says.\n")
+    assert metadata.read_bytes() == written
+    assert main_json(capsys, "status", "--state-dir", state)["problems"] == []

@@ -207,11 +207,11 @@ def test_an_absolute_offer_the_machine_no_longer_meets_is_refused(state_dir: Pat
 
 def test_a_change_between_plan_and_write_refuses_cleanly(controller: OnboardingController) -> None:
     controller.onboard(OTHER)
-    plan, resolved = plan_apply(controller, target())
-    assert plan.action == "resource-config"
+    planned = plan_apply(controller, target())
+    assert planned.plan.action == "resource-config"
     controller.resource_config(OTHER.model_copy(update={"cpu": 3100}))  # the app, meanwhile
     with pytest.raises(StateChanged, match="resource-config"):
-        carry_out(controller, plan, resolved)
+        carry_out(controller, planned)
     offer = controller.current_offer()
     assert offer is not None and offer.cpu == 3100
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.hardware import GpuReport
 from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
 from app.onboarding.controller import OnboardingController
 from app.onboarding.errors import StateError
@@ -246,12 +247,12 @@ def test_a_forced_clean_up_notes_it_before_the_offers_warnings(state_dir: Path) 
 def test_an_onboard_planned_before_another_change_is_refused(
     controller: OnboardingController,
 ) -> None:
-    plan, resolved = plan_apply(controller, load_target(FILE))
-    assert plan.action == "onboard"
+    planned = plan_apply(controller, load_target(FILE))
+    assert planned.plan.action == "onboard"
     controller.onboard(OTHER)  # someone else, meanwhile: onboarded and offboarded again
     controller.offboard()
     with pytest.raises(StateChanged):
-        carry_out(controller, plan, resolved)
+        carry_out(controller, planned)
     assert not controller.is_onboarded()
 
 
@@ -259,11 +260,11 @@ def test_an_offboard_planned_before_another_change_is_refused(
     controller: OnboardingController,
 ) -> None:
     controller.apply(load_target(FILE))
-    plan, resolved = plan_apply(controller, load_target('state = "offboarded"\n'))
-    assert plan.action == "offboard"
+    planned = plan_apply(controller, load_target('state = "offboarded"\n'))
+    assert planned.plan.action == "offboard"
     controller.resource_config(OTHER)  # the app, meanwhile
     with pytest.raises(StateChanged):
-        carry_out(controller, plan, resolved)
+        carry_out(controller, planned)
     assert controller.is_onboarded()
     offer = controller.current_offer()
     assert offer is not None and offer.cpu == 3000
@@ -386,3 +387,22 @@ def test_a_gpu_tool_that_hangs_keeps_the_recorded_gpu_info_of_an_offer_without_g
     metadata = json.loads((state_dir / "metadataV2.json").read_text())
     assert metadata["ntx_price"] == 2.0
     assert [g["name"] for g in metadata["gpu_info"]] == ["NVIDIA RTX"]
+
+
+def test_apply_keeps_gpus_it_cannot_read_while_changing_the_price_as_resource_config_does(
+    state_dir: Path,
+) -> None:
+    """The plan is checked as the write is (one prepare step): a GPU tool that fails does
+    not make an unchanged GPU offer look like a missing GPU."""
+    gpu_file = FILE + "gpus = [0]\n"
+    OnboardingController(state_dir, probe=lambda: fake_machine()).apply(load_target(gpu_file))
+    broken = fake_machine(gpus=0)._replace(gpus=GpuReport(faults=("nvidia-smi timed out",)))
+    ctl = OnboardingController(state_dir, probe=lambda: broken)
+    before = ctl.get_metadata()
+    plan = ctl.apply(load_target(gpu_file + "ntx_price = 0.5\n"))
+    assert plan.action == "resource-config"
+    after = ctl.get_metadata()
+    assert (after.ntx_price, after.gpu_info) == (0.5, before.gpu_info)
+    assert len(after.gpu_info) == 1
+    with pytest.raises(RuleViolation, match="gpu 0 cannot be checked"):
+        ctl.apply(load_target(FILE + "gpus = [0, 1]\n"))
