@@ -54,7 +54,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Elsewhere (MUTANT_UNDER_TEST unset, or mutmut's own stats, clean and forced-fail
     runs) the order is left alone.
     """
-    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant == "":  # mutmut's clean run, in the process that each mutant's run is
+        _mutmut_durations()  # forked from: read the durations once, not in every fork
+    if "__mutmut_" not in (mutant or ""):
         return
     durations = _mutmut_durations()
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
