@@ -13,11 +13,9 @@ from app.hardware.model import (
     DiskInfo,
     GpuDevice,
     GpuReport,
-    GpuUsage,
     MachineInfo,
     MemoryInfo,
     OsInfo,
-    Usage,
     whole_mhz,
 )
 from app.hardware.probe import Capacity, probe_capacity, probe_machine
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from app.hardware.gpus import probe_gpus
+    from app.hardware.live import GpuUsage, Usage
     from app.hardware.usage import sample_usage
 
 __all__ = [
@@ -59,6 +58,10 @@ def __getattr__(name: str) -> Any:
         from app.hardware.gpus import probe_gpus
 
         return probe_gpus
+    if name in ("GpuUsage", "Usage"):  # the app's live readings: status never samples
+        from app.hardware import live
+
+        return getattr(live, name)
     if name == "sample_usage":
         from app.hardware.usage import sample_usage
 

@@ -2,7 +2,8 @@
 
 ``Record``s (``app/light_record.py``), not pydantic models, dataclasses or named tuples:
 `nunet-onboard status` reads them on its hot path, and defining these eleven classes
-as named tuples alone cost 0.76x of a bare interpreter start (dataclasses more).
+as named tuples alone cost 0.76x of a bare interpreter start (dataclasses more). The
+live readings (``Usage``) are in ``live``: ``status`` never samples.
 Every fact that could not be read is ``None`` and the reason goes to ``problems``,
 so a caller never has to catch anything to show what the machine is.
 """
@@ -123,24 +124,3 @@ class MachineInfo(Record):
     """min(total memory, cgroup memory limit)."""
     problems: tuple[str, ...] = ()
     """Facts that could not be read, each with its reason."""
-
-
-class GpuUsage(Record):
-    """One GPU's live use, as NVML reports it; a reading the card does not support is None."""
-
-    index: int
-    utilisation_pct: float | None
-    memory_used_mb: int | None
-    memory_total_mb: int | None
-
-
-class Usage(Record):
-    """A live sample for the overview's gauges."""
-
-    cpu_percent: float
-    memory_percent: float
-    memory_used_mb: int
-    gpus: tuple[GpuUsage, ...] = ()
-    """Each NVIDIA GPU's use, from the NVML sampler; empty when there is none to show."""
-    gpu_note: str | None = None
-    """Why there are no GPU figures (NVML unavailable, stopped answering); None otherwise."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import psutil
 
-from app.hardware.model import Usage
+from app.hardware.live import Usage
 
 if TYPE_CHECKING:
     from app.hardware.gpus.sampler import GpuSampler

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
 
-    from app.hardware.model import MachineInfo, Usage
+    from app.hardware.live import Usage
+    from app.hardware.model import MachineInfo
     from app.onboarding.controller import OnboardingController
 
 MIN_WIDTH = 60

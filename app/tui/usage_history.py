@@ -18,7 +18,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.hardware.model import Usage
+    from app.hardware.live import Usage
 
 HISTORY_S = 60
 BLOCKS = "▁▂▃▄▅▆▇█"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.hardware.gpus.sampler import GpuSampler
-from app.hardware.model import GpuUsage
+from app.hardware.live import GpuUsage
 from tests.conftest import HANG_S
 from tests.hardware.boundaries import make_fake_pynvml, write
 

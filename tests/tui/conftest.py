@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
-from app.hardware.model import Usage
+from app.hardware.live import Usage
 from app.onboarding import reader as reader_module
 from app.onboarding.controller import OnboardingController
 from app.tui.app import NunetOnboardApp

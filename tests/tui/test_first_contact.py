@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Button, Static
 from textual.widgets._footer import FooterKey
 
-from app.hardware.model import Usage
+from app.hardware.live import Usage
 from app.onboarding.controller import OnboardingController
 from app.tui.app import NunetOnboardApp
 from app.tui.widgets.key_footer import KeyFooter

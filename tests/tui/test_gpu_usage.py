@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from app.hardware.model import GpuUsage, Usage
+from app.hardware.live import GpuUsage, Usage
 from app.onboarding.controller import OnboardingController
 from app.tui.app import NunetOnboardApp
 from app.tui.usage_history import UsageHistory

@@ -33,7 +33,7 @@ from typing import Any
 
 from app.hardware.gpus._run import MAX_GPUS, cut
 from app.hardware.gpus.nvml import describe_nvml_error
-from app.hardware.model import GpuUsage
+from app.hardware.live import GpuUsage
 
 _MB = 1024 * 1024
 _log = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from app.tui.usage_history import HISTORY_S, UsageHistory
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from app.hardware.model import GpuUsage, MachineInfo, Usage
+    from app.hardware.live import GpuUsage, Usage
+    from app.hardware.model import MachineInfo
     from app.onboarding.status import OnboardingStatus
 
 
