@@ -15,8 +15,9 @@ It also lists the heavy modules ``status`` loads (there must be none). Beside
 the wall-clock medians it prints the median ratio of CPU time (user + system of
 the child): on a shared, busy machine that one moves much less than wall time.
 Where valgrind is installed it also counts the instructions each command
-executes (callgrind; one run each): a figure that a busy machine does not move
-at all, for telling a real change from noise.
+executes (callgrind; the median of five runs each, since hash randomisation moves a
+count by about half a per cent): a figure that a busy machine does not move, for
+telling a real change from noise.
 
     .venv/bin/python benchmarks/bench_commands.py [--runs 15] [--venv DIR]
 
@@ -105,16 +106,22 @@ def onboard(state: Path, env: dict[str, str]) -> dict[str, int]:
     return {"cpu": cpu, "memory": memory}
 
 
-def instructions(command: Sequence[str], env: dict[str, str]) -> int | None:
-    """Instructions one run of ``command`` executes (valgrind's callgrind), or None."""
+def instructions(command: Sequence[str], env: dict[str, str], runs: int = 5) -> int | None:
+    """Instructions a run of ``command`` executes (valgrind's callgrind), the median of
+    ``runs`` runs, or None."""
     if shutil.which("valgrind") is None:
         return None
-    result = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-        capture_output=True, text=True, check=False, env=env, cwd=CWD,
-    )  # fmt: skip
-    found = re.search(r"Collected : (\d+)", result.stderr)
-    return int(found.group(1)) if found else None
+    counts = []
+    for _ in range(runs):
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+            capture_output=True, text=True, check=False, env=env, cwd=CWD,
+        )  # fmt: skip
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        if found is None:
+            return None
+        counts.append(int(found.group(1)))
+    return int(statistics.median(counts))
 
 
 def print_instructions(plans: dict[str, Path], env: dict[str, str]) -> None:

@@ -132,16 +132,31 @@ def _parse_toml(text: str, name: str) -> dict[str, Any]:
 def _key_lines(text: str, is_json: bool) -> dict[str, int]:
     """The line each top-level key is written on (first occurrence), for messages."""
     lines: dict[str, int] = {}
-    pattern = (
-        re.compile(r'^\s*[{,]?\s*"([A-Za-z_]+)"\s*:')
-        if is_json
-        else re.compile(r"^\s*([A-Za-z_]+)\s*=")
-    )
     for number, line in enumerate(text.splitlines(), start=1):
-        m = pattern.match(line)
-        if m and m.group(1) not in lines:
-            lines[m.group(1)] = number
+        key = _key_on(line, is_json)
+        if key is not None and key not in lines:
+            lines[key] = number
     return lines
+
+
+def _key_on(line: str, is_json: bool) -> str | None:
+    """The key a line starts with (``cpu = ...``; in JSON ``"cpu": ...``, after a ``{`` or
+    a ``,``), if it is a name of letters and underscores. String methods, not a regular
+    expression: compiling one costs apply's fast path more than reading the file."""
+    if is_json:
+        rest = line.lstrip()
+        rest = rest[1:].lstrip() if rest.startswith(("{", ",")) else rest
+        if not rest.startswith('"'):
+            return None
+        key, quote, after = rest[1:].partition('"')
+        if not quote or not after.lstrip().startswith(":"):
+            return None
+    else:
+        key, equals, _ = line.partition("=")
+        if not equals:
+            return None
+        key = key.strip()
+    return key if key.isascii() and key.replace("_", "a").isalpha() else None
 
 
 def parse_target(

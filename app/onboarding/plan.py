@@ -18,7 +18,6 @@ from app.onboarding import identity, leftovers, rules
 from app.onboarding.errors import StateCorrupt, StateError
 from app.onboarding.offer_fields import DEFAULTS, NAMES
 from app.onboarding.offer_file import Resolved, Target, explain, resolve
-from app.onboarding.refusals import RuleViolation
 from app.onboarding.status import inconsistency
 
 TYPE_CHECKING = False
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from app.onboarding.errors import Problem
     from app.onboarding.models import CapacityForNunet
     from app.onboarding.offer_ops import Prepared
+    from app.onboarding.refusals import RuleViolation
     from app.onboarding.store import State
 
 
@@ -187,6 +187,7 @@ def _with_warnings(plan: Plan, warnings: tuple[str, ...]) -> Plan:
 
 def _refuse(problems: list[Problem], resolved: Resolved) -> RuleViolation:
     from app.onboarding.errors import Problem
+    from app.onboarding.refusals import RuleViolation  # a plan that changes nothing: never
 
     return RuleViolation(
         [Problem(p.field, explain(p.field, p.message, resolved), p.detail) for p in problems]

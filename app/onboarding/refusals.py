@@ -8,9 +8,10 @@ monitoring runs every few seconds, never raises them and need not define them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.onboarding.errors import OnboardError, Problem, StateError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from app.onboarding.errors import StrPath
 

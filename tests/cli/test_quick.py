@@ -174,7 +174,6 @@ HOT_PATH = (
     "app.onboarding.errors", "app.onboarding.identity",
     "app.onboarding.leftovers", "app.onboarding.metadata_v2", "app.onboarding.offer_fields",
     "app.onboarding.offer_file", "app.onboarding.plan", "app.onboarding.reader",
-    "app.onboarding.refusals",
     "app.onboarding.rules", "app.onboarding.state_dir",
     "app.onboarding.state_schema", "app.onboarding.status", "app.onboarding.store",
     "app.onboarding.units",
