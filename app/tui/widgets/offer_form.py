@@ -79,6 +79,7 @@ class OfferForm(VerticalScroll, can_focus=False):
                 yield Switch(True, id="is_available")
                 yield StateLabel(id="is_available-state")
             yield Static(id="cardano-message", classes="field-message")
+            yield Static(id="is_available-message", classes="field-message")
 
 
 class NextStep(Horizontal):
