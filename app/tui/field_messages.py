@@ -1,12 +1,12 @@
 """What the Allocate form and the review say about each field, in the user's words.
 
 The controller names fields by their DMS JSON names (``payment_addr``,
-``ntx_price``); a person sees labels ("Pay to", "Price"), declared with each field
-in ``app.onboarding.offer_fields``, in front of the controller's words for a problem
-(``said``, by ``Problem.said_as``, as the command line puts the flag there). This
-module holds what is allowed in each box, turns the controller's messages and
-the model's validation errors into sentences that use the label and say what
-is allowed, and builds the hints shown under each field. It imports no
+``is_available``); a person sees labels ("Pay to", "Available"), declared with each
+field in ``app.onboarding.offer_fields``, in front of the controller's words for a
+problem (``said``, by ``Problem.said_as``, as the command line puts the flag there).
+This module turns the controller's messages and the model's validation errors into
+sentences that use the label and say what is allowed (from the field's row, as the
+command line says it), and builds the hints shown under each field. It imports no
 Textual, so it can be tested on its own.
 """
 
