@@ -61,6 +61,11 @@ class OfferField(Record):
     on_form: bool = True
     """A person chooses it on the app's form, and a review shows it (not ``server_mode``
     or ``cores``, which only the command line and offer files set)."""
+    kept_after_offboard: bool = False
+    """The app's form keeps the value it showed when the machine is offboarded, as the
+    next onboarding's default: where to join and how to be paid (the channel, the price,
+    the address) are a provider's standing choices, while what is offered is read afresh
+    from the machine."""
 
     @property
     def key(self) -> str:
@@ -116,17 +121,18 @@ FIELDS: tuple[OfferField, ...] = (
     OfferField(
         "ntx_price", "number", False, 0.0, unit="NTX/min", flags=("-x", "--ntx-price"),
         dms_flags=("-x", "--ntx-price"), label="Price", said="NTX price", metavar="NTX",
-        help="price in NTX per minute",
+        help="price in NTX per minute", kept_after_offboard=True,
     ),
     OfferField(
         "channel", "text", True, flags=("-n", "--nunet-channel", "--channel"),
         dms_flags=("-n", "--nunet-channel"), label="Channel", metavar="NAME",
-        help="nunet-staging, nunet-test, nunet-team or nunet-edge",
+        help="nunet-staging, nunet-test, nunet-team or nunet-edge", kept_after_offboard=True,
     ),
     OfferField(
         "payment_addr", "text", True, flags=("-a", "--address"), dms_flags=("-a", "--address"),
         label="Pay to", said="Payment address", file_key="address", metavar="ADDRESS",
         help="payment address: Ethereum 0x... or Cardano addr1.../addr_test1...",
+        kept_after_offboard=True,
     ),
     OfferField(
         "cardano", "flag", False, False, flags=("-C", "--cardano"),

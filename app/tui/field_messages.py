@@ -1,12 +1,12 @@
 """What the Allocate form and the review say about each field, in the user's words.
 
 The controller names fields by their DMS JSON names (``payment_addr``,
-``ntx_price``); a person sees labels ("Pay to", "Price"), declared with each field
-in ``app.onboarding.offer_fields``, in front of the controller's words for a problem
-(``said``, by ``Problem.said_as``, as the command line puts the flag there). This
-module holds what is allowed in each box, turns the controller's messages and
-the model's validation errors into sentences that use the label and say what
-is allowed, and builds the hints shown under each field. It imports no
+``is_available``); a person sees labels ("Pay to", "Available"), declared with each
+field in ``app.onboarding.offer_fields``, in front of the controller's words for a
+problem (``said``, by ``Problem.said_as``, as the command line puts the flag there).
+This module turns the controller's messages and the model's validation errors into
+sentences that use the label and say what is allowed (from the field's row, as the
+command line says it), and builds the hints shown under each field. It imports no
 Textual, so it can be tested on its own.
 """
 
@@ -22,17 +22,8 @@ if TYPE_CHECKING:
 
 LABELS: dict[str, str] = {f.name: f.label for f in offer_fields.FIELDS}
 """Each field's label, from its row in the table of the offer's fields."""
-ALLOWED: dict[str, str] = {
-    "cpu": "a whole number of MHz",
-    "memory": "a whole number of MB",
-    "disk": "a whole number of GB, 0 or more",
-    "ntx_price": "a number of NTX a minute, 0 or more (e.g. 0.5)",
-    "payment_addr": "an Ethereum (0x…) or Cardano (addr1…) address",
-    "channel": "one of " + ", ".join(rules.CHANNELS),
-    "gpus": "GPUs found on this machine",
-}
-FIELDS = ("cpu", "memory", "disk", "gpus", "channel", "ntx_price", "payment_addr", "cardano")
-"""The form's fields with a message line, top to bottom."""
+FIELDS: tuple[str, ...] = tuple(f.name for f in offer_fields.ON_FORM)
+"""The form's fields, top to bottom, each with a message line under it."""
 
 
 def label(field: str) -> str:
@@ -46,8 +37,12 @@ def said(problem: Problem) -> str:
 
 
 def unreadable(field: str, text: str) -> str:
-    """The message for a box whose text is not a number."""
-    what = ALLOWED.get(field, "a number")
+    """The message for a box whose text is not a number: what the field takes, from its
+    kind and unit, as the command line says it."""
+    row = offer_fields.BY_NAME.get(field)
+    what = row.allowed if row else "a number"
+    if row and row.kind == "number":
+        what += " (e.g. 0.5)"
     if not text.strip():
         return f"{label(field)} is empty: type {what}"
     comma = "; write decimals with a point (1.5, not 1,5)" if "," in text else ""
@@ -60,24 +55,16 @@ def build_capacity(values: dict[str, Any]) -> tuple[CapacityForNunet | None, dic
 
     from app.onboarding.models import CapacityForNunet
 
+    # Only the form's fields: one it lacks is the model's "missing", in our words.
+    given = {f.name: values[f.name] for f in offer_fields.ON_FORM if f.name in values}
     try:
-        capacity = CapacityForNunet(
-            cpu=values["cpu"],
-            memory=values["memory"],
-            disk=values["disk"],
-            gpus=tuple(values.get("gpus", ())),
-            channel=values.get("channel", ""),
-            ntx_price=values["ntx_price"],
-            payment_addr=values.get("payment_addr", ""),
-            cardano=bool(values.get("cardano")),
-            is_available=bool(values.get("is_available", True)),
-        )
+        capacity = CapacityForNunet(**given)
     except ValidationError as exc:
         problems: dict[str, str] = {}
         for problem in offer_fields.refused_values(exc.errors()):
             problems.setdefault(problem.field, said(problem))
         return None, problems
-    except (KeyError, OnboardError) as exc:
+    except OnboardError as exc:
         text = str(exc)
         return None, {"form": text[:1].upper() + text[1:]}
     return capacity, {}
@@ -119,7 +106,6 @@ def hints(
         "disk": f"allowed 0-{limits.disk_free} GB (free on the data disk)",
         "gpus": gpu_reason,
         "channel": "the NuNet network to join; type ed for nunet-edge",
-        "ntx_price": "",
         "payment_addr": address_note or "where NTX is paid: Ethereum 0x… or Cardano addr1…",
         "cardano": cardano or "",
     }

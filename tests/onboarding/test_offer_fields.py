@@ -159,3 +159,9 @@ def test_each_flag_reads_its_value_by_the_fields_kind_and_unit(command: str) -> 
         True,
         False,
     )
+
+
+def test_the_form_keeps_where_and_how_to_be_paid_after_offboarding_not_what_is_offered() -> None:
+    kept = [f.name for f in offer_fields.ON_FORM if f.kept_after_offboard]
+    assert kept == ["channel", "ntx_price", "payment_addr"]
+    assert all(f.on_form for f in FIELDS if f.kept_after_offboard)  # only the form keeps values

@@ -262,7 +262,7 @@ async def test_messages_use_labels_and_cardano_says_when_it_cannot(
         assert "cannot run a Cardano node" in note
         await type_into(pilot, "#ntx_price", "abc")
         message = str(screen.query_one("#ntx_price-message", Static).render())
-        assert message.startswith("✗ Price") and "NTX a minute" in message
+        assert message.startswith("✗ Price") and "NTX/min" in message
 
 
 async def test_switches_and_force_say_their_state_without_colour(

@@ -20,47 +20,26 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from app.onboarding.units import decimal_text
+from app.onboarding.offer_fields import BY_NAME, ON_FORM
 from app.tui.dialogs.base import NunetDialog
-from app.tui.field_messages import label
 from app.tui.guard import one_line
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from app.onboarding.models import CapacityForNunet
+    from app.onboarding.offer_fields import OfferField
     from app.onboarding.rules import OfferLimits
     from app.tui.app import NunetOnboardApp
 
-SHOWN = (
-    "cpu",
-    "memory",
-    "disk",
-    "gpus",
-    "channel",
-    "ntx_price",
-    "payment_addr",
-    "cardano",
-    "is_available",
-)
-"""The fields a person chose on the form, in its order (never server_mode or cores)."""
 
-
-def shown(field: str, value: Any) -> str:
-    """A value with its unit, as the form showed it."""
-    if field == "cpu":
-        return f"{value} MHz"
-    if field == "memory":
-        return f"{value} MB ({value / 1024:.1f} GiB)" if value >= 1024 else f"{value} MB"
-    if field == "disk":
-        return f"{value} GB"
-    if field == "gpus":
-        return ", ".join(f"GPU {i}" for i in value) if value else "none"
-    if field == "ntx_price":
-        return f"{decimal_text(value)} NTX a minute"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value) if value not in (None, "") else "-"
+def shown(row: OfferField, value: Any) -> str:
+    """A value as the table shows it, with its unit; an amount of MB also in GiB from
+    1 GiB up, the size a person knows the machine's memory by."""
+    text = row.show(value)
+    if row.unit == "MB" and value >= 1024:
+        text += f" ({value / 1024:.1f} GiB)"
+    return text
 
 
 def changes_table(
@@ -76,16 +55,16 @@ def changes_table(
         table.add_column("", width=1, no_wrap=True)
     table.add_column("After", overflow="fold", ratio=1)
     same: list[str] = []
-    for field in SHOWN:
-        new = getattr(after, field)
+    for row in ON_FORM:  # what a person chose on the form, in its order
+        new = getattr(after, row.name)
         if before is None:
-            table.add_row(label(field), shown(field, new))
+            table.add_row(row.label, shown(row, new))
             continue
-        old = getattr(before, field)
+        old = getattr(before, row.name)
         if old == new:
-            same.append(label(field))
+            same.append(row.label)
             continue
-        table.add_row(label(field), shown(field, old), "→", Text(shown(field, new), style="bold"))
+        table.add_row(row.label, shown(row, old), "→", Text(shown(row, new), style="bold"))
     return table, same
 
 
@@ -109,7 +88,7 @@ def host_keeps(capacity: CapacityForNunet, limits: OfferLimits) -> Text:
     memory = limits.memory_total - capacity.memory
     text = Text.assemble(
         ("The host keeps ", "bold"),
-        f"{limits.cpu_whole - capacity.cpu} MHz CPU, {shown('memory', memory)} memory, "
+        f"{limits.cpu_whole - capacity.cpu} MHz CPU, {shown(BY_NAME['memory'], memory)} memory, "
         f"{limits.disk_free - capacity.disk} GB of free disk",
     )
     if limits.gpu_indices:

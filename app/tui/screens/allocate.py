@@ -26,6 +26,7 @@ from textual.binding import BindingType
 from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 from textual.worker import get_current_worker
 
+from app.onboarding.offer_fields import BY_NAME
 from app.onboarding.refusals import RuleViolation, StateChanged
 from app.onboarding.units import parse_decimal
 from app.tui import keymap
@@ -33,7 +34,7 @@ from app.tui.field_messages import FIELDS, hints, label, said, unreadable
 from app.tui.messages import OnboardingChanged
 from app.tui.screens.allocate_check import FormCheck, check_form
 from app.tui.screens.allocate_load import LoadedForm
-from app.tui.widgets.offer_form import NextStep, OfferForm
+from app.tui.widgets.offer_form import SLIDERS, NextStep, OfferForm
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
 
@@ -81,25 +82,27 @@ class AllocateScreen(LoadedForm):
         key = (event.input.id or "").removesuffix("-input")
         text = event.value.strip()
         try:
-            # The price box takes any text (a "number" Input drops a comma without a word,
-            # so "1,5" became 15): the CLI's parser judges it, and says what is wrong.
-            value: float = parse_decimal(text) if key == "ntx_price" else int(text)
+            # A number box (the price) takes any text (a "number" Input drops a comma without
+            # a word, so "1,5" became 15): the CLI's parser judges it, and says what is wrong.
+            number = BY_NAME[key].kind == "number"
+            value: float = parse_decimal(text) if number else int(text)
         except ValueError:
             self.parse_errors[key] = unreadable(key, text)
             self.changed(key)
             return
         self.parse_errors.pop(key, None)
         self.values[key] = value
-        if key in ("cpu", "memory", "disk"):
+        if key in SLIDERS:
             slider = self.query_one(f"#{key}-slider", Slider)
             with slider.prevent(Slider.Changed):
                 slider.value = value
         self.changed(key)
 
-    @on(Input.Changed, "#payment_addr")
-    def _address_typed(self, event: Input.Changed) -> None:
-        self.values["payment_addr"] = event.value.strip()
-        self.changed("payment_addr")
+    @on(Input.Changed, ".text-box")
+    def _text_typed(self, event: Input.Changed) -> None:
+        key = event.input.id or ""
+        self.values[key] = event.value.strip()
+        self.changed(key)
 
     @on(Select.Changed, "#channel")
     def _channel_changed(self, event: Select.Changed) -> None:
@@ -118,9 +121,9 @@ class AllocateScreen(LoadedForm):
         self.query_one(f"#{key}-state", StateLabel).show_state(event.value)
         self.changed(key)
 
-    @on(Input.Submitted, "#ntx_price, #payment_addr")
+    @on(Input.Submitted, ".box")
     def _submitted(self) -> None:
-        """Enter in a text field opens the review (or says what is still wrong)."""
+        """Enter in a box opens the review (or says what is still wrong)."""
         self.action_review()
 
     def changed(self, key: str | None = None) -> None:

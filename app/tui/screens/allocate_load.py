@@ -14,10 +14,11 @@ from textual import work
 from textual.widgets import Button, Input, Select, SelectionList, Static, Switch
 
 from app.onboarding import rules
-from app.onboarding.units import decimal_text
+from app.onboarding.offer_fields import BY_NAME, DEFAULTS, ON_FORM
 from app.tui.field_messages import FIELDS
 from app.tui.screens.allocate_follow import FollowStatePart
 from app.tui.screens.base import describe_error
+from app.tui.widgets.offer_form import SLIDERS, box_text
 from app.tui.widgets.slider import Slider
 from app.tui.widgets.toggles import StateLabel
 
@@ -35,35 +36,20 @@ def nice_step(total: float) -> int:
     return int(10 * power)
 
 
-KEPT_AFTER_OFFBOARD = ("channel", "ntx_price", "payment_addr")
+KEPT_AFTER_OFFBOARD = tuple(f.name for f in ON_FORM if f.kept_after_offboard)
 """What the form keeps from the offer it showed when the machine is offboarded."""
 
 
 def form_defaults(limits: rules.OfferLimits, offer: CapacityForNunet | None) -> dict[str, Any]:
-    """The stored offer's values, or the middle of the CPU and memory ranges before
-    onboarding; no disk, as the command line and DMS (disk is offered when asked)."""
+    """The stored offer's values, or each field's default before onboarding (no disk, as
+    the command line and DMS: disk is offered when asked), an empty box for one that has
+    none, and the middle of the CPU and memory ranges."""
     if offer is not None:
-        return {
-            "cpu": offer.cpu,
-            "memory": offer.memory,
-            "disk": offer.disk,
-            "gpus": tuple(offer.gpus),
-            "channel": offer.channel,
-            "ntx_price": offer.ntx_price,
-            "payment_addr": offer.payment_addr,
-            "cardano": offer.cardano,
-            "is_available": offer.is_available,
-        }
+        return {f.name: getattr(offer, f.name) for f in ON_FORM}
     return {
+        **{f.name: DEFAULTS.get(f.name, "") for f in ON_FORM},
         "cpu": (limits.cpu_min + limits.cpu_max) // 2,
         "memory": (limits.memory_min + limits.memory_max) // 2,
-        "disk": 0,
-        "gpus": (),
-        "channel": "",
-        "ntx_price": 0.0,
-        "payment_addr": "",
-        "cardano": False,
-        "is_available": True,
     }
 
 
@@ -188,12 +174,13 @@ class LoadedForm(FollowStatePart):
 
     def _show(self, key: str, value: Any) -> None:
         """Put one value in its widget without a Changed message (the form already has it)."""
-        if key in ("cpu", "memory", "disk"):
+        row = BY_NAME[key]
+        if key in SLIDERS:
             slider = self.query_one(f"#{key}-slider", Slider)
             with slider.prevent(Slider.Changed):
                 slider.value = value
             self._set_input(f"#{key}-input", str(value))
-        elif key == "gpus":
+        elif row.kind == "indices":
             gpu_list = self.query_one("#gpus", SelectionList)
             with gpu_list.prevent(SelectionList.SelectedChanged):
                 gpu_list.deselect_all()
@@ -203,15 +190,13 @@ class LoadedForm(FollowStatePart):
             channel = self.query_one("#channel", Select)
             with channel.prevent(Select.Changed):
                 channel.value = value if value in rules.CHANNELS else Select.NULL
-        elif key == "ntx_price":
-            self._set_input("#ntx_price", decimal_text(value))
-        elif key == "payment_addr":
-            self._set_input("#payment_addr", value)
-        else:  # the two switches
+        elif row.kind == "flag":
             switch = self.query_one(f"#{key}", Switch)
             with switch.prevent(Switch.Changed):
                 switch.value = bool(value)
             self.query_one(f"#{key}-state", StateLabel).show_state(switch.value)
+        else:  # a plain box
+            self._set_input(f"#{key}", box_text(row, value))
 
     def _show_title(self, onboarded: bool, offer: CapacityForNunet | None) -> None:
         """What the form does: onboard, or change the offer of an onboarded machine."""
@@ -262,9 +247,10 @@ class LoadedForm(FollowStatePart):
         self._gpu_reason = "" if gpu_names else f"No GPU to offer: {gpu_reason}"
 
     def _fill_rest(self, defaults: dict[str, Any]) -> None:
-        """The channel, the price, the address and the two switches."""
-        for key in ("channel", "ntx_price", "payment_addr", "cardano", "is_available"):
-            self._show(key, defaults[key])
+        """The fields after the sliders and the GPUs: the channel, the boxes, the switches."""
+        for key, value in defaults.items():
+            if key not in SLIDERS and BY_NAME[key].kind != "indices":
+                self._show(key, value)
 
     def _set_input(self, selector: str, value: str) -> None:
         widget = self.query_one(selector, Input)
