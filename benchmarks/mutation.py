@@ -6,6 +6,7 @@ Not part of .ci/run (a full run takes hours on two cores); run it before a relea
     .venv/bin/python benchmarks/mutation.py                 # everything, most important first
     .venv/bin/python benchmarks/mutation.py app.onboarding.rules app.wallets
     .venv/bin/python benchmarks/mutation.py --pending app.onboarding  # resume, by name
+    .venv/bin/python benchmarks/mutation.py --not-run app.onboarding  # only what has no result
     .venv/bin/python benchmarks/mutation.py --report        # the last results, no run
     .venv/bin/python benchmarks/mutation.py --report --diff --judge --markdown --write-survivors
 
@@ -209,22 +210,29 @@ def modules_in(target: str) -> list[str]:
     return modules
 
 
-def pending_names(verdicts: Mapping[str, str], modules: Iterable[str]) -> list[str]:
+def pending_names(
+    verdicts: Mapping[str, str], modules: Iterable[str], *, survivors: bool = True
+) -> list[str]:
     """The mutants of these modules a resumed run must try: every one without a result,
-    and every one that is not killed nor a confirmed equivalent.
+    and (with ``survivors``) every one that is not killed nor a confirmed equivalent.
 
     mutmut re-runs every mutant a pattern names, killed ones too; by name, a run resumes
     where the last one stopped, and tries the survivors against the tests added since.
+    Without ``survivors`` it only fills in what has no result (the code changed, or a
+    run was cut short): a survivor's re-run costs every test that reaches it.
     """
     wanted = set(modules)
+    settled = ("killed", "equivalent") if survivors else ("killed", "equivalent", *AGAINST)
     return [
         name
         for name, status in sorted(verdicts.items())
-        if module_of(name) in wanted and status not in ("killed", "equivalent")
+        if module_of(name) in wanted and status not in settled
     ]
 
 
-def run_mutmut(modules: list[str], max_children: int, *, only_pending: bool = False) -> int:
+def run_mutmut(
+    modules: list[str], max_children: int, *, only_pending: bool = False, survivors: bool = True
+) -> int:
     """One `mutmut run` over some modules; its chatty output goes to a log.
 
     A mutant's name is module.x_function__mutmut_N (a method: module.xǁClassǁmethod...),
@@ -232,7 +240,9 @@ def run_mutmut(modules: list[str], max_children: int, *, only_pending: bool = Fa
     """
     if only_pending:
         names = pending_names(
-            tally(load_results(), load_equivalent(), mutant_key).verdicts, modules
+            tally(load_results(), load_equivalent(), mutant_key).verdicts,
+            modules,
+            survivors=survivors,
         )
     else:
         names = [f"{module}.x*" for module in modules]
@@ -388,6 +398,11 @@ def main() -> int:
         action="store_true",
         help="run, by name, only the mutants not run yet or not settled (resume; re-check)",
     )
+    parser.add_argument(
+        "--not-run",
+        action="store_true",
+        help="run, by name, only the mutants with no result (resume; survivors stand)",
+    )
     parser.add_argument("--diff", action="store_true", help="show each survivor's change")
     parser.add_argument(
         "--judge", action="store_true", help="show each entry to judge again with its key"
@@ -404,7 +419,12 @@ def main() -> int:
             done.update(modules)
             if not modules:
                 continue
-            code = run_mutmut(modules, args.max_children, only_pending=args.pending)
+            code = run_mutmut(
+                modules,
+                args.max_children,
+                only_pending=args.pending or args.not_run,
+                survivors=not args.not_run,
+            )
             if code != 0:
                 print(f"mutmut run {group} exited {code}; see mutants/run.log", file=sys.stderr)
                 return code

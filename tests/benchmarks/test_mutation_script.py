@@ -117,6 +117,10 @@ def test_a_resumed_run_tries_all_but_the_killed_and_the_confirmed_equivalents() 
     assert mutation.pending_names(verdicts, ["app.onboarding.store"]) == [
         f"app.onboarding.store.x_f__mutmut_{i}" for i in (2, 3, 4, 5)
     ]
+    # --not-run: only what has no result; a survivor's verdict stands.
+    assert mutation.pending_names(verdicts, ["app.onboarding.store"], survivors=False) == [
+        "app.onboarding.store.x_f__mutmut_5"
+    ]
 
 
 def test_the_key_is_of_the_change_not_of_where_it_sits() -> None:
