@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 KIB = 1024
 
 _KINDS = (
+    (stat.S_ISLNK, "a symbolic link (not followed)"),  # lstat's answer: offboard's
     (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISCHR, "a character device"),

@@ -24,6 +24,7 @@ from app.onboarding.lock import deferred_signals
 from app.onboarding.records import history_entry
 from app.onboarding.state_dir import describe_os_error
 from app.onboarding.store import FORCE_HINT, LockUnavailable
+from app.safe_read import kind_of
 
 if TYPE_CHECKING:
     from app.onboarding.controller import OnboardingController
@@ -186,23 +187,13 @@ def _clear_state_path(
             )
         else:
             os.unlink(path)
-            removed.append(f"the state file {path}, which was {_kind(mode)}")
+            removed.append(f"the state file {path}, which was {kind_of(mode)}")
     except FileNotFoundError:
         return True
     except OSError as exc:
         failed.append(f"{reason}; could not clear it: {describe_os_error(exc, path)}")
         return False
     return True
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "a symbolic link (not followed)"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def _move_aside(path: str) -> str:

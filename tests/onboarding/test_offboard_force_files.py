@@ -60,7 +60,7 @@ def _symlink(path: Path, tmp: Path) -> str:
 def _fifo(path: Path, tmp: Path) -> str:
     path.unlink()
     os.mkfifo(path, 0o600)
-    return "a FIFO"
+    return "a FIFO (named pipe)"
 
 
 def _device(path: Path, tmp: Path) -> str:
@@ -68,7 +68,7 @@ def _device(path: Path, tmp: Path) -> str:
         pytest.skip("making a device node needs root")
     path.unlink()
     os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
-    return "a device"
+    return "a character device"
 
 
 @pytest.mark.parametrize("make", [_symlink, _fifo, _device], ids=["symlink", "fifo", "device"])
