@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from app.cli.output import mb, print_json, print_pairs, warn
+from app.cli.output import print_json, print_pairs, warn
 from app.cli.session import light_controller
-from app.onboarding.units import decimal_text
+from app.onboarding.units import decimal_text, mb_text
 
 if TYPE_CHECKING:
     from app.hardware import MachineInfo
@@ -53,7 +53,7 @@ def _full(controller: OnboardingController, as_json: bool) -> dict[str, Any] | N
                 f"{limits.cpu_whole} MHz ({m.usable_cores} cores x {m.cpu.mhz_per_core:.0f} MHz)",
             ),
             ("CPU you can offer", f"{limits.cpu_min}-{limits.cpu_max} MHz"),
-            ("Memory", mb(m.usable_memory_mb)),
+            ("Memory", mb_text(m.usable_memory_mb)),
             ("Memory you can offer", f"{limits.memory_min}-{limits.memory_max} MB"),
             ("Cores you can offer", f"1-{limits.cores_total}"),
             ("Disk free", f"{m.disk.free_gb} GB of {m.disk.total_gb} GB ({m.disk.path})"),
@@ -116,7 +116,7 @@ def _onboarded(controller: OnboardingController, as_json: bool) -> dict[str, Any
     if as_json:
         return payload
     print_pairs(
-        [("CPU", f"{payload['cpu']} MHz"), ("Memory", mb(payload["memory"]))],
+        [("CPU", f"{payload['cpu']} MHz"), ("Memory", mb_text(payload["memory"]))],
         title="Onboarded capacity (reserved for NuNet)",
     )
     return None

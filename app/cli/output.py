@@ -61,10 +61,6 @@ def guard_stdout() -> None:
         sys.stdout = _QuietStdout(sys.stdout)
 
 
-def mb(value: int) -> str:
-    return f"{value} MB ({value / 1024:.1f} GiB)"
-
-
 def when(timestamp: int) -> str:
     from datetime import UTC, datetime
 

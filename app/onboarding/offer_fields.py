@@ -77,17 +77,20 @@ class OfferField(Record):
         return self.said or self.label
 
     def show(self, value: Any) -> str:
-        """The value as a person reads it, with its unit: ``2500 MB``, ``0.25 NTX/min``
-        (every digit kept), ``yes``, ``GPU 0, GPU 1``; ``none`` for no value."""
+        """The value as a person reads it, with its unit: ``2500 MB (2.4 GiB)``,
+        ``0.25 NTX/min`` (every digit kept), ``yes``, ``GPU 0, GPU 1``; ``none`` for no
+        value."""
         if self.kind == "flag":
             return "yes" if value else "no"
         if self.kind == "indices":
             return ", ".join(f"GPU {i}" for i in value) if value else "none"
         if value is None or value == "":
             return "as many as needed" if self.kind == "count" else "none"
-        if self.kind == "number":
-            from app.onboarding.units import decimal_text  # not at the top: status loads this
+        from app.onboarding.units import decimal_text, mb_text  # not at the top: status
 
+        if self.unit == "MB":
+            return mb_text(value)
+        if self.kind == "number":
             value = decimal_text(value)
         return f"{value} {self.unit}" if self.unit else str(value)
 

@@ -60,6 +60,12 @@ def decimal_text(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def mb_text(value: int) -> str:
+    """An amount of MB as people read it: DMS's MB first (a narrow panel cuts the GiB,
+    never the figure) and, from 1 GiB up, the GiB a machine's memory is known by."""
+    return f"{value} MB ({value / 1024:.1f} GiB)" if value >= 1024 else f"{value} MB"
+
+
 def shown(text: str) -> str:
     """The user's text, cut to a readable length for an error message."""
     return repr(text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…")

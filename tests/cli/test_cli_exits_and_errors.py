@@ -20,6 +20,7 @@ import pytest
 
 from app.cli import main, output
 from app.logs import LOGGER_NAME
+from app.onboarding.units import mb_text
 from tests.cli.helpers import Terminal, main_cli
 
 Capsys = pytest.CaptureFixture[str]
@@ -246,8 +247,9 @@ def test_tables(capsys: Capsys) -> None:
         "value  -\n"
         "v      w\n"
     )
-    assert output.mb(2048) == "2048 MB (2.0 GiB)" and output.mb(1000) == "1000 MB (1.0 GiB)"
-    assert output.mb(1024 * 1024) == "1048576 MB (1024.0 GiB)"
+    assert mb_text(2048) == "2048 MB (2.0 GiB)" and mb_text(1000) == "1000 MB"
+    assert mb_text(1024) == "1024 MB (1.0 GiB)"
+    assert mb_text(1024 * 1024) == "1048576 MB (1024.0 GiB)"
     assert output.when(0) == "1970-01-01 00:00:00 UTC (0)"
 
 

@@ -65,7 +65,7 @@ def test_onboard_at_a_terminal_shows_the_offer_and_a_no_writes_nothing(
     assert out == (
         "This will be onboarded:\n"
         f"  CPU                {machine['cpu_min']} MHz\n"
-        f"  Memory             {machine['mem_min']} MB\n"
+        f"  Memory             {machine['mem_min']} MB ({machine['mem_min'] / 1024:.1f} GiB)\n"
         "  Disk               3 GB\n"
         "  GPUs               GPU 0, GPU 1\n"
         "  Cores              as many as needed\n"

@@ -120,7 +120,8 @@ def test_a_person_reads_every_field_once_and_the_form_leaves_out_the_command_lin
     ("name", "value", "shown"),
     [
         ("cpu", 2596, "2596 MHz"),
-        ("memory", 12345, "12345 MB"),
+        ("memory", 12345, "12345 MB (12.1 GiB)"),
+        ("memory", 1000, "1000 MB"),
         ("disk", 0, "0 GB"),
         ("ntx_price", 0.1234567, "0.1234567 NTX/min"),  # every digit: a form round-trips it
         ("ntx_price", 2.0, "2 NTX/min"),

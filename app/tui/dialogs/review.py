@@ -11,7 +11,7 @@ to write.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -28,18 +28,8 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from app.onboarding.models import CapacityForNunet
-    from app.onboarding.offer_fields import OfferField
     from app.onboarding.rules import OfferLimits
     from app.tui.app import NunetOnboardApp
-
-
-def shown(row: OfferField, value: Any) -> str:
-    """A value as the table shows it, with its unit; an amount of MB also in GiB from
-    1 GiB up, the size a person knows the machine's memory by."""
-    text = row.show(value)
-    if row.unit == "MB" and value >= 1024:
-        text += f" ({value / 1024:.1f} GiB)"
-    return text
 
 
 def changes_table(
@@ -58,13 +48,13 @@ def changes_table(
     for row in ON_FORM:  # what a person chose on the form, in its order
         new = getattr(after, row.name)
         if before is None:
-            table.add_row(row.label, shown(row, new))
+            table.add_row(row.label, row.show(new))
             continue
         old = getattr(before, row.name)
         if old == new:
             same.append(row.label)
             continue
-        table.add_row(row.label, shown(row, old), "→", Text(shown(row, new), style="bold"))
+        table.add_row(row.label, row.show(old), "→", Text(row.show(new), style="bold"))
     return table, same
 
 
@@ -88,7 +78,7 @@ def host_keeps(capacity: CapacityForNunet, limits: OfferLimits) -> Text:
     memory = limits.memory_total - capacity.memory
     text = Text.assemble(
         ("The host keeps ", "bold"),
-        f"{limits.cpu_whole - capacity.cpu} MHz CPU, {shown(BY_NAME['memory'], memory)} memory, "
+        f"{limits.cpu_whole - capacity.cpu} MHz CPU, {BY_NAME['memory'].show(memory)} memory, "
         f"{limits.disk_free - capacity.disk} GB of free disk",
     )
     if limits.gpu_indices:

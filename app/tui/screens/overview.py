@@ -19,6 +19,7 @@ from textual.geometry import Region
 from textual.widgets import Static
 
 from app.onboarding.rules import whole_mhz  # the UI reaches hardware through the domain
+from app.onboarding.units import mb_text
 from app.tui.screens.base import NunetScreen, describe_error
 from app.tui.usage_history import HISTORY_S, UsageHistory
 
@@ -39,11 +40,6 @@ def rows(pairs: list[tuple[str, str]], *, width: int = 9, wrap: bool = False) ->
         text.append(f"{label:<{width}}", style="bold")
         text.append(value)
     return text
-
-
-def mb(value: int) -> str:
-    """DMS's MB first, so a narrow panel cuts the GiB, never the figure."""
-    return f"{value} MB ({value / 1024:.1f} GiB)" if value >= 1024 else f"{value} MB"
 
 
 def _clamp(percent: float) -> float:
@@ -195,8 +191,8 @@ class OverviewScreen(NunetScreen):
         mem = m.memory
         return rows(
             [
-                ("Memory", mb(mem.total_mb)),
-                ("Free", mb(available_mb)),
+                ("Memory", mb_text(mem.total_mb)),
+                ("Free", mb_text(available_mb)),
                 (
                     "Swap",
                     # No GiB here: with it, "…, 0 MB used" was cut off at 80 columns.
