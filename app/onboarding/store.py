@@ -130,7 +130,7 @@ class StateStore:
         self._guard = _thread.allocate_lock()
         self._closed = False
         self._owner: int | None = None
-        self._depth = 0
+        """The thread that holds the write lock: its nested holds just go on holding it."""
 
     # -- directory ---------------------------------------------------------
     def ensure_dir(self) -> None:
@@ -243,12 +243,8 @@ class StateStore:
 
     def _hold(self) -> Iterator[None]:
         me = _thread.get_ident()
-        if self._owner == me:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
+        if self._owner == me:  # a nested hold: the outermost one releases the lock
+            yield
             return
         cancel = self._cancel_event()
         self.ensure_dir()
@@ -257,11 +253,11 @@ class StateStore:
 
         try:
             with lock.hold(fd, self.lock_path, self._timeout(), cancel):
-                self._owner, self._depth = me, 1
+                self._owner = me
                 try:
                     yield
                 finally:
-                    self._owner, self._depth = None, 0
+                    self._owner = None
         finally:
             os.close(fd)  # closing releases the lock
 

@@ -145,6 +145,33 @@ def test_the_lock_is_reentrant_in_one_thread(state_dir: Path) -> None:
     assert store.read()["revision"] == 1
 
 
+def _lock_is_free(lock_path: str) -> bool:
+    """Whether another holder (a second open file, as another process has) could flock it."""
+    fd = os.open(lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing releases it again
+    return True
+
+
+def test_a_nested_hold_keeps_the_lock_until_the_outermost_one_ends(state_dir: Path) -> None:
+    """Only the thread that took the lock holds it, and its nested holds do not end it."""
+    store = StateStore(state_dir, lock_timeout_s=0.2)
+    seen: list[bool] = []
+    with store.locked():
+        with store.locked():
+            assert store.held_here()
+        assert store.held_here() and not _lock_is_free(store.lock_path)
+        other = threading.Thread(target=lambda: seen.append(store.held_here()))
+        other.start()
+        other.join(HANG_S)
+    assert seen == [False]
+    assert not store.held_here() and _lock_is_free(store.lock_path)
+
+
 @pytest.mark.parametrize("value", ["abc", "-1", "nan", "601"])
 def test_a_bad_lock_timeout_is_one_clear_error(
     state_dir: Path, monkeypatch: pytest.MonkeyPatch, value: str
