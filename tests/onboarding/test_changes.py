@@ -51,3 +51,22 @@ def test_history_of_a_price_only_resource_config_names_the_price(
     assert controller.changes_since(seen)[0].startswith(
         "resource-config (ntx_price 0.1 → 0.25 NTX/min) at "
     )
+
+
+def test_values_are_written_as_an_offer_file_writes_them() -> None:
+    before = {"cores": None, "ntx_price": 2.0, "payment_addr": "", "disk": 5}
+    after = {"cores": 3, "ntx_price": 1e20, "payment_addr": "addr1x", "disk": 5}
+    assert offer_changes(before, after) == [
+        "ntx_price 2 → 1e+20 NTX/min",  # a whole float without ".0"; repr's exponent kept
+        "address none → addr1x",
+        "cores none → 3",
+    ]  # disk, unchanged between two changed fields, is left out and the rest still said
+
+
+def test_a_field_one_side_lacks_is_none_there_and_one_neither_has_is_left_out() -> None:
+    old = {"cpu": 5000, "memory": 8000}
+    new = {"cpu": 5000, "disk": 10, "ntx_price": 0.5}
+    assert describe_change(old, new) == (
+        "memory 8000 → none MB, ntx_price none → 0.5 NTX/min, disk none → 10 GB"
+    )
+    assert describe_change(None, {"cpu": 1}) == "cpu none → 1 MHz"
