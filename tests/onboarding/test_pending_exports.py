@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from app.onboarding import pending_exports
 from app.onboarding.reader import StateReader
+from tests.onboarding.log_lines import logged
 
 ADDRESS = "addr_test1-not-recorded"
 
@@ -153,14 +155,14 @@ def test_an_empty_note_a_kill_left_long_ago_is_removed(tmp_path: Path) -> None:
 
 
 def test_before_each_wallet_command_an_unrecorded_wallets_files_go_with_a_log_line(
-    state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    state: Path, tmp_path: Path
 ) -> None:
     keys = tmp_path / "out" / "keys"
     _, files = dead_export(state, keys)
-    with caplog.at_level("WARNING", logger="nunet_onboard.controller"):
+    with logged(logging.WARNING) as lines:
         pending_exports.clean_unrecorded(StateReader(str(state)))
     assert not any(path.exists() for path in files)
-    assert sorted(caplog.messages) == sorted(
+    assert sorted(lines) == sorted(
         f"removed {path}: a key file of a wallet an interrupted export left unrecorded"
         for path in files
     )
