@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.cli.pflag import go_int
+from app.cli.pflag import _underscore_ok, go_int
 from app.onboarding.units import UnitError
 
 
@@ -50,3 +50,22 @@ def test_what_go_refuses_as_a_syntax_error(text: str) -> None:
 def test_what_go_refuses_as_out_of_range(text: str) -> None:
     with pytest.raises(UnitError, match="out of range"):
         go_int(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("", True), ("12", True), ("8_192", True), ("1_2_3", True), ("+8_192", True),
+        ("-8_1", True), ("00_1", True), ("0x_2000", True), ("0X_FF", True), ("0xA_B", True),
+        ("0x_a_b", True), ("0b1_0", True), ("0B_1", True), ("0o_7", True), ("0x", True),
+        ("0x_fg", True), ("+", True),
+        ("_", False), ("_8192", False), ("8192_", False), ("8__192", False), ("0_", False),
+        ("0_x2000", False), ("0b_", False), ("+_1", False), ("1_a", False), ("1_a2", False),
+        ("a_1", False), ("1a_1", False), ("1_\u0663", False),
+    ],
+)  # fmt: skip
+def test_underscores_are_checked_as_gos_underscore_ok_checks_them(text: str, ok: bool) -> None:
+    """Go's strconv.underscoreOK, case by case: an underscore only between digits (hex
+    digits after 0x) or right after a base prefix, never first, last or doubled; any other
+    character is left to the digits' own check."""
+    assert _underscore_ok(text) is ok
