@@ -143,3 +143,39 @@ def test_a_textfile_that_cannot_be_replaced_is_one_line_and_no_temporary_file(
 def test_metrics_takes_no_json_flag(capsys: pytest.CaptureFixture[str], state: str) -> None:
     code, _, err = main_cli(capsys, "metrics", "--state-dir", state, "--json")
     assert code == 2 and "--json" in err
+
+
+def test_every_metric_has_the_name_type_and_help_a_scraper_reads(
+    capsys: pytest.CaptureFixture[str], machine: dict[str, Any], state: str
+) -> None:
+    """The exposition is an interface (dashboards and alert rules name these): each
+    family's name, type and help, as a scrape of an onboarded node shows them."""
+    assert main_cli(capsys, *smallest_offer(machine, state, "--yes"))[0] == 0
+    code, out, err = main_cli(capsys, "metrics", "--state-dir", state)
+    assert code == 0, err
+    shown = {f.name: (f.type, f.documentation) for f in text_string_to_metric_families(out)}
+    assert shown == {
+        "nunet_onboard_onboarded": (
+            "gauge", "1 when the node is onboarded (metadata and node identity).",
+        ),
+        "nunet_onboard_available": ("gauge", "1 when the onboarded node is available to jobs."),
+        "nunet_onboard_offer_cpu_hertz": ("gauge", "CPU offered to NuNet."),
+        "nunet_onboard_offer_memory_bytes": ("gauge", "Memory offered to NuNet."),
+        "nunet_onboard_offer_disk_bytes": ("gauge", "Disk offered to NuNet."),
+        "nunet_onboard_offer_gpus": ("gauge", "GPUs offered to NuNet."),
+        "nunet_onboard_offer_price_ntx_per_minute": (
+            "gauge", "The price asked, in NTX per minute.",
+        ),
+        "nunet_onboard_machine_cpu_hertz": ("gauge", "The machine's usable CPU."),
+        "nunet_onboard_machine_cores": ("gauge", "The machine's usable cores."),
+        "nunet_onboard_machine_memory_bytes": ("gauge", "The machine's usable memory."),
+        "nunet_onboard_machine_disk_free_bytes": ("gauge", "Free space of the data partition."),
+        "nunet_onboard_problems": (
+            "gauge", "Problems that status finds, by kind (setting: a bad configuration value).",
+        ),
+        "nunet_onboard_last_change_timestamp_seconds": (
+            "gauge", "When the state last changed (Unix time).",
+        ),
+        "nunet_onboard_info": ("gauge", "The node's channel, node id and this tool's version."),
+    }  # fmt: skip
+    assert value(samples(out), "nunet_onboard_machine_disk_free_bytes") > 0
