@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from functools import partial
 
 STRAY_WORDS = "pflag_stray_words"
 """The namespace attribute that holds how many stray words a DMS command line had."""
@@ -131,22 +132,26 @@ def go_int_first(parse: Callable[[str], int]) -> Callable[[str], int]:
     """``parse`` that reads a plain integer as DMS's flag would (``go_int``) first: a
     Go form (``0x2000``, ``8_192``, ``020000``) is its value, and one Go refuses
     (``8__192``, ``089``) is refused; any other text (a size with a unit, ``2.6GHz``)
-    and a negative number are ``parse``'s to take or refuse."""
+    and a negative number are ``parse``'s to take or refuse.
 
-    def read(text: str) -> int:
-        value = go_int(text)
-        if value is not None and value >= 0:
-            return value
-        if value is None and _go_form(text) and "." not in text:
-            from app.onboarding.units import UnitError, shown
+    A partial of a module-level function, not a closure: the flag table calls this at
+    import, and a closure's body would then be fixed before any test could reach it
+    (mutation testing could never try a change to it)."""
+    return partial(_read_go_int_first, parse)
 
-            raise UnitError(
-                f"{shown(text)} is not a whole number as DMS reads it: 8192, 0x2000, 0o20000, "
-                "0b10000000000000 or 8_192 (a leading 0 means octal, so 8 and 9 cannot follow it)"
-            )
-        return parse(text)
 
-    return read
+def _read_go_int_first(parse: Callable[[str], int], text: str) -> int:
+    value = go_int(text)
+    if value is not None and value >= 0:
+        return value
+    if value is None and _go_form(text) and "." not in text:
+        from app.onboarding.units import UnitError, shown
+
+        raise UnitError(
+            f"{shown(text)} is not a whole number as DMS reads it: 8192, 0x2000, 0o20000, "
+            "0b10000000000000 or 8_192 (a leading 0 means octal, so 8 and 9 cannot follow it)"
+        )
+    return parse(text)
 
 
 # -- pflag's flag grammar -------------------------------------------------------------

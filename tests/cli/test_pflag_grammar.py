@@ -118,7 +118,11 @@ def test_a_bool_flag_never_takes_the_next_word(capsys: Capsys, tmp_path: Path) -
     code, _, err = onboard(capsys, tmp_path, "-c", "6000", "-m", "10000", "-C", "false")
     assert code == 0, err
     assert offer_in(tmp_path)["cardano"] is True
-    assert "1 extra word on the command line ignored" in err
+    assert (
+        "nunet-onboard: warning: 1 extra word on the command line ignored, as DMS ignores "
+        "them (not shown, as they may be secret); a true/false flag takes its value only "
+        "after = (FLAG=false), never from the next word\n"
+    ) in err
 
 
 @pytest.mark.usefixtures("big")
@@ -186,16 +190,48 @@ def test_cpu_in_go_integer_forms(capsys: Capsys, tmp_path: Path) -> None:
     assert (offer_in(tmp_path)["cpu"], offer_in(tmp_path)["memory"]) == (4673, 8192)
 
 
+NOT_GO = (
+    "is not a whole number as DMS reads it: 8192, 0x2000, 0o20000, 0b10000000000000 or "
+    "8_192 (a leading 0 means octal, so 8 and 9 cannot follow it)"
+)
+
+
 @pytest.mark.usefixtures("small")
-@pytest.mark.parametrize("memory", ["8__192", "_8192", "8192_", "0x", "0b102", "089", "0x_"])
+@pytest.mark.parametrize(
+    "memory",
+    [
+        *("8__192", "_8192", "8192_", "0x", "0b102", "089", "+089", "-089", "0x_", "0_8"),
+        *("0XZZ", "0O8", "0B2"),
+    ],
+)
 def test_what_go_refuses_as_an_integer_is_refused(
     capsys: Capsys, tmp_path: Path, memory: str
 ) -> None:
-    """DMS refuses these (pflag's ``invalid argument``); ``089`` is not 89: a leading 0 is octal."""
+    """DMS refuses these (pflag's ``invalid argument``); ``089`` is not 89: a leading 0 is
+    octal; a base prefix is read in either case."""
     code, out, err = onboard(capsys, tmp_path, "-c", "600", "-m", memory)
     assert (code, out) == (2, "")
-    assert f"argument -m/--memory: '{memory}' is not a" in err
+    assert f"argument -m/--memory: '{memory}' {NOT_GO} (see " in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.usefixtures("small")
+@pytest.mark.parametrize(
+    ("memory", "said"),
+    [
+        ("08.5", "is not a whole number of MB"),
+        ("-0x10", "is not a size; give MB (e.g. 8192)"),
+        ("0Q", "is not a size; give MB (e.g. 8192)"),
+    ],
+)
+def test_what_is_no_go_integer_is_read_as_a_size(
+    capsys: Capsys, tmp_path: Path, memory: str, said: str
+) -> None:
+    """A decimal point, a sign before a Go form, a unit after a 0: the size's own reader
+    answers, not Go's refusal."""
+    code, _, err = onboard(capsys, tmp_path, "-c", "600", "-m", memory)
+    assert code == 2
+    assert f"argument -m/--memory: '{memory}' {said}" in err and NOT_GO not in err
 
 
 @pytest.mark.usefixtures("small")
