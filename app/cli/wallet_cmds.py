@@ -68,8 +68,7 @@ def _export_password(args: argparse.Namespace, outcome: str) -> str | None:
     if args.password_file:
         password = read_secret_file(args.password_file, "password")
         return _long_enough(password, "the password from --password-file", outcome)
-    if not at_terminal():
-        raise UsageError("an encrypted export needs a password: give --password-file FILE")
+    # Off a terminal with no --password-file, _check_export_args has already refused.
     cancelled = f"{outcome}: cancelled at the keystore password prompt (end of input)"
     typed = ask_hidden("Password for the keystore: ", cancelled)
     first = _long_enough(typed, "the password", outcome)
