@@ -4,6 +4,7 @@ one-line refusals word for word (tests/onboarding/test_plan_cli.py has the JSON 
 from __future__ import annotations
 
 import io
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 import pytest
 
 from app.onboarding.addresses import ETHEREUM_REFUSED_BY_DMS
-from tests.cli.helpers import main_cli, main_json
+from tests.cli.helpers import Terminal, main_cli, main_json
 from tests.conftest import ETH_ADDRESS
+from tests.fakes import FakeHost
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -148,3 +150,58 @@ def test_apply_with_nothing_to_change_rewrites_a_missing_metadata_file(
     assert (code, out) == (0, "No change: this node is as the file says.\n")
     assert metadata.read_bytes() == written
     assert main_json(capsys, "status", "--state-dir", state)["problems"] == []
+
+
+@pytest.mark.parametrize("fake_host", [FakeHost(gpus=2)], indirect=True, ids=["two-gpus"])
+def test_the_plan_rows_are_in_the_files_words_in_their_order(
+    capsys: Capsys, state: str, machine: dict[str, Any], tmp_path: Path
+) -> None:
+    """Sorted by the name the file gives each key (``address``, not ``payment_addr``);
+    a list of GPUs as the file writes it."""
+    path = tmp_path / "offer.toml"
+    path.write_text(offer(machine, gpus=[0, 1]))
+    code, out, err = main_cli(capsys, "apply", str(path), "--check", "--state-dir", state)
+    assert code == 0, err
+    rows = out.splitlines()[1:]
+    labels = [row.split()[0] for row in rows]
+    assert labels == sorted(labels) and labels[0] == "address"
+    assert "  gpus         - -> 0, 1" in rows
+
+
+def test_an_offer_file_named_through_a_symbolic_link_is_read(
+    capsys: Capsys, state: str, machine: dict[str, Any], tmp_path: Path
+) -> None:
+    (tmp_path / "offer.toml").write_text(offer(machine))
+    (tmp_path / "link.toml").symlink_to(tmp_path / "offer.toml")
+    code, out, err = main_cli(
+        capsys, "apply", str(tmp_path / "link.toml"), "--check", "--state-dir", state
+    )
+    assert code == 0, err
+    assert out.startswith("Would onboard:\n")
+
+
+def test_an_offer_file_that_is_a_fifo_is_refused_by_its_name_unread(
+    capsys: Capsys, state: str, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "offer.toml"
+    os.mkfifo(fifo)
+    code, out, err = main_cli(capsys, "apply", str(fifo), "--state-dir", state)
+    assert (code, out) == (2, "")
+    assert err.startswith("nunet-onboard: error: the offer file ")  # the path, cut short
+    assert err.endswith(
+        "/offer.toml is a FIFO (named pipe); nunet-onboard reads only a regular file\n"
+    )
+
+
+def test_an_offer_typed_at_the_terminal_is_read_after_saying_how_to_end_it(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, state: str, machine: dict[str, Any]
+) -> None:
+    typed = Terminal(offer(machine))
+    typed.buffer = io.BytesIO(offer(machine).encode())  # a real stdin reads bytes
+    monkeypatch.setattr(sys, "stdin", typed)
+    code, out, err = main_cli(capsys, "apply", "-", "--check", "--state-dir", state)
+    assert code == 0 and out.startswith("Would onboard:\n")
+    assert err.startswith(
+        "nunet-onboard: reading the offer from the terminal: type or paste it, then Ctrl-D on "
+        "a line of its own (Ctrl-C to stop; nunet-onboard apply FILE reads a file)\n"
+    )
