@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,8 @@ def test_a_node_not_onboarded_reports_no_offer_and_no_problem(
         "inconsistent", "drift", "corrupt", "unreadable", "unusable", "metadata_file", "setting"
     }  # fmt: skip
     assert ("nunet_onboard_last_change_timestamp_seconds", ()) not in found
+    (info,) = [dict(labels) for (name, labels) in found if name == "nunet_onboard_info"]
+    assert info == {"channel": "", "node_id": "", "version": version("nunet-onboard")}
 
 
 def test_a_broken_state_is_a_problem_counted_not_a_failed_scrape(
@@ -178,4 +181,5 @@ def test_every_metric_has_the_name_type_and_help_a_scraper_reads(
         ),
         "nunet_onboard_info": ("gauge", "The node's channel, node id and this tool's version."),
     }  # fmt: skip
-    assert value(samples(out), "nunet_onboard_machine_disk_free_bytes") > 0
+    disk = value(samples(out), "nunet_onboard_machine_disk_free_bytes")
+    assert disk == machine["disk_free_gb"] * 1024**3
