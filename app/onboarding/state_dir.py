@@ -71,23 +71,23 @@ def _create(directory: StrPath) -> os.stat_result | None:
     """Make the directory 0700 (None), or the stat of one that appeared meanwhile."""
     try:
         os.mkdir(directory, 0o700)
+    except FileExistsError:
+        return os.stat(directory)
     except FileNotFoundError:  # a parent is missing too: each made 0700, whatever the umask
         try:
             make_private_dirs(directory)
         except OSError as exc:
-            raise StateError(
-                f"cannot create the state directory: {describe_os_error(exc, directory)}",
-                fix=_CHOOSE,
-            ) from exc
-    except FileExistsError:
-        return os.stat(directory)
+            raise _cannot_create(directory, exc) from exc
     except OSError as exc:
-        raise StateError(
-            f"cannot create the state directory: {describe_os_error(exc, directory)}",
-            fix=_CHOOSE,
-        ) from exc
+        raise _cannot_create(directory, exc) from exc
     os.chmod(directory, 0o700)  # the umask may have taken bits off; never adds any
     return None
+
+
+def _cannot_create(directory: StrPath, exc: OSError) -> StateError:
+    return StateError(
+        f"cannot create the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
+    )
 
 
 def _refusal(directory: StrPath, st: os.stat_result, own_files: Iterable[str]) -> StateError | None:
@@ -133,10 +133,14 @@ def unusable(directory: StrPath, own_files: Iterable[str]) -> StateError | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return StateError(
-            f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
-        )
+        return _cannot_use(directory, exc)
     return _refusal(directory, st, own_files)
+
+
+def _cannot_use(directory: StrPath, exc: OSError) -> StateError:
+    return StateError(
+        f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
+    )
 
 
 def ensure_private_dir(directory: StrPath, own_files: Iterable[str]) -> None:
@@ -154,9 +158,7 @@ def ensure_private_dir(directory: StrPath, own_files: Iterable[str]) -> None:
             return
         st = appeared
     except OSError as exc:
-        raise StateError(
-            f"cannot use the state directory: {describe_os_error(exc, directory)}", fix=_CHOOSE
-        ) from exc
+        raise _cannot_use(directory, exc) from exc
     refused = _refusal(directory, st, own_files)
     if refused is not None:
         raise refused
