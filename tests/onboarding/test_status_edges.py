@@ -199,5 +199,11 @@ def test_no_machine_id_is_unknown(machine_ids: dict[str, str], tmp_path: Path) -
     assert read_ids(machine_ids, tmp_path) == "unknown"
 
 
+def test_a_machine_id_that_is_not_text_is_unknown_not_a_traceback(tmp_path: Path) -> None:
+    garbled = tmp_path / "machine-id"
+    garbled.write_bytes(b"\xff\xfe" * 20)
+    assert machine_uuid((str(garbled),)) == "unknown"
+
+
 def test_the_machine_ids_are_systemds_then_dbuss() -> None:
     assert MACHINE_ID_FILES == ("/etc/machine-id", "/var/lib/dbus/machine-id")
