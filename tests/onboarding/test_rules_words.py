@@ -4,6 +4,8 @@ a Cardano node's minimums checked against what this machine can offer at most.""
 
 from __future__ import annotations
 
+import pytest
+
 from app.onboarding import rules
 from app.onboarding.errors import Problem
 from app.onboarding.rules import OfferLimits, check_resources
@@ -75,3 +77,20 @@ def test_a_machine_that_can_offer_exactly_a_cardano_nodes_minimum_is_not_blamed(
 def test_no_channel_chosen_lists_the_channels_in_message_and_detail() -> None:
     detail = "no channel chosen; choose one of: nunet-staging, nunet-test, nunet-team, nunet-edge"
     assert rules.check_channel("  ") == Problem("channel", detail, detail)
+
+
+@pytest.mark.parametrize(
+    ("total", "text"),
+    [
+        (15576, "15576"),
+        (7.0, "7"),
+        (20769.12, "20769.12"),
+        (10.5, "10.5"),
+        (0.5, "0.5"),
+        (2.001, "2"),  # rounds to 2.00: no point left dangling
+    ],
+)
+def test_a_total_reads_whole_or_to_two_decimals_without_trailing_zeros(
+    total: float, text: str
+) -> None:
+    assert rules.total_text(total) == text
