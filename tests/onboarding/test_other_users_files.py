@@ -73,3 +73,19 @@ def test_a_state_file_another_user_owns_is_not_believed(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert f"belongs to user {NOBODY}, not to you" in refused.stderr
     assert (state / "state.json").stat().st_uid == NOBODY  # left as it was
+
+
+def test_reading_a_state_file_another_user_owns_is_refused_with_the_way_out(
+    tmp_path: Path,
+) -> None:
+    store = StateStore(tmp_path / "state")
+    store.update(lambda s: None)
+    os.chown(store.path, NOBODY, NOBODY)
+    with pytest.raises(StateError) as refused:
+        store.read()
+    assert str(refused.value) == (
+        f"the state file {store.path} belongs to user {NOBODY}, not to you (user "
+        f"{os.geteuid()}), and nunet-onboard does not believe a file another user wrote; "
+        "move it away"
+    )
+    assert refused.value.fix == f"move {store.path} away"
