@@ -209,6 +209,16 @@ def test_info_shows_the_metadata_with_units(
     assert main_json(capsys, "info", "--state-dir", state) == md
 
 
+def test_info_says_yes_for_a_cardano_node(
+    capsys: Capsys, state: str, machine: dict[str, Any]
+) -> None:
+    onboard(capsys, machine, state, "--cardano", "--cpu", str(machine["cpu_max"]),
+            "--memory", str(machine["mem_max"]))  # fmt: skip
+    code, out, err = main_cli(capsys, "info", "--state-dir", state)
+    assert (code, err) == (0, "")
+    assert "\n  Cardano              yes\n" in out
+
+
 # -- capacity -----------------------------------------------------------------------
 
 
@@ -243,6 +253,20 @@ def test_capacity_table_row_by_row(capsys: Capsys, state: str, machine: dict[str
     )
     assert lines[7] == f"  Disk you can offer    0-{machine['disk_free_gb']} GB"
     assert lines[8].startswith("  GPUs                  ")
+    assert lines[9:] == ["  Container limits      apply"]  # the fake host's quota and limit
+
+
+@pytest.mark.parametrize(
+    "fake_host",
+    [FakeHost(cpu_quota=None, cpuset=None, memory_max=None)],
+    indirect=True,
+    ids=["no-limits"],
+)
+def test_capacity_of_a_machine_without_container_limits_has_no_such_row(
+    capsys: Capsys, state: str
+) -> None:
+    code, out, _ = main_cli(capsys, "capacity", "--full", "--state-dir", state)
+    assert code == 0 and "Container limits" not in out
 
 
 def test_capacity_names_each_gpu(
