@@ -249,7 +249,11 @@ def _create_identity(ctl: OnboardingController) -> str:
 
 
 def _check_offer(
-    ctl: OnboardingController, capacity: CapacityForNunet, stored: State | None
+    ctl: OnboardingController,
+    capacity: CapacityForNunet,
+    stored: State | None,
+    *,
+    quiet: bool = False,
 ) -> tuple[list[Problem], list[Any] | None]:
     """The problems of an offer change, and the GPU records to keep when the GPUs are unreadable.
 
@@ -257,6 +261,7 @@ def _check_offer(
     GPUs it had (or offers none) and they cannot be read now, the GPU rule is not
     applied and the stored ``gpu_info`` is kept (second item), so a change of the CPU
     alone goes through. Any change of the GPUs themselves still needs them readable.
+    ``quiet``: the second look, under the lock, at what the first has already logged.
     """
     old_offer = (stored or {}).get("offer") or {}
     same_gpus = bool(capacity.gpus) and list(capacity.gpus) == list(old_offer.get("gpus") or [])
@@ -265,8 +270,9 @@ def _check_offer(
     # keeps the recorded list too: a change of the price must not empty it.
     if (same_gpus or not capacity.gpus) and not ctl.machine(gpus=True).gpus.readable:
         reason = "; ".join(ctl.machine(gpus=True).gpus.faults)
-        kind = "offered" if same_gpus else "recorded"
-        log.warning("GPUs could not be read (%s); the %s GPUs are kept", reason, kind)
+        if not quiet:
+            kind = "offered" if same_gpus else "recorded"
+            log.warning("GPUs could not be read (%s); the %s GPUs are kept", reason, kind)
         kept = list(((stored or {}).get("metadata") or {}).get("gpu_info") or [])
         return [p for p in problems if p.field != "gpus"], kept
     return problems, None
@@ -388,7 +394,8 @@ def change_offer(
 
     def apply(s: State) -> None:
         capacity = _merged(s.get("offer"), changes)
-        problems, kept = _check_offer(ctl, capacity, s)
+        # The check again on the state under the lock; prepare has logged what it found.
+        problems, kept = _check_offer(ctl, capacity, s, quiet=True)
         if problems:
             raise RuleViolation(problems)
         written.append(_write_offer(ctl, capacity, s, kept))

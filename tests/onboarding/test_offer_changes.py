@@ -5,6 +5,7 @@ each change. The real store; the fake machine's GPU tool fails where a test says
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from app.hardware.model import GpuReport
 from app.onboarding.controller import OnboardingController
-from app.onboarding.errors import NotOnboarded, Problem
+from app.onboarding.errors import NotOnboarded, Problem, StateError
 from app.onboarding.models import CapacityForNunet
 from app.onboarding.records import describe
 from app.onboarding.refusals import RuleViolation
@@ -158,3 +159,57 @@ def test_onboarding_logs_the_node_and_the_offer_and_keeps_the_offer_in_the_histo
     assert f"onboarded: node {metadata.node_id}, {describe(OFFER)}" in lines
     (entry,) = controller.store.read()["history"]
     assert (entry["action"], entry["detail"]) == ("onboard", describe(OFFER))
+
+
+def test_onboarding_where_the_state_names_a_key_that_is_gone_says_to_force(
+    controller: OnboardingController,
+) -> None:
+    controller.onboard(OFFER)
+    controller.key_path.unlink()
+    revision = controller.revision()
+    with pytest.raises(StateError) as refused:
+        controller.onboard(OFFER)
+    assert str(refused.value) == (
+        "the onboarding state is inconsistent (see 'nunet-onboard status'); run "
+        "'nunet-onboard offboard --force' first"
+    )
+    assert refused.value.fix == "run 'nunet-onboard offboard --force', then onboard again"
+    assert controller.revision() == revision
+
+
+def test_a_directory_where_the_key_goes_refuses_onboarding_and_writes_nothing(
+    controller: OnboardingController,
+) -> None:
+    controller.store.ensure_dir()
+    controller.key_path.mkdir()
+    with pytest.raises(StateError) as refused:
+        controller.onboard(OFFER)
+    assert str(refused.value) == (
+        f"cannot create the node identity: Is a directory ({controller.key_path}); nothing "
+        "was written"
+    )
+    assert controller.key_path.is_dir() and not controller.is_onboarded()
+    assert controller.revision() == 0
+
+
+def test_metadata_without_an_offer_cannot_be_changed(controller: OnboardingController) -> None:
+    controller.onboard(OFFER)
+    data = json.loads(controller.state_path.read_text())
+    data["offer"] = None
+    controller.state_path.write_text(json.dumps(data))
+    with pytest.raises(NotOnboarded) as refused:
+        controller.change_offer({"cpu": 6000})
+    assert str(refused.value) == NOT_ONBOARDED
+
+
+def test_a_change_without_gpus_keeps_the_recorded_gpus_when_they_cannot_be_read(
+    state_dir: Path,
+) -> None:
+    before = OnboardingController(state_dir, probe=lambda: fake_machine()).onboard(OFFER)
+    assert len(before.gpu_info) == 1  # every write records the machine's GPUs
+    broken = fake_machine(gpus=0)._replace(gpus=GpuReport(faults=("nvidia-smi timed out",)))
+    ctl = OnboardingController(state_dir, probe=lambda: broken)
+    with logged(logging.WARNING) as warned:
+        after = ctl.change_offer({"cpu": 6000})
+    assert after.gpu_info == before.gpu_info
+    assert warned == ["GPUs could not be read (nvidia-smi timed out); the recorded GPUs are kept"]
