@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
 from app.cli.pflag import go_int_first
@@ -40,9 +41,9 @@ def _typed(parse: Callable[[str], T], what: str) -> Callable[[str], T]:
 
 whole = _typed(parse_whole, "whole number")
 # DMS's -c and -m are int64 flags: Go's integer forms (0x2000, 8_192) are read as DMS reads them.
-cpu_mhz = _typed(go_int_first(parse_cpu_mhz), "CPU amount")
+cpu_mhz = _typed(partial(go_int_first, parse_cpu_mhz), "CPU amount")
 price = _typed(parse_decimal, "number")
-memory_mb = _typed(go_int_first(parse_memory_mb), "size")
+memory_mb = _typed(partial(go_int_first, parse_memory_mb), "size")
 disk_gb = _typed(parse_disk_gb, "size")
 
 

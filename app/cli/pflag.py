@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from functools import partial
 
 STRAY_WORDS = "pflag_stray_words"
 """The namespace attribute that holds how many stray words a DMS command line had."""
@@ -128,19 +127,15 @@ def _go_form(text: str) -> bool:
     )
 
 
-def go_int_first(parse: Callable[[str], int]) -> Callable[[str], int]:
-    """``parse`` that reads a plain integer as DMS's flag would (``go_int``) first: a
-    Go form (``0x2000``, ``8_192``, ``020000``) is its value, and one Go refuses
-    (``8__192``, ``089``) is refused; any other text (a size with a unit, ``2.6GHz``)
-    and a negative number are ``parse``'s to take or refuse.
+def go_int_first(parse: Callable[[str], int], text: str) -> int:
+    """``text`` read as DMS's flag would read a plain integer (``go_int``) first: a Go
+    form (``0x2000``, ``8_192``, ``020000``) is its value, and one Go refuses (``8__192``,
+    ``089``) is refused; any other text (a size with a unit, ``2.6GHz``) and a negative
+    number are ``parse``'s to take or refuse.
 
-    A partial of a module-level function, not a closure: the flag table calls this at
-    import, and a closure's body would then be fixed before any test could reach it
-    (mutation testing could never try a change to it)."""
-    return partial(_read_go_int_first, parse)
-
-
-def _read_go_int_first(parse: Callable[[str], int], text: str) -> int:
+    The flag table binds ``parse`` with ``functools.partial`` rather than calling a
+    factory at import: a closure made at import keeps its body whatever mutation testing
+    switches, so no test could reach a change to it."""
     value = go_int(text)
     if value is not None and value >= 0:
         return value

@@ -174,3 +174,18 @@ def test_an_unreadable_state_removes_nothing(state: Path, tmp_path: Path) -> Non
     (state / "state.json").write_bytes(b"{not json")
     pending_exports.clean_unrecorded(StateReader(str(state)))
     assert all(path.exists() for path in files)
+
+
+@pytest.mark.parametrize("ours", [True, False], ids=["its-wallet-recorded", "another-recorded"])
+def test_the_files_stay_exactly_when_the_state_records_their_wallet(
+    state: Path, tmp_path: Path, ours: bool
+) -> None:
+    from app.onboarding.store import StateStore
+
+    record = {"chain": "cardano", "address": ADDRESS if ours else "addr_test1-another"}
+    StateStore(str(state)).update(lambda s: s["wallets"].append(record))
+    reader = StateReader(str(state))
+    assert [w["address"] for w in reader.wallets()] == [record["address"]]
+    _, files = dead_export(state, tmp_path / "out" / "keys")
+    pending_exports.clean_unrecorded(reader)
+    assert [path.exists() for path in files] == [ours] * len(files)
